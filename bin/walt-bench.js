@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+'use strict';
+// The walt-bench CLI. The TypeScript sources are built to dist/ by `npm install` (prepare) or `npm run build`.
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+const entry = join(__dirname, '..', 'dist', 'main', 'cli', 'main.js');
+if (!existsSync(entry)) {
+  process.stderr.write('walt-bench: not built yet: run `npm run build` in ' + join(__dirname, '..') + '\n');
+  process.exit(1);
+}
+require(entry)
+  .main(process.argv.slice(2))
+  .then((status) => process.exit(status))
+  .catch((error) => {
+    process.stderr.write('walt-bench: ' + (error && error.stack ? error.stack : String(error)) + '\n');
+    process.exit(1);
+  });

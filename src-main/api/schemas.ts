@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+/** A block device path such as /dev/sdb: never a relative path or an option. */
+export const DevicePath = z.string().regex(/^\/dev\/[A-Za-z0-9._/-]+$/, 'a device path such as /dev/sdb');
+
+/** An absolute file path on the machine that does the work. */
+export const FilePath = z.string().min(1).max(4096).refine((p) => p.startsWith('/'), 'an absolute path');
+
+export const Drive = z.object({
+  device: z.string(),
+  devicePath: z.string().nullable(),
+  description: z.string(),
+  size: z.number().nullable(),
+  serial: z.string().nullable(),
+  busType: z.string(),
+  isReadOnly: z.boolean(),
+  isRemovable: z.boolean(),
+  isSystem: z.boolean(),
+  isVirtual: z.boolean(),
+  isUSB: z.boolean(),
+  isCard: z.boolean(),
+  mountpoints: z.array(z.object({ path: z.string(), label: z.string().nullable() })),
+});
+
+export const Reason = z.object({
+  code: z.enum(['system', 'no-size', 'source', 'too-small', 'read-only', 'large', 'mounted', 'virtual-hidden']),
+  severity: z.enum(['block', 'confirm', 'warn']),
+  message: z.string(),
+});
+
+export const DriveStatus = Drive.extend({
+  eligible: z.boolean(),
+  needsConfirm: z.boolean(),
+  reasons: z.array(Reason),
+});
+
+export const DriveIdentity = z.object({
+  device: DevicePath,
+  size: z.number().nullable(),
+  description: z.string(),
+  serial: z.string().nullable(),
+});
+
+export const ImageInfo = z.object({
+  path: z.string(),
+  name: z.string(),
+  kind: z.enum(['raw', 'gz', 'xz', 'zip', 'bz2']),
+  fileSize: z.number(),
+  /** Bytes written to a card (uncompressed). */
+  size: z.number().nullable(),
+  sizeIsEstimate: z.boolean(),
+  /** Image names inside a zip; more than one means the technician must choose. */
+  entries: z.array(z.string()),
+  entry: z.string().nullable(),
+  /** Block devices holding the image file. */
+  sourceDevices: z.array(z.string()),
+  warnings: z.array(z.string()),
+});
+
+export const CardPhase = z.enum(['queued', 'decompress', 'write', 'verify', 'done', 'failed', 'cancelled']);
+
+export const CardProgress = z.object({
+  sessionId: z.string(),
+  device: z.string(),
+  phase: CardPhase,
+  bytes: z.number(),
+  total: z.number().nullable(),
+  speed: z.number(),
+  eta: z.number().nullable(),
+});
+
+export const CardResult = z.object({
+  device: z.string(),
+  ok: z.boolean(),
+  verified: z.boolean(),
+  bytes: z.number(),
+  error: z.string().nullable(),
+  cancelled: z.boolean(),
+  durationMs: z.number(),
+});
+
+export const FlashSession = z.object({
+  sessionId: z.string(),
+  image: ImageInfo,
+  verify: z.boolean(),
+  cards: z.array(CardProgress),
+  results: z.array(CardResult),
+  finished: z.boolean(),
+});
+
+export const JournalRecord = z.object({
+  time: z.string(),
+  device: z.string(),
+  size: z.number().nullable(),
+  description: z.string(),
+  serial: z.string().nullable(),
+  imageName: z.string(),
+  imageSha256: z.string().nullable(),
+  bytes: z.number(),
+  durationMs: z.number(),
+  averageSpeed: z.number(),
+  verified: z.boolean(),
+  result: z.enum(['ok', 'failed', 'cancelled']),
+  error: z.string().nullable(),
+});
+
+export const Settings = z.object({
+  /** Show virtual block devices (zram, nbd) as targets. */
+  includeVirtualDrives: z.boolean(),
+  /** Verify every card by reading it back. */
+  verify: z.boolean(),
+});
+
+export const DirEntry = z.object({
+  name: z.string(),
+  path: z.string(),
+  kind: z.enum(['dir', 'file']),
+  size: z.number(),
+  isImage: z.boolean(),
+});

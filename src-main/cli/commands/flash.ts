@@ -1,0 +1,149 @@
+import { resolve } from 'node:path';
+import type { ApiClient, CardProgressEvent, CardResultData, DriveStatus, ImageInfo } from '../../api/contract.js';
+import { formatBytes, formatDecimalSize, formatDuration } from '../../core/util/format.js';
+import { EXIT, parse, UsageError } from '../args.js';
+import { jsonLine, progressLine } from '../output.js';
+import { ask } from '../prompt.js';
+
+const USAGE = 'flash <image> --drive <dev> [--drive <dev> ...] [--entry NAME] [--no-verify] [--yes] [--allow-large] [--json]';
+
+/** Picks the zip entry: the one given, the only one, or asks. */
+async function chooseEntry(info: ImageInfo, given: string | undefined): Promise<string | undefined> {
+  if (given || info.entries.length <= 1) return given;
+  const lines = info.entries.map((e, i) => `  ${i + 1}. ${e}`).join('\n');
+  const answer = await ask(`${info.name} holds several images:\n${lines}\nwhich one? [1-${info.entries.length}] `);
+  const n = Number(answer);
+  if (answer === null) throw new UsageError(`${info.name} holds several images: choose one with --entry (${info.entries.join(', ')})`);
+  if (!Number.isInteger(n) || n < 1 || n > info.entries.length) throw new UsageError('no image chosen');
+  return info.entries[n - 1];
+}
+
+/** Refuses ineligible drives before anything happens, naming each reason. */
+function selectDrives(all: DriveStatus[], wanted: string[], allowLarge: boolean): DriveStatus[] {
+  const problems: string[] = [];
+  const chosen: DriveStatus[] = [];
+  for (const device of wanted) {
+    const d = all.find((x) => x.device === device);
+    if (!d) {
+      problems.push(`${device}: no such drive (walt-bench drives lists them; loop devices are never targets)`);
+      continue;
+    }
+    if (!d.eligible) problems.push(...d.reasons.filter((r) => r.severity === 'block').map((r) => r.message));
+    else if (d.needsConfirm && !allowLarge) {
+      problems.push(`${device} is larger than 128 GB (${formatDecimalSize(d.size ?? 0)}): add --allow-large if it really is the card`);
+    } else chosen.push(d);
+  }
+  if (problems.length > 0) throw new RefusedError(problems);
+  return chosen;
+}
+
+class RefusedError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+/** A live progress display: one line per card, redrawn in place on a terminal, periodic lines otherwise. */
+class ProgressView {
+  private readonly cards = new Map<string, CardProgressEvent>();
+  private drawn = 0;
+  private lastPlain = 0;
+
+  update(p: CardProgressEvent): void {
+    this.cards.set(p.device, p);
+    if (process.stderr.isTTY) {
+      if (this.drawn > 0) process.stderr.write(`\x1b[${this.drawn}A`);
+      for (const c of this.cards.values()) process.stderr.write(`\x1b[2K${progressLine(c)}\n`);
+      this.drawn = this.cards.size;
+    } else if (Date.now() - this.lastPlain > 2000 || p.phase === 'done' || p.phase === 'failed') {
+      this.lastPlain = Date.now();
+      process.stderr.write(progressLine(p) + '\n');
+    }
+  }
+}
+
+/** `walt-bench flash`: writes an image to one or more cards, verified and journaled. Exit 0 only if all succeed. */
+export async function flashCommand(api: ApiClient, argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    drive: { type: 'string', multiple: true, short: 'd' },
+    entry: { type: 'string' },
+    'no-verify': { type: 'boolean' },
+    yes: { type: 'boolean', short: 'y' },
+    'allow-large': { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length !== 1) throw new UsageError(`usage: walt-bench ${USAGE}`);
+  const wanted = values.drive ?? [];
+  if (wanted.length === 0) throw new UsageError(`name at least one --drive (usage: walt-bench ${USAGE})`);
+  const image = resolve(positionals[0]!);
+  const json = Boolean(values.json);
+  const say = (text: string): void => {
+    if (!json) process.stderr.write(text + '\n');
+  };
+
+  let info = await api.call('image.inspect', { path: image });
+  const entry = await chooseEntry(info, values.entry);
+  if (entry) info = await api.call('image.inspect', { path: image, entry });
+  for (const w of info.warnings) say(`warning: ${w}`);
+  const size = info.size === null ? 'unknown size' : `${info.sizeIsEstimate ? '~' : ''}${formatBytes(info.size)}`;
+  say(`image: ${info.name}${info.entry ? ` [${info.entry}]` : ''} (${info.kind}, ${size})`);
+
+  let drives: DriveStatus[];
+  try {
+    drives = selectDrives(await api.call('drives.list', { image, ...(entry ? { entry } : {}) }), wanted, Boolean(values['allow-large']));
+  } catch (error) {
+    if (!(error instanceof RefusedError)) throw error;
+    if (json) jsonLine({ event: 'refused', reasons: error.problems });
+    else for (const p of error.problems) process.stderr.write(`refused: ${p}\n`);
+    process.stderr.write('nothing was written\n');
+    return EXIT.refused;
+  }
+
+  if (!values.yes) {
+    say('\nThese cards will be ERASED:');
+    for (const d of drives) say(`  ${d.device}  ${formatDecimalSize(d.size ?? 0)}  ${d.description}${d.serial ? `  serial ${d.serial}` : ''}`);
+    const answer = await ask('Type "yes" to write them: ');
+    if (answer === null) throw new UsageError('no terminal to confirm on: add --yes to write without asking');
+    if (answer.toLowerCase() !== 'yes') {
+      say('cancelled: nothing was written');
+      return EXIT.failed;
+    }
+  }
+
+  const view = new ProgressView();
+  const off = [
+    api.on('flash.progress', (p) => (json ? jsonLine({ event: 'progress', ...p }) : view.update(p))),
+    api.on('flash.card-done', (d) => json && jsonLine({ event: 'card-done', ...d })),
+  ];
+  let results: CardResultData[];
+  try {
+    const done = new Promise<CardResultData[]>((resolveDone) => {
+      off.push(api.on('flash.done', (d) => resolveDone(d.results)));
+    });
+    const session = await api.call('flash.start', {
+      image,
+      ...(entry ? { entry } : {}),
+      drives: drives.map((d) => ({ device: d.device, size: d.size, description: d.description, serial: d.serial })),
+      verify: !values['no-verify'],
+      confirmLarge: Boolean(values['allow-large']),
+    });
+    const cancel = (): void => void api.call('flash.cancel', { sessionId: session.sessionId });
+    process.once('SIGINT', cancel);
+    results = await done;
+    process.removeListener('SIGINT', cancel);
+  } finally {
+    for (const f of off) f();
+  }
+  if (json) {
+    jsonLine({
+      event: 'done',
+      results: results.map((r) => ({ device: r.device, ok: r.ok, verified: r.verified, bytes: r.bytes, error: r.error })),
+    });
+  } else {
+    for (const r of results) {
+      const status = r.ok ? `ok${r.verified ? ', verified' : ''}` : r.cancelled ? 'cancelled' : 'FAILED';
+      say(`${r.device}: ${status}, ${formatBytes(r.bytes)} in ${formatDuration(r.durationMs / 1000)}${r.error ? `\n  ${r.error}` : ''}`);
+    }
+  }
+  return results.every((r) => r.ok) ? EXIT.ok : EXIT.failed;
+}

@@ -1,0 +1,62 @@
+import type { ApiClient } from '../api/contract.js';
+import { createBackend } from '../services/backend.js';
+import { defaultHome } from '../services/paths.js';
+import { APP_VERSION } from '../services/version.js';
+import { inProcessClient } from '../transports/in-process/client.js';
+import { describeError, EXIT, UsageError } from './args.js';
+import { drivesCommand } from './commands/drives.js';
+import { flashCommand } from './commands/flash.js';
+import { journalCommand } from './commands/journal.js';
+import { stationCommand } from './commands/station.js';
+
+const HELP = `walt-bench ${APP_VERSION}: the WalT technician's bench
+
+usage: walt-bench <command> [options]
+
+  drives [--json] [--image FILE]       every drive, whether it can be written, and why
+  flash <image> --drive DEV [--drive DEV ...] [--entry NAME] [--no-verify] [--yes] [--allow-large] [--json]
+                                       write an image (.img .dd .raw .gz .xz .zip .bz2) to cards, verified
+  journal [--csv|--json] [--limit N]   every card written, as a table, CSV or JSON
+  station [--port P] [--host H]        serve the app to a browser (prints a URL with its access token)
+  help                                 this text
+
+State (journal, cache, settings) lives in ${defaultHome()} (set WALT_BENCH_HOME to move it).
+`;
+
+/** Runs the CLI; returns the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(HELP);
+    return command ? EXIT.ok : EXIT.usage;
+  }
+  if (command === '--version' || command === 'version') {
+    process.stdout.write(`${APP_VERSION}\n`);
+    return EXIT.ok;
+  }
+  const known = ['drives', 'flash', 'journal', 'station'];
+  if (!known.includes(command)) {
+    process.stderr.write(describeError(new UsageError(`unknown command "${command}"`)).text + '\n');
+    return EXIT.usage;
+  }
+  const backend = await createBackend({ home: defaultHome() });
+  const api: ApiClient = inProcessClient(backend.dispatcher);
+  try {
+    switch (command) {
+      case 'drives':
+        return await drivesCommand(api, rest);
+      case 'flash':
+        return await flashCommand(api, rest);
+      case 'journal':
+        return await journalCommand(api, rest);
+      default:
+        return await stationCommand(backend, rest);
+    }
+  } catch (error) {
+    const { text, status } = describeError(error);
+    process.stderr.write(text + '\n');
+    return status;
+  } finally {
+    await backend.close();
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Electron main process: thin glue between the window and the API.
+ *
+ * Where the API runs (the backend choice):
+ * - As root (getuid() === 0), the backend runs in this process.
+ * - Otherwise, on Linux, the whole API runs in the privileged helper, started ONCE at launch through pkexec; this
+ *   process only forwards IPC <-> helper. One authorization per run, and a single owner of the drive watcher, the
+ *   flash sessions and the journal (starting it lazily at the first write would split that state across two
+ *   backends, and the drive list an unprivileged backend sees can differ from root's).
+ * - If authorization is refused or impossible (no pkexec, no polkit agent), or on macOS/Windows (no elevation yet),
+ *   the backend runs in this process without privileges: images, drives, settings and the journal work, writing a
+ *   card fails with a permission error. A dialog says so, and app.info reports privileged: false for the UI's banner.
+ * State lives in app.getPath('userData'), or WALT_BENCH_HOME when set.
+ */
+import { join, resolve } from 'node:path';
+import { app, dialog, session, type BrowserWindow } from 'electron';
+import type { EventMessage } from '../api/contract.js';
+import { createBackend } from '../services/backend.js';
+import { forwardEvent, registerIpcBridge } from '../transports/electron-ipc/main-side.js';
+import type { TrustedOrigin } from '../transports/electron-ipc/trust.js';
+import { startHelper } from '../transports/helper/helper-client.js';
+import { installMenu } from './menu.js';
+import { hardenSession, hardenWebContents } from './security.js';
+import { createMainWindow } from './window.js';
+
+/** What the window talks to: the in-process backend or the privileged helper. */
+interface ApiPort {
+  dispatch(name: string, input: unknown): Promise<unknown>;
+  subscribe(sink: (message: EventMessage) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** The backend in this process (already root, or the unprivileged fallback). */
+async function inProcessPort(home: string): Promise<ApiPort> {
+  const backend = await createBackend({ home });
+  return {
+    dispatch: (name, input) => backend.dispatcher.dispatch(name, input),
+    subscribe: (sink) => backend.dispatcher.subscribe(sink),
+    close: () => backend.close(),
+  };
+}
+
+/** The privileged helper through pkexec; a packaged app runs it through its launcher (see electron-builder.yml). */
+async function helperPort(home: string): Promise<ApiPort> {
+  const launcher = app.isPackaged ? join(process.resourcesPath, 'polkit', 'walt-bench-helper') : undefined;
+  return startHelper({ home, elevate: 'pkexec', ...(launcher ? { launcher } : {}) });
+}
+
+/** Picks where the API runs (see the top of this file) and tells the technician when writes will not work. */
+async function openPort(home: string): Promise<ApiPort> {
+  if (process.getuid?.() === 0) return inProcessPort(home);
+  let why: string;
+  if (process.platform === 'linux') {
+    try {
+      return await helperPort(home);
+    } catch (e) {
+      why = e instanceof Error ? e.message : String(e);
+    }
+  } else {
+    why = `writing cards needs administrator rights, and elevation is not supported yet on ${process.platform}`;
+  }
+  void dialog.showMessageBox({
+    type: 'warning',
+    title: 'walt-bench: no administrator rights',
+    message: 'walt-bench runs without administrator rights: it cannot write cards.',
+    detail: `${why}\n\nRestart walt-bench and accept the authorization to write cards.`,
+  });
+  return inProcessPort(home);
+}
+
+function main(): void {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.enableSandbox();
+  const home = process.env.WALT_BENCH_HOME ? resolve(process.env.WALT_BENCH_HOME) : app.getPath('userData');
+  const devUrl = process.env.WALT_BENCH_DEV_URL;
+  const origin: TrustedOrigin = {
+    indexFile: join(__dirname, '..', '..', 'renderer', 'index.html'),
+    ...(devUrl ? { devUrl } : {}),
+  };
+  const preload = join(__dirname, '..', 'transports', 'electron-ipc', 'preload.js');
+  const windows: BrowserWindow[] = [];
+  const allWindows = (): BrowserWindow[] => windows.filter((w) => !w.isDestroyed());
+  hardenWebContents(app, origin);
+
+  let port: Promise<ApiPort> | null = null;
+  let closed = false;
+
+  void app.whenReady().then(() => {
+    hardenSession(session.defaultSession, origin);
+    installMenu();
+    const ready = openPort(home);
+    port = ready;
+    ready.then(
+      (p) => p.subscribe((message) => forwardEvent(message, { windows: allWindows, ...origin })),
+      (e: unknown) => {
+        dialog.showErrorBox('walt-bench cannot start', e instanceof Error ? e.message : String(e));
+        app.exit(1);
+      },
+    );
+    registerIpcBridge({ ...origin, windows: allWindows, dispatch: async (name, input) => (await ready).dispatch(name, input) });
+    windows.push(createMainWindow({ preload, origin }));
+  });
+
+  app.on('second-instance', () => {
+    const win = allWindows()[0];
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', (event) => {
+    if (closed || !port) return;
+    event.preventDefault();
+    closed = true;
+    port
+      .then((p) => p.close())
+      .catch(() => undefined)
+      .finally(() => app.quit());
+  });
+}
+
+main();

@@ -1,0 +1,69 @@
+import { readFile, realpath } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import * as drivelist from 'drivelist';
+import type { Drive } from '../../core/drives/drive.js';
+
+/** Anything that can list the drives: drivelist on a real machine, a fake in unit tests. */
+export interface DriveLister {
+  list(): Promise<Drive[]>;
+}
+
+/** Walks up the device's sysfs path looking for a serial number (mmc cards, USB readers and sticks). */
+async function serialOf(device: string): Promise<string | null> {
+  if (process.platform !== 'linux') return null;
+  const name = device.replace(/^\/dev\//, '');
+  let dir: string;
+  try {
+    dir = await realpath(`/sys/block/${name}/device`);
+  } catch {
+    return null;
+  }
+  for (let i = 0; i < 6 && dir.startsWith('/sys/devices/'); i += 1) {
+    const value = await readFile(join(dir, 'serial'), 'utf8').catch(() => null);
+    if (value && value.trim()) return value.trim();
+    dir = dirname(dir);
+  }
+  return null;
+}
+
+/** drivelist's description for a virtual device is empty: name zram devices so the technician sees what they are. */
+function describe(d: drivelist.Drive): string {
+  if (d.description && d.description.trim()) return d.description.trim();
+  if (/\/zram\d+$/.test(d.device)) return 'zram virtual disk';
+  return d.device;
+}
+
+/** Converts drivelist's record to walt-bench's Drive. */
+export function fromDrivelist(d: drivelist.Drive, serial: string | null): Drive {
+  return {
+    device: d.device,
+    devicePath: d.devicePath ?? null,
+    description: describe(d),
+    size: typeof d.size === 'number' && d.size > 0 ? d.size : null,
+    serial,
+    busType: d.busType ?? 'UNKNOWN',
+    isReadOnly: Boolean(d.isReadOnly),
+    isRemovable: Boolean(d.isRemovable),
+    isSystem: Boolean(d.isSystem),
+    isVirtual: Boolean(d.isVirtual),
+    isUSB: Boolean(d.isUSB),
+    isCard: Boolean(d.isCard),
+    mountpoints: (d.mountpoints ?? []).map((m) => ({ path: m.path, label: m.label ?? null })),
+  };
+}
+
+/** The real lister: drivelist plus serial numbers from sysfs (cached per device and size). */
+export class DrivelistLister implements DriveLister {
+  private readonly serials = new Map<string, string | null>();
+
+  async list(): Promise<Drive[]> {
+    const raw = await drivelist.list();
+    return Promise.all(
+      raw.map(async (d) => {
+        const key = `${d.device}:${d.size ?? 0}`;
+        if (!this.serials.has(key)) this.serials.set(key, await serialOf(d.device));
+        return fromDrivelist(d, this.serials.get(key) ?? null);
+      }),
+    );
+  }
+}

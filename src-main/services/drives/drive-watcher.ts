@@ -1,0 +1,93 @@
+import { EventEmitter } from 'node:events';
+import type { Drive } from '../../core/drives/drive.js';
+import type { DriveLister } from './drive-lister.js';
+
+/** A change in the drive list. */
+export interface DriveChange {
+  drives: Drive[];
+  attached: string[];
+  detached: string[];
+  /** True when a drive's own fields changed (size, mounts, read-only) without an attach or detach. */
+  changed: boolean;
+}
+
+/** Options of the watcher: the lister and how often to poll. */
+export interface DriveWatcherOptions {
+  lister: DriveLister;
+  intervalMs?: number;
+}
+
+/**
+ * Polls the drive lister and emits 'change' with attached/detached devices (a card inserted or pulled). Polling is
+ * what etcher-sdk's scanner does on Linux too; 500 ms keeps a card's arrival visible "live".
+ */
+export class DriveWatcher extends EventEmitter {
+  private current: Drive[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+  private readonly intervalMs: number;
+
+  constructor(private readonly options: DriveWatcherOptions) {
+    super();
+    this.intervalMs = options.intervalMs ?? 500;
+  }
+
+  /** The last list seen. */
+  get drives(): Drive[] {
+    return this.current;
+  }
+
+  /**
+   * Lists now and returns the list (commands that need a fresh list call this). A poll already under way may have
+   * started before the caller's card appeared, so a new one always runs after it; callers arriving together share it.
+   */
+  async refresh(): Promise<Drive[]> {
+    if (!this.queued) {
+      const previous = this.running ?? Promise.resolve();
+      this.queued = previous.then(() => {
+        this.queued = null;
+        this.running = this.poll().finally(() => {
+          this.running = null;
+        });
+        return this.running;
+      });
+    }
+    await this.queued;
+    return this.current;
+  }
+
+  private async poll(): Promise<void> {
+    let next: Drive[];
+    try {
+      next = await this.options.lister.list();
+    } catch (error) {
+      this.emit('error', error);
+      return;
+    }
+    const before = new Map(this.current.map((d) => [d.device, JSON.stringify(d)]));
+    const after = new Map(next.map((d) => [d.device, JSON.stringify(d)]));
+    const attached = [...after.keys()].filter((k) => !before.has(k));
+    const detached = [...before.keys()].filter((k) => !after.has(k));
+    const changed = [...after].some(([k, v]) => before.has(k) && before.get(k) !== v);
+    this.current = next;
+    if (attached.length || detached.length || changed) {
+      const change: DriveChange = { drives: next, attached, detached, changed };
+      this.emit('change', change);
+    }
+  }
+
+  /** Starts polling. */
+  start(): void {
+    if (this.timer) return;
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops polling. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

@@ -1,0 +1,317 @@
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '../../api/errors.js';
+import { blockingMessage, checkDrive } from '../../core/drives/constraints.js';
+import type { DriveIdentity } from '../../core/drives/drive.js';
+import { recheckIdentity } from '../../core/drives/identity.js';
+import { type CardPhase, type CardProgress, type CardResult, etaSeconds, sampleSpeed, type SpeedWindow } from '../../core/flash/progress.js';
+import type { JournalRecord } from '../../core/journal/record.js';
+import type { Journal } from '../journal/journal.js';
+import type { DriveWatcher } from '../drives/drive-watcher.js';
+import type { CardJob, CardOutcome } from './card-writer.js';
+import { prepareRawImage, type RawImage, sha256File } from './decompress.js';
+import { CancelledError } from './errors.js';
+import { entryRequired, type ImageInfo, inspectImage } from './image-inspect.js';
+
+/** What the flash service needs from the outside world (real parts in the app, fakes in unit tests). */
+export interface FlashDeps {
+  watcher: Pick<DriveWatcher, 'refresh'>;
+  journal: Pick<Journal, 'append'>;
+  cacheDir: string;
+  includeVirtual: () => boolean;
+  writeCard: (job: CardJob) => Promise<CardOutcome>;
+  onProgress: (p: CardProgress & { sessionId: string }) => void;
+  onCardDone: (sessionId: string, result: CardResult) => void;
+  onSessionDone: (sessionId: string, results: CardResult[]) => void;
+  now?: () => number;
+}
+
+interface Card {
+  identity: DriveIdentity;
+  progress: CardProgress;
+  speed: SpeedWindow;
+  lastEmit: number;
+  abort: AbortController;
+  result: CardResult | null;
+  started: number;
+}
+
+/** A flash session: one image, any number of cards, each with its own pipeline. */
+interface Session {
+  id: string;
+  image: ImageInfo;
+  verify: boolean;
+  confirmLarge: boolean;
+  cards: Map<string, Card>;
+  raw: Promise<RawImage>;
+  sha256: Promise<string | null>;
+  abort: AbortController;
+  running: Set<Promise<void>>;
+  finished: boolean;
+}
+
+/** A snapshot of a session for the API. */
+export interface SessionSnapshot {
+  sessionId: string;
+  image: ImageInfo;
+  verify: boolean;
+  cards: (CardProgress & { sessionId: string })[];
+  results: CardResult[];
+  finished: boolean;
+}
+
+const EMIT_INTERVAL_MS = 250;
+
+/**
+ * Runs flash sessions. The image is decompressed once (to the cache) and every card is then written from the raw
+ * file by its own pipeline: cards run at their own pace, can be added while others write, and fail or cancel
+ * alone. Every attempt is journaled (fsynced) the moment it ends.
+ */
+export class FlashService {
+  private readonly sessions = new Map<string, Session>();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: FlashDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Starts a session; rejects before any byte is written when the image or a card is refused. */
+  async start(input: {
+    image: string;
+    entry?: string | undefined;
+    drives: DriveIdentity[];
+    verify: boolean;
+    confirmLarge: boolean;
+  }): Promise<SessionSnapshot> {
+    const image = await inspectImage(input.image, input.entry);
+    if (image.kind === 'zip' && image.entry === null) throw entryRequired(image);
+    const devices = input.drives.map((d) => d.device);
+    const dup = devices.find((d, i) => devices.indexOf(d) !== i);
+    if (dup) throw new ApiError('bad-request', `${dup} is selected twice`);
+    await this.refuseIneligible(image, input.drives, input.confirmLarge);
+    const abort = new AbortController();
+    const session: Session = {
+      id: randomUUID(),
+      image,
+      verify: input.verify,
+      confirmLarge: input.confirmLarge,
+      cards: new Map(),
+      raw: prepareRawImage(
+        image,
+        this.deps.cacheDir,
+        (done, total) => this.decompressProgress(session, done, total),
+        abort.signal,
+      ),
+      sha256: sha256File(image.path).catch(() => null),
+      abort,
+      running: new Set(),
+      finished: false,
+    };
+    // The raw image must be ready (and valid) before any card is touched: a corrupt source fails the whole session
+    // with its cause, and nothing is written.
+    session.raw.catch(() => undefined);
+    this.sessions.set(session.id, session);
+    const cards = input.drives.map((identity) => this.newCard(session, identity));
+    try {
+      await session.raw;
+    } catch (error) {
+      // Not a card attempt: nothing was written, nothing is journaled; the caller gets the cause.
+      this.sessions.delete(session.id);
+      throw error;
+    }
+    for (const card of cards) this.launch(session, card);
+    return this.snapshot(session);
+  }
+
+  /** Adds a card to a running session (it starts at once, from the raw image). */
+  async add(sessionId: string, identity: DriveIdentity, confirmLarge: boolean): Promise<SessionSnapshot> {
+    const session = this.get(sessionId);
+    if (session.finished) throw new ApiError('refused', 'this flash session has finished: start a new one');
+    if (session.cards.has(identity.device)) {
+      const existing = session.cards.get(identity.device)!;
+      if (existing.result === null) throw new ApiError('refused', `${identity.device} is already being written`);
+    }
+    await this.refuseIneligible(session.image, [identity], confirmLarge || session.confirmLarge);
+    this.launch(session, this.newCard(session, identity));
+    return this.snapshot(session);
+  }
+
+  /** Cancels one card, or all cards of the session. */
+  cancel(sessionId: string, device?: string): SessionSnapshot {
+    const session = this.get(sessionId);
+    if (device !== undefined) {
+      const card = session.cards.get(device);
+      if (!card) throw new ApiError('not-found', `${device} is not part of this flash session`);
+      card.abort.abort();
+    } else {
+      session.abort.abort();
+      for (const card of session.cards.values()) card.abort.abort();
+    }
+    return this.snapshot(session);
+  }
+
+  /** The current state of a session. */
+  status(sessionId: string): SessionSnapshot {
+    return this.snapshot(this.get(sessionId));
+  }
+
+  /** Waits for every card of every session (used at shutdown and by the CLI). */
+  async settle(sessionId: string): Promise<CardResult[]> {
+    const session = this.get(sessionId);
+    while (session.running.size > 0) await Promise.allSettled([...session.running]);
+    return [...session.cards.values()].map((c) => c.result!).filter(Boolean);
+  }
+
+  private get(sessionId: string): Session {
+    const s = this.sessions.get(sessionId);
+    if (!s) throw new ApiError('not-found', `no flash session ${sessionId}`);
+    return s;
+  }
+
+  private async refuseIneligible(image: ImageInfo, drives: DriveIdentity[], confirmLarge: boolean): Promise<void> {
+    const current = await this.deps.watcher.refresh();
+    const refusals: string[] = [];
+    for (const selected of drives) {
+      const check = recheckIdentity(selected, current);
+      if (!check.ok) {
+        refusals.push(check.message);
+        continue;
+      }
+      const e = checkDrive(check.drive, {
+        imageSize: image.sizeIsEstimate ? null : image.size,
+        sourceDevices: image.sourceDevices,
+        includeVirtual: this.deps.includeVirtual(),
+      });
+      if (!e.eligible) refusals.push(blockingMessage(e));
+      else if (e.needsConfirm && !confirmLarge) {
+        refusals.push(`${selected.device} is larger than 128 GB: confirm it explicitly (--yes-large in the CLI)`);
+      }
+    }
+    if (refusals.length > 0) throw new ApiError('refused', refusals.join('; '), 'nothing was written');
+  }
+
+  private newCard(session: Session, identity: DriveIdentity): Card {
+    const card: Card = {
+      identity,
+      progress: { device: identity.device, phase: 'queued', bytes: 0, total: null, speed: 0, eta: null },
+      speed: { samples: [] },
+      lastEmit: 0,
+      abort: new AbortController(),
+      result: null,
+      started: this.now(),
+    };
+    session.cards.set(identity.device, card);
+    return card;
+  }
+
+  private launch(session: Session, card: Card): void {
+    card.started = this.now();
+    const run = this.runCard(session, card).finally(() => {
+      session.running.delete(run);
+      this.maybeFinish(session);
+    });
+    session.running.add(run);
+  }
+
+  private async runCard(session: Session, card: Card): Promise<void> {
+    let bytes = 0;
+    let verified = false;
+    let error: unknown = null;
+    try {
+      const raw = await session.raw;
+      if (card.abort.signal.aborted) throw new CancelledError();
+      // Identity re-check right before opening: the card in the slot must still be the one selected.
+      const current = await this.deps.watcher.refresh();
+      const check = recheckIdentity(card.identity, current);
+      if (!check.ok) throw new ApiError('refused', check.message);
+      const outcome = await this.deps.writeCard({
+        rawPath: raw.path,
+        size: raw.size,
+        drive: check.drive,
+        verify: session.verify,
+        signal: card.abort.signal,
+        onProgress: (phase, done, total) => this.progress(session, card, phase, done, total),
+      });
+      bytes = outcome.bytes;
+      verified = outcome.verified;
+    } catch (e) {
+      error = e;
+    }
+    const cancelled = error instanceof CancelledError || card.abort.signal.aborted;
+    const durationMs = this.now() - card.started;
+    const result: CardResult = {
+      device: card.identity.device,
+      ok: error === null,
+      verified,
+      bytes,
+      error: error === null ? null : cancelled ? 'cancelled by the technician' : describe(error),
+      cancelled,
+      durationMs,
+    };
+    card.result = result;
+    const phase: CardPhase = result.ok ? 'done' : cancelled ? 'cancelled' : 'failed';
+    card.progress = { ...card.progress, phase, speed: 0, eta: 0 };
+    this.deps.onProgress({ ...card.progress, sessionId: session.id });
+    const record: JournalRecord = {
+      time: new Date(card.started).toISOString(),
+      device: card.identity.device,
+      size: card.identity.size,
+      description: card.identity.description,
+      serial: card.identity.serial,
+      imageName: session.image.entry ? `${session.image.name}:${session.image.entry}` : session.image.name,
+      imageSha256: await session.sha256,
+      bytes,
+      durationMs,
+      averageSpeed: durationMs > 0 ? Math.round((bytes / durationMs) * 1000) : 0,
+      verified,
+      result: result.ok ? 'ok' : cancelled ? 'cancelled' : 'failed',
+      error: result.error,
+    };
+    this.deps.journal.append(record);
+    this.deps.onCardDone(session.id, result);
+  }
+
+  private decompressProgress(session: Session, done: number, total: number): void {
+    for (const card of session.cards.values()) {
+      if (card.result === null) this.progress(session, card, 'decompress', done, total);
+    }
+  }
+
+  private progress(session: Session, card: Card, phase: CardPhase, bytes: number, total: number | null): void {
+    const t = this.now();
+    if (phase !== card.progress.phase) card.speed = { samples: [] };
+    const { window, speed } = sampleSpeed(card.speed, t, bytes);
+    card.speed = window;
+    const phaseChanged = phase !== card.progress.phase;
+    card.progress = { device: card.identity.device, phase, bytes, total, speed, eta: etaSeconds(bytes, total, speed) };
+    if (phaseChanged || t - card.lastEmit >= EMIT_INTERVAL_MS || bytes === total) {
+      card.lastEmit = t;
+      this.deps.onProgress({ ...card.progress, sessionId: session.id });
+    }
+  }
+
+  private maybeFinish(session: Session): void {
+    if (session.running.size > 0 || session.finished) return;
+    session.finished = true;
+    this.deps.onSessionDone(
+      session.id,
+      [...session.cards.values()].map((c) => c.result!),
+    );
+  }
+
+  private snapshot(session: Session): SessionSnapshot {
+    const cards = [...session.cards.values()];
+    return {
+      sessionId: session.id,
+      image: session.image,
+      verify: session.verify,
+      cards: cards.map((c) => ({ ...c.progress, sessionId: session.id })),
+      results: cards.filter((c) => c.result !== null).map((c) => c.result!),
+      finished: session.finished,
+    };
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ApiError) return error.hint ? `${error.message} (${error.hint})` : error.message;
+  return error instanceof Error ? error.message : String(error);
+}

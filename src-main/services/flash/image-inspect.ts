@@ -1,0 +1,151 @@
+import { open, readdir, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import yauzl from 'yauzl';
+import * as lzma from 'lzma-native';
+import { ApiError } from '../../api/errors.js';
+import { detectSourceKind, imageEntries, type SourceKind, sourceWarnings } from '../../core/flash/source-kind.js';
+import { formatBytes } from '../../core/util/format.js';
+import { sourceDevicesOf } from '../drives/source-device.js';
+
+/** What walt-bench knows of an image file before writing it. */
+export interface ImageInfo {
+  path: string;
+  name: string;
+  kind: SourceKind;
+  fileSize: number;
+  size: number | null;
+  sizeIsEstimate: boolean;
+  entries: string[];
+  entry: string | null;
+  sourceDevices: string[];
+  warnings: string[];
+}
+
+function sourceError(path: string, cause: string, fix: string): ApiError {
+  return new ApiError('source-error', `${path}: ${cause}`, fix);
+}
+
+/** Lists the names in a zip archive (central directory only; no data is read). */
+export function zipEntryNames(path: string): Promise<{ name: string; size: number }[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: true, autoClose: true }, (err, zip) => {
+      if (err || !zip) {
+        reject(sourceError(path, `not a readable zip archive (${err?.message ?? 'unknown error'})`, 'download it again'));
+        return;
+      }
+      const names: { name: string; size: number }[] = [];
+      zip.on('entry', (e: yauzl.Entry) => {
+        names.push({ name: e.fileName, size: e.uncompressedSize });
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve(names));
+      zip.on('error', (e: Error) => reject(sourceError(path, `corrupt zip archive (${e.message})`, 'download it again')));
+      zip.readEntry();
+    });
+  });
+}
+
+async function xzSize(path: string): Promise<number | null> {
+  const fh = await open(path, 'r');
+  try {
+    return await new Promise((resolve) => {
+      lzma.parseFileIndexFD(fh.fd, (err, info) => resolve(err || !info ? null : info.uncompressedSize));
+    });
+  } finally {
+    await fh.close();
+  }
+}
+
+async function readHeadTail(path: string, size: number): Promise<{ head: Buffer; tail: Buffer }> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(Math.min(16, size));
+    await fh.read(head, 0, head.length, 0);
+    const tail = Buffer.alloc(Math.min(4, size));
+    await fh.read(tail, 0, tail.length, Math.max(0, size - tail.length));
+    return { head, tail };
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Reads an image's header and index: kind (by content), uncompressed size, zip entries, warnings. Refuses what
+ * can never be written (missing, not a file, empty, a zip without an image) with the file, the cause and the fix.
+ */
+export async function inspectImage(path: string, entry?: string): Promise<ImageInfo> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw sourceError(path, 'no such file', 'check the path');
+    if (code === 'EACCES') throw sourceError(path, 'permission denied', 'make the file readable (chmod a+r)');
+    throw sourceError(path, `cannot read (${code ?? String(e)})`, 'check the path');
+  }
+  if (st.isDirectory()) {
+    const count = (await readdir(path)).length;
+    throw sourceError(path, `is a folder (${count} entries), not an image`, 'choose an image file (.img, .gz, .xz, .zip)');
+  }
+  if (!st.isFile()) throw sourceError(path, 'is not a regular file', 'choose an image file');
+  if (st.size === 0) throw sourceError(path, 'is empty (0 bytes)', 'the download did not complete: download it again');
+  const { head, tail } = await readHeadTail(path, st.size);
+  const kind = detectSourceKind(head);
+  const info: ImageInfo = {
+    path,
+    name: basename(path),
+    kind,
+    fileSize: st.size,
+    size: st.size,
+    sizeIsEstimate: false,
+    entries: [],
+    entry: null,
+    sourceDevices: await sourceDevicesOf(path),
+    warnings: sourceWarnings(kind),
+  };
+  switch (kind) {
+    case 'raw':
+      return info;
+    case 'gz':
+      // ISIZE: the uncompressed size modulo 2^32, a lower bound for images over 4 GiB.
+      return { ...info, size: tail.length === 4 ? tail.readUInt32LE(0) : null, sizeIsEstimate: true };
+    case 'xz': {
+      const size = await xzSize(path);
+      if (size === null) {
+        throw sourceError(path, 'the xz index cannot be read: the file is truncated or corrupt', 'download it again');
+      }
+      return { ...info, size };
+    }
+    case 'bz2':
+      return { ...info, size: null, sizeIsEstimate: true };
+    case 'zip': {
+      const all = await zipEntryNames(path);
+      const images = imageEntries(all.map((e) => e.name));
+      if (images.length === 0) {
+        const found = all.slice(0, 5).map((e) => e.name).join(', ') || 'nothing';
+        throw sourceError(path, `the zip holds no disk image (.img .dd .raw .iso); found: ${found}`, 'choose another file');
+      }
+      const chosen = entry ?? (images.length === 1 ? images[0]! : null);
+      if (chosen !== null && !images.includes(chosen)) {
+        throw sourceError(path, `the zip has no image named "${chosen}"`, `choose one of: ${images.join(', ')}`);
+      }
+      const size = chosen === null ? null : (all.find((e) => e.name === chosen)?.size ?? null);
+      return { ...info, entries: images, entry: chosen, size };
+    }
+  }
+}
+
+/** The error for a zip whose image was not chosen. */
+export function entryRequired(info: ImageInfo): ApiError {
+  return sourceError(
+    info.path,
+    `the zip holds ${info.entries.length} images`,
+    `choose one (--entry NAME): ${info.entries.join(', ')}`,
+  );
+}
+
+/** Describes an image in one line ("pc-usb.dd.gz: gz, 25.0 MiB"). */
+export function describeImage(info: ImageInfo): string {
+  const size = info.size === null ? 'unknown size' : `${info.sizeIsEstimate ? '~' : ''}${formatBytes(info.size)}`;
+  return `${info.name}${info.entry ? ` [${info.entry}]` : ''}: ${info.kind}, ${size}`;
+}

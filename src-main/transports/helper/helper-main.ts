@@ -1,0 +1,178 @@
+/**
+ * The privileged helper's entry point (dist/main/transports/helper/helper-main.js), started as root by pkexec (or
+ * directly when the caller is already root) with `--home <dir>` and nothing else. It answers nothing until the first
+ * stdin line matches the per-launch token (see protocol.ts), then serves the typed API as JSON lines on its stdio,
+ * and exits when stdin closes.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { toApiError } from '../../api/errors.js';
+import type { EventMessage } from '../../api/contract.js';
+import type { Backend } from '../../services/backend.js';
+import { LineSplitter, MAX_REQUEST_LINE, TOKEN_DIR, TOKEN_TIMEOUT_MS, tokenFileName } from './protocol.js';
+
+// stdout carries the protocol only: anything else printing there (console.log in a library) goes to stderr.
+const protocolOut = process.stdout.write.bind(process.stdout) as (chunk: string) => boolean;
+process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+
+/** Writes one protocol message as a JSON line. */
+function send(message: unknown): void {
+  protocolOut(`${JSON.stringify(message)}\n`);
+}
+
+/** Logs a line to stderr (the client keeps its tail for error messages). */
+function log(message: string): void {
+  process.stderr.write(`walt-bench helper: ${message}\n`);
+}
+
+/** Parses `--home <dir>`; anything else is refused. */
+function parseArgs(argv: string[]): { home: string } {
+  if (argv.length !== 2 || argv[0] !== '--home' || !argv[1] || !argv[1].startsWith('/')) {
+    throw new Error('usage: helper-main --home <absolute dir>');
+  }
+  return { home: argv[1] };
+}
+
+/** Reads (and removes) the token file the client left for this launch; refuses anything but a small private file. */
+function readExpectedToken(home: string): Buffer {
+  const file = join(home, TOKEN_DIR, tokenFileName(process.ppid));
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size < 16 || st.size > 512 || (st.mode & 0o077) !== 0) {
+      throw new Error(`${file} is not a private token file`);
+    }
+    const buf = Buffer.alloc(st.size);
+    const n = readSync(fd, buf, 0, st.size, 0);
+    return Buffer.from(buf.subarray(0, n).toString('utf8').trim(), 'utf8');
+  } finally {
+    closeSync(fd);
+    try {
+      unlinkSync(file);
+    } catch {
+      // Already gone: the client removes it too.
+    }
+  }
+}
+
+/** Constant-time comparison of the token line with the expected token. */
+function tokenMatches(expected: Buffer, line: string): boolean {
+  const got = Buffer.from(line.trim(), 'utf8');
+  // Compare equal-length buffers always, so the time spent does not depend on where the line differs.
+  const padded = Buffer.alloc(expected.length);
+  got.copy(padded, 0, 0, Math.min(got.length, expected.length));
+  return timingSafeEqual(padded, expected) && got.length === expected.length;
+}
+
+/** Id of a request as sent (number or string), or null when there is none. */
+function requestId(value: unknown): string | number | null {
+  return typeof value === 'string' || typeof value === 'number' ? value : null;
+}
+
+function main(): void {
+  let home: string;
+  let expected: Buffer;
+  try {
+    ({ home } = parseArgs(process.argv.slice(2)));
+    expected = readExpectedToken(home);
+  } catch (e) {
+    log(e instanceof Error ? e.message : String(e));
+    process.exit(2);
+  }
+
+  let authenticated = false;
+  let backend: Promise<Backend> | null = null;
+  const tokenTimer = setTimeout(() => {
+    log('no token received');
+    process.exit(2);
+  }, TOKEN_TIMEOUT_MS);
+
+  const handleRequest = async (line: string): Promise<void> => {
+    let id: string | number | null = null;
+    try {
+      const msg: unknown = JSON.parse(line);
+      if (typeof msg !== 'object' || msg === null) throw new Error('a request is a JSON object');
+      const req = msg as { id?: unknown; name?: unknown; input?: unknown };
+      id = requestId(req.id);
+      if (id === null) throw new Error('a request needs an id (number or string)');
+      if (typeof req.name !== 'string') throw new Error('a request needs a command name');
+      const { dispatcher } = await (backend as Promise<Backend>);
+      const result = await dispatcher.dispatch(req.name, req.input);
+      send({ id, ok: true, result });
+    } catch (e) {
+      const err = e instanceof SyntaxError || (e instanceof Error && e.message.startsWith('a request'))
+        ? { code: 'bad-request', message: e.message }
+        : toApiError(e).toJSON();
+      send({ id, ok: false, error: err });
+    }
+  };
+
+  const splitter = new LineSplitter(
+    MAX_REQUEST_LINE,
+    (line) => {
+      if (!authenticated) {
+        if (!tokenMatches(expected, line)) {
+          log('wrong token');
+          process.exit(2);
+        }
+        authenticated = true;
+        clearTimeout(tokenTimer);
+        backend = startBackend(home);
+        backend.then(
+          () => send({ ready: true }),
+          (e: unknown) => {
+            log(`cannot start the backend: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+            process.exit(1);
+          },
+        );
+        return;
+      }
+      if (line.trim() === '') return;
+      void handleRequest(line);
+    },
+    () => {
+      if (!authenticated) {
+        log('oversized token line');
+        process.exit(2);
+      }
+      send({ id: null, ok: false, error: { code: 'bad-request', message: `request line over ${MAX_REQUEST_LINE} bytes dropped` } });
+    },
+  );
+
+  process.stdin.on('data', (data: Buffer) => splitter.push(data));
+  process.stdin.on('end', () => {
+    void shutdown(backend);
+  });
+  process.stdin.on('error', () => {
+    void shutdown(backend);
+  });
+}
+
+/** Builds the backend (loaded only after authentication) and forwards its events. */
+async function startBackend(home: string): Promise<Backend> {
+  const { createBackend } = await import('../../services/backend.js');
+  const backend = await createBackend({ home });
+  backend.dispatcher.subscribe((m: EventMessage) => send({ event: m.event, payload: m.payload }));
+  return backend;
+}
+
+/** Closes the backend (flushes the journal) and exits. */
+async function shutdown(backend: Promise<Backend> | null): Promise<void> {
+  try {
+    if (backend) await (await backend).close();
+  } catch (e) {
+    log(`error while closing: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  process.exit(0);
+}
+
+// A stray rejection in a library (etcher-sdk's bundled modules) must not kill every card being written.
+process.on('unhandledRejection', (reason) => {
+  log(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+});
+process.on('uncaughtException', (error) => {
+  log(`uncaught exception: ${error.stack ?? error.message}`);
+});
+
+main();

@@ -1,0 +1,3 @@
+export { getApi, getHost, type Host } from './get-api.js';
+export { ClientApiError } from './client-error.js';
+export type { WaltBenchBridge } from './bridge.js';

@@ -1,0 +1,128 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { SettingsData } from '../../../src-main/api/contract.js';
+import { useConnection, useHost } from '../api/api-context.js';
+
+/** The views of the app. */
+export type ViewName = 'flash' | 'journal';
+
+const VIEWS: { name: ViewName; label: string }[] = [
+  { name: 'flash', label: 'Flash' },
+  { name: 'journal', label: 'Journal' },
+];
+
+/** The dark-blue header: app name, view tabs, connection state, settings menu. */
+export function AppHeader(props: {
+  view: ViewName;
+  onView(v: ViewName): void;
+  settings: SettingsData | null;
+  onSettings(patch: Partial<SettingsData>): void;
+  info: { version: string; privileged: boolean } | null;
+}): ReactNode {
+  const connection = useConnection();
+  const host = useHost();
+  return (
+    <header className="app-header">
+      <div className="app-header__brand">
+        <span className="app-header__logo" aria-hidden="true">
+          ▤
+        </span>
+        <span className="app-header__name">walt-bench</span>
+      </div>
+      <nav className="tabs" aria-label="Views">
+        {VIEWS.map((v) => (
+          <button
+            key={v.name}
+            type="button"
+            className={`tab${props.view === v.name ? ' tab--active' : ''}`}
+            aria-current={props.view === v.name ? 'page' : undefined}
+            data-testid={`tab-${v.name}`}
+            onClick={() => props.onView(v.name)}
+          >
+            {v.label}
+          </button>
+        ))}
+      </nav>
+      <div className="app-header__right">
+        <span className={`conn conn--${connection}`} data-testid="connection-state">
+          <span className="conn__dot" aria-hidden="true" />
+          {host.mode === 'station' ? 'Station' : 'Local'}:{' '}
+          {connection === 'up' ? 'connected' : connection === 'down' ? 'disconnected' : 'connecting…'}
+        </span>
+        <SettingsMenu settings={props.settings} onSettings={props.onSettings} info={props.info} mode={host.mode} />
+      </div>
+    </header>
+  );
+}
+
+function SettingsMenu(props: {
+  settings: SettingsData | null;
+  onSettings(patch: Partial<SettingsData>): void;
+  info: { version: string; privileged: boolean } | null;
+  mode: string;
+}): ReactNode {
+  const [open, setOpen] = useState(false);
+  const wrap = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: MouseEvent): void => {
+      if (wrap.current && !wrap.current.contains(e.target as Node)) setOpen(false);
+    };
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') setOpen(false);
+    };
+    document.addEventListener('mousedown', onDown);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onDown);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
+  return (
+    <div className="menu" ref={wrap}>
+      <button
+        type="button"
+        className="menu__button"
+        aria-expanded={open}
+        aria-controls="settings-menu"
+        data-testid="settings-button"
+        onClick={() => setOpen((o) => !o)}
+      >
+        ⚙ Settings
+      </button>
+      {open && (
+        <div className="menu__panel" id="settings-menu" role="group" aria-label="Settings">
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="setting-virtual-drives"
+              disabled={!props.settings}
+              checked={props.settings?.includeVirtualDrives ?? false}
+              onChange={(e) => props.onSettings({ includeVirtualDrives: e.target.checked })}
+            />
+            <span>
+              Show virtual drives
+              <span className="muted small block">zram, nbd… for tests and demos</span>
+            </span>
+          </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              disabled={!props.settings}
+              checked={props.settings?.verify ?? true}
+              onChange={(e) => props.onSettings({ verify: e.target.checked })}
+            />
+            <span>
+              Verify by default
+              <span className="muted small block">Read every card back after writing</span>
+            </span>
+          </label>
+          {props.info && (
+            <p className="menu__foot muted small">
+              walt-bench {props.info.version} · {props.mode} · {props.info.privileged ? 'root' : 'not root'}
+            </p>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

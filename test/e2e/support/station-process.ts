@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+/** A `walt-bench station` child process and the URL (with token) it printed. */
+export interface StationProcess {
+  child: ChildProcess;
+  pid: number;
+  url: string;
+  /** Everything it wrote so far (for failure messages). */
+  output(): string;
+  /** SIGTERM, then SIGKILL after a grace period; resolves when it exited. */
+  stop(): Promise<void>;
+}
+
+const URL_RE = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/;
+
+/** Starts `node bin/walt-bench.js station --port 0` from the repo root and waits for its URL. */
+export async function startStationProcess(repoRoot: string, env: Record<string, string>): Promise<StationProcess> {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'walt-bench.js'), 'station', '--port', '0'], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`station printed no URL within 30 s:\n${out}`)), 30_000);
+    const check = (): void => {
+      const m = URL_RE.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[0]);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`station exited with ${code} before printing its URL:\n${out}`));
+    });
+  });
+  if (child.pid === undefined) throw new Error('station has no pid');
+  const pid = child.pid;
+
+  return {
+    child,
+    pid,
+    url,
+    output: () => out,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 8000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}

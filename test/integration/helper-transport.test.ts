@@ -1,0 +1,215 @@
+/**
+ * The privileged helper transport end to end: the BUILT helper (dist/main/transports/helper/helper-main.js, so run
+ * `npx tsc -p tsconfig.json` first) started with elevate 'none' (these tests run as root), spoken to over its stdio.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { EventPayload } from '../../src-main/api/contract.js';
+import { ApiError } from '../../src-main/api/errors.js';
+import { type HelperClient, startHelper } from '../../src-main/transports/helper/helper-client.js';
+import { MAX_REQUEST_LINE, TOKEN_DIR, tokenFileName } from '../../src-main/transports/helper/protocol.js';
+
+const script = resolve(__dirname, '..', '..', 'dist', 'main', 'transports', 'helper', 'helper-main.js');
+
+/** A fresh state home (WALT_BENCH_HOME) for one test. */
+function tempHome(): string {
+  return mkdtempSync(join(tmpdir(), 'wb-helper-'));
+}
+
+/** Spawns the built helper directly, as the client would, and collects its output. */
+function rawHelper(home: string) {
+  const child = spawn(process.execPath, [script, '--home', home], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exit = new Promise<number | null>((res) => child.once('close', (code) => res(code)));
+  return { child, exit, out: () => stdout, err: () => stderr };
+}
+
+/** Writes the token file the helper looks for (named after its parent: this test process). */
+function writeToken(home: string, token: string): void {
+  mkdirSync(join(home, TOKEN_DIR), { recursive: true, mode: 0o700 });
+  writeFileSync(join(home, TOKEN_DIR, tokenFileName(process.pid)), `${token}\n`, { mode: 0o600 });
+}
+
+/** Waits until a predicate holds (polling), or fails after a timeout. */
+async function waitFor(what: string, pred: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Asserts a promise rejects with an ApiError of a code. */
+async function rejectsWithCode(p: Promise<unknown>, code: string): Promise<ApiError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof ApiError, `expected an ApiError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    return e;
+  }
+  assert.fail(`expected a rejection with ${code}`);
+}
+
+before(() => {
+  assert.ok(existsSync(script), `${script} is missing: run \`npx tsc -p tsconfig.json\` first`);
+});
+
+describe('helper transport (elevate: none)', () => {
+  const home = tempHome();
+  let client: HelperClient;
+
+  before(async () => {
+    client = await startHelper({ home, elevate: 'none', script, readyTimeoutMs: 30_000 });
+  });
+  after(async () => {
+    await client.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('answers app.info from the helper, with the given home', async () => {
+    const info = await client.call('app.info', {});
+    assert.equal(info.home, home);
+    assert.equal(info.privileged, process.getuid?.() === 0);
+    assert.equal(info.platform, process.platform);
+    assert.ok(!existsSync(join(home, TOKEN_DIR, tokenFileName(process.pid))), 'the token file is removed');
+  });
+
+  it('gets and sets settings, and pushes the drives.changed event that follows', async () => {
+    const before = await client.call('settings.get', {});
+    const changed = new Promise<EventPayload<'drives.changed'>>((res) => {
+      const off = client.on('drives.changed', (p) => {
+        off();
+        res(p);
+      });
+    });
+    const after = await client.call('settings.set', { verify: !before.verify });
+    assert.equal(after.verify, !before.verify);
+    assert.deepEqual(await client.call('settings.get', {}), after);
+    const event = await changed;
+    assert.ok(Array.isArray(event.drives));
+  });
+
+  it('answers an unknown command with unknown-command', async () => {
+    await rejectsWithCode(client.dispatch('drives.format', {}), 'unknown-command');
+  });
+
+  it('answers invalid input with bad-request', async () => {
+    const e = await rejectsWithCode(client.dispatch('settings.set', { verify: 'yes' }), 'bad-request');
+    assert.match(e.message, /verify/);
+    await rejectsWithCode(client.dispatch('journal.list', { limit: -1 }), 'bad-request');
+  });
+
+  it('serves concurrent calls, each answered under its own id', async () => {
+    const [a, b, c] = await Promise.all([
+      client.call('app.info', {}),
+      client.call('settings.get', {}),
+      client.dispatch('nope', {}).catch((e: unknown) => e),
+    ]);
+    assert.equal(a.home, home);
+    assert.equal(typeof b.verify, 'boolean');
+    assert.ok(c instanceof ApiError && c.code === 'unknown-command');
+  });
+});
+
+describe('helper authentication and protocol limits', () => {
+  it('gives no answer to a wrong token, and exits', async () => {
+    const home = tempHome();
+    try {
+      writeToken(home, randomBytes(32).toString('hex'));
+      const h = rawHelper(home);
+      h.child.stdin.write(`${randomBytes(32).toString('hex')}\n`);
+      h.child.stdin.write('{"id":1,"name":"app.info","input":{}}\n');
+      const code = await h.exit;
+      assert.notEqual(code, 0);
+      assert.equal(h.out(), '', 'nothing on stdout');
+      assert.match(h.err(), /wrong token/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('exits at once without a token file', async () => {
+    const home = tempHome();
+    try {
+      const h = rawHelper(home);
+      h.child.stdin.write('whatever\n');
+      assert.equal(await h.exit, 2);
+      assert.equal(h.out(), '');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses extra arguments', async () => {
+    const home = tempHome();
+    try {
+      const child = spawn(process.execPath, [script, '--home', home, '--token', 'x'], { stdio: 'pipe' });
+      const code = await new Promise<number | null>((res) => child.once('close', res));
+      assert.equal(code, 2);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('answers an oversized line with an error, drops it, and keeps serving', async () => {
+    const home = tempHome();
+    try {
+      const token = randomBytes(32).toString('hex');
+      writeToken(home, token);
+      const h = rawHelper(home);
+      h.child.stdin.write(`${token}\n`);
+      await waitFor('ready', () => h.out().includes('"ready":true'));
+      h.child.stdin.write(`{"id":1,"name":"app.info","input":{"x":"${'a'.repeat(MAX_REQUEST_LINE + 10)}"}}\n`);
+      h.child.stdin.write('not json\n');
+      h.child.stdin.write('{"id":2,"name":"app.info","input":{}}\n');
+      await waitFor('answer 2', () => h.out().includes('"id":2'));
+      const lines = h
+        .out()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id?: unknown; ok?: boolean; error?: { code: string; message: string } });
+      const errors = lines.filter((l) => l.ok === false);
+      assert.equal(errors.length, 2, JSON.stringify(lines));
+      assert.ok(errors.every((l) => l.id === null && l.error?.code === 'bad-request'));
+      assert.match(errors[0]?.error?.message ?? '', /over 1048576 bytes/);
+      assert.ok(lines.some((l) => l.id === 2 && l.ok === true));
+      assert.ok(!lines.some((l) => l.id === 1), 'the oversized request is not run');
+      h.child.stdin.end();
+      assert.equal(await h.exit, 0, 'exits cleanly when stdin closes');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects calls with the cause once the helper is gone', async () => {
+    const home = tempHome();
+    try {
+      const client = await startHelper({ home, elevate: 'none', script, readyTimeoutMs: 30_000 });
+      assert.ok(client.pid);
+      process.kill(client.pid, 'SIGKILL');
+      await waitFor('exit', () => {
+        try {
+          process.kill(client.pid ?? 0, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      const e = await rejectsWithCode(client.call('app.info', {}), 'internal');
+      assert.match(e.message, /privileged helper exited \(SIGKILL\)/);
+      await client.close();
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Dispatcher, type Handlers } from '../../../src-main/api/dispatcher.js';
+import { ApiError } from '../../../src-main/api/errors.js';
+
+const notUsed = async (): Promise<never> => {
+  throw new Error('not used');
+};
+
+function handlers(over: Partial<Handlers>): Handlers {
+  const all = {} as Record<string, unknown>;
+  for (const name of ['app.info', 'drives.list', 'image.inspect', 'fs.list', 'flash.start', 'flash.add', 'flash.cancel', 'flash.status', 'journal.list', 'settings.get', 'settings.set']) {
+    all[name] = notUsed;
+  }
+  return { ...(all as Handlers), ...over };
+}
+
+describe('dispatcher (validation at the edge)', () => {
+  const d = new Dispatcher(
+    handlers({
+      'settings.get': async () => ({ includeVirtualDrives: false, verify: true }),
+      'flash.start': async (input) => {
+        throw new ApiError('refused', `would flash ${input.drives.length} (verify ${input.verify})`);
+      },
+      'journal.list': async () => ({ records: [{ nonsense: true }], skippedLines: [] }) as never,
+    }),
+  );
+
+  it('runs a valid command', async () => {
+    assert.deepEqual(await d.dispatch('settings.get', {}), { includeVirtualDrives: false, verify: true });
+  });
+
+  it('refuses an unknown command and prototype keys', async () => {
+    await assert.rejects(d.dispatch('rm -rf', {}), (e: ApiError) => e.code === 'unknown-command');
+    await assert.rejects(d.dispatch('__proto__', {}), (e: ApiError) => e.code === 'unknown-command');
+    await assert.rejects(d.dispatch('toString', {}), (e: ApiError) => e.code === 'unknown-command');
+  });
+
+  it('refuses bad input, naming the field', async () => {
+    await assert.rejects(
+      d.dispatch('flash.start', { image: 'relative.img', drives: [] }),
+      (e: ApiError) => e.code === 'bad-request' && /flash\.start: image: an absolute path/.test(e.message),
+    );
+    await assert.rejects(
+      d.dispatch('flash.start', { image: '/x.img', drives: [{ device: '/dev/sdb; rm', size: 1, description: '', serial: null }] }),
+      (e: ApiError) => e.code === 'bad-request' && /drives\.0\.device/.test(e.message),
+    );
+  });
+
+  it('applies defaults (verify on) before the handler runs', async () => {
+    await assert.rejects(
+      d.dispatch('flash.start', { image: '/x.img', drives: [{ device: '/dev/sdb', size: 1, description: '', serial: null }] }),
+      /would flash 1 \(verify true\)/,
+    );
+  });
+
+  it('never lets a malformed output leave', async () => {
+    await assert.rejects(d.dispatch('journal.list', {}));
+  });
+
+  it('delivers events to every subscriber and survives a broken one', () => {
+    const seen: string[] = [];
+    const off1 = d.subscribe(() => {
+      throw new Error('closed socket');
+    });
+    const off2 = d.subscribe((m) => seen.push(m.event));
+    d.emit('flash.done', { sessionId: 's', results: [] });
+    off1();
+    off2();
+    d.emit('flash.done', { sessionId: 's', results: [] });
+    assert.deepEqual(seen, ['flash.done']);
+  });
+});
