@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // The walt-bench CLI. The TypeScript sources are built to dist/ by `npm install` (prepare) or `npm run build`.
+// Each card keeps a read and a write in flight on libuv's thread pool: 4 threads (the default) would serialize cards.
+process.env.UV_THREADPOOL_SIZE = process.env.UV_THREADPOOL_SIZE || '16';
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 

@@ -18,6 +18,12 @@ export class EventListeners {
 
   /** Delivers one message to the listeners of its event. */
   deliver(message: EventMessage): void {
-    for (const l of this.byName.get(message.event) ?? []) l(message.payload);
+    for (const l of this.byName.get(message.event) ?? []) {
+      try {
+        l(message.payload);
+      } catch {
+        // One broken listener never keeps the event from the others.
+      }
+    }
   }
 }

@@ -15,7 +15,7 @@
 import { join, resolve } from 'node:path';
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import type { EventMessage } from '../api/contract.js';
-import { createBackend } from '../services/backend.js';
+import type * as BackendModule from '../services/backend.js';
 import { forwardEvent, registerIpcBridge } from '../transports/electron-ipc/main-side.js';
 import type { TrustedOrigin } from '../transports/electron-ipc/trust.js';
 import { startHelper } from '../transports/helper/helper-client.js';
@@ -30,8 +30,14 @@ interface ApiPort {
   close(): Promise<void>;
 }
 
-/** The backend in this process (already root, or the unprivileged fallback). */
+/**
+ * The backend in this process (already root, or the unprivileged fallback). Loaded on demand: when the helper does
+ * the work, etcher-sdk and its process-wide error handlers never load in this process.
+ */
 async function inProcessPort(home: string): Promise<ApiPort> {
+  // A CommonJS require (not import()): the sure way to load from inside app.asar.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createBackend } = require('../services/backend.js') as typeof BackendModule;
   const backend = await createBackend({ home });
   return {
     dispatch: (name, input) => backend.dispatcher.dispatch(name, input),

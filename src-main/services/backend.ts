@@ -10,9 +10,11 @@ import { IMAGE_EXTENSIONS } from '../core/flash/source-kind.js';
 import { DrivelistLister, type DriveLister } from './drives/drive-lister.js';
 import { DriveWatcher } from './drives/drive-watcher.js';
 import { writeCard } from './flash/card-writer.js';
+import { etcher } from './flash/etcher.js';
 import { FlashService } from './flash/flash-service.js';
 import { type ImageInfo, inspectImage } from './flash/image-inspect.js';
 import { Journal } from './journal/journal.js';
+import type { Owner } from './ownership.js';
 import { statePaths, type StatePaths } from './paths.js';
 import { SettingsStore } from './settings/settings.js';
 import { APP_VERSION } from './version.js';
@@ -32,6 +34,8 @@ export interface BackendOptions {
   lister?: DriveLister;
   writeCard?: typeof writeCard;
   pollMs?: number;
+  /** The user a root helper works for: state files are given back to them, and fs.list starts in their home. */
+  owner?: Owner & { home: string };
 }
 
 /**
@@ -40,9 +44,9 @@ export interface BackendOptions {
  */
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const env = options.env ?? process.env;
-  const paths = statePaths(options.home);
-  const settings = new SettingsStore(paths.settings, env);
-  const journal = new Journal(paths.journal);
+  const paths = statePaths(options.home, options.owner);
+  const settings = new SettingsStore(paths.settings, env, options.owner);
+  const journal = new Journal(paths.journal, options.owner);
   const watcher = new DriveWatcher({ lister: options.lister ?? new DrivelistLister(), intervalMs: options.pollMs });
   let dispatcher: Dispatcher | null = null;
   const emit: Dispatcher['emit'] = (event, payload) => dispatcher?.emit(event, payload);
@@ -85,7 +89,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       return statusOf(await watcher.refresh(), info);
     },
     'image.inspect': async ({ path, entry }) => inspectImage(path, entry),
-    'fs.list': async ({ dir }) => listDir(dir ?? homedir()),
+    'fs.list': async ({ dir }) => listDir(dir ?? options.owner?.home ?? homedir()),
     'flash.start': async (input) => flash.start(input),
     'flash.add': async ({ sessionId, drive, confirmLarge }) => flash.add(sessionId, drive, confirmLarge),
     'flash.cancel': async ({ sessionId, device }) => flash.cancel(sessionId, device),
@@ -101,6 +105,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   };
   dispatcher = new Dispatcher(handlers);
   watcher.start();
+  // Loading etcher-sdk takes ~0.3 s: do it now, off the path of the first card.
+  setImmediate(() => etcher());
   return {
     dispatcher,
     paths,

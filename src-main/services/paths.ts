@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
+import { giveBack, type Owner } from './ownership.js';
 
 /** Every place walt-bench keeps state, under one directory. */
 export interface StatePaths {
@@ -25,7 +26,7 @@ export function defaultHome(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Lays out (and creates) the state directories under a home. */
-export function statePaths(home: string): StatePaths {
+export function statePaths(home: string, owner?: Owner): StatePaths {
   const paths: StatePaths = {
     home,
     journal: join(home, 'journal.jsonl'),
@@ -34,6 +35,10 @@ export function statePaths(home: string): StatePaths {
     uploads: join(home, 'uploads'),
     logs: join(home, 'logs'),
   };
-  for (const dir of [paths.home, paths.cache, paths.uploads, paths.logs]) mkdirSync(dir, { recursive: true });
+  for (const dir of [paths.home, paths.cache, paths.uploads, paths.logs]) {
+    if (existsSync(dir)) continue;
+    mkdirSync(dir, { recursive: true });
+    giveBack(dir, owner);
+  }
   return paths;
 }

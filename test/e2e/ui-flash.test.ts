@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createZramCard, readHead, zramAvailable, type ZramCard } from '../support/zram.js';
-import { blkioAvailable, createBlkioGroup, type BlkioGroup } from './support/blkio-group.js';
+import { blkioAvailable, createBlkioGroup, type BlkioGroup } from '../support/blkio-group.js';
 import { startStationProcess, type StationProcess } from './support/station-process.js';
 
 const REPO = join(__dirname, '..', '..');
@@ -114,6 +114,10 @@ test('UI: pick an image, select two zram cards, flash, both verified and equal t
   await byTestId(p, 'choose-image').click();
   const dialog = byTestId(p, 'file-dialog');
   await dialog.waitFor();
+  await byTestId(p, 'file-path-input').fill(join(home, 'images') + '/');
+  await byTestId(p, 'file-path-input').press('Enter');
+  await byTestId(p, 'file-entry-walt-test-image.img').waitFor();
+  await p.screenshot({ path: join(SHOTS, 'file-dialog.png') });
   await byTestId(p, 'file-path-input').fill(imagePath);
   await byTestId(p, 'file-path-input').press('Enter');
   await dialog.waitFor({ state: 'detached' });
@@ -187,5 +191,53 @@ test('UI: pick an image, select two zram cards, flash, both verified and equal t
   await byTestId(p, 'flash-again').click();
   await byTestId(p, 'image-info').waitFor();
 
+  assert.deepEqual(pageErrors, [], 'no page errors and no CSP violations');
+});
+
+test('UI: a card that fails mid-write is reported with its cause, and "Retry failed cards" retries only it', { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false, timeout: 120_000 }, async () => {
+  const p = page!;
+  await byTestId(p, 'image-info').waitFor();
+  // a dying card: writes of incompressible data fail with EIO after ~2 MiB
+  const dying = createZramCard(64 * MiB, { memLimit: 2 * MiB });
+  cards.push(dying);
+  const id = base(dying.device);
+  await byTestId(p, `drive-row-${id}`).waitFor({ timeout: 20_000 });
+
+  // only the dying card
+  for (const c of cards) {
+    const box = byTestId(p, `drive-checkbox-${base(c.device)}`);
+    if (c === dying) await box.check();
+    else if ((await box.count()) > 0) await box.uncheck();
+  }
+  await byTestId(p, 'selected-count').filter({ hasText: /^1 of/ }).waitFor();
+  await byTestId(p, 'flash-button').click();
+  await byTestId(p, 'confirm-flash').click();
+
+  const result = byTestId(p, `card-result-${id}`);
+  await result.waitFor({ timeout: 60_000 });
+  assert.equal(await result.getAttribute('data-ok'), 'false');
+  const cause = await result.innerText();
+  assert.ok(cause.trim().length > 5, `the failure names its cause: "${cause}"`);
+  await byTestId(p, 'session-panel').and(p.locator('[data-finished="true"]')).waitFor();
+  const retry = byTestId(p, 'retry-failed');
+  await retry.waitFor();
+  await p.screenshot({ path: join(SHOTS, 'flash-failed.png') });
+
+  // retry: the confirmation lists the failed card only, re-read from the current drive list
+  await retry.click();
+  const confirm = byTestId(p, 'confirm-dialog');
+  await confirm.waitFor();
+  const text = await confirm.innerText();
+  assert.ok(text.includes(dying.device), 'the retry names the failed card');
+  for (const c of cards) if (c !== dying) assert.ok(!text.includes(c.device), `${c.device} is not retried`);
+  await byTestId(p, 'confirm-flash').click();
+
+  // the retry is a second attempt in the journal (it fails again: the card is still dying)
+  await byTestId(p, 'tab-journal').click();
+  const failedRows = byTestId(p, 'journal-view').locator('tbody tr', { hasText: dying.device }).filter({ hasText: 'failed' });
+  for (let i = 0; i < 100 && (await failedRows.count()) < 2; i += 1) await p.waitForTimeout(200);
+  assert.equal(await failedRows.count(), 2, 'two failed attempts of the dying card in the journal');
+  await byTestId(p, 'tab-flash').click();
+  await byTestId(p, `card-result-${id}`).waitFor({ timeout: 30_000 });
   assert.deepEqual(pageErrors, [], 'no page errors and no CSP violations');
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DriveIdentityData, DriveStatus } from '../../src-main/api/contract.js';
 import { nextEvent, randomFile, startTestBackend, type TestBackend } from '../support/backend.js';
-import { createZramCard, readHead, type ZramCard, zramAvailable } from '../support/zram.js';
+import { createZramCard, type ZramCard, zramAvailable } from '../support/zram.js';
 
 const MiB = 1 << 20;
 const skip = zramAvailable() ? false : 'needs root and zram';

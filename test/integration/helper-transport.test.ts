@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -132,6 +132,30 @@ describe('helper authentication and protocol limits', () => {
       assert.notEqual(code, 0);
       assert.equal(h.out(), '', 'nothing on stdout');
       assert.match(h.err(), /wrong token/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a token file others can read, and a home of another user', async () => {
+    const home = tempHome();
+    try {
+      const token = randomBytes(32).toString('hex');
+      writeToken(home, token);
+      chmodSync(join(home, TOKEN_DIR, tokenFileName(process.pid)), 0o644);
+      const h = rawHelper(home);
+      h.child.stdin.write(`${token}\n`);
+      assert.equal(await h.exit, 2);
+      assert.equal(h.out(), '');
+      assert.match(h.err(), /not a private token file/);
+      if (process.getuid?.() !== 0) return; // Giving the home to another user needs root.
+      writeToken(home, token);
+      chmodSync(join(home, TOKEN_DIR, tokenFileName(process.pid)), 0o600);
+      chownSync(home, 4242, 4242);
+      const other = rawHelper(home);
+      other.child.stdin.write(`${token}\n`);
+      assert.equal(await other.exit, 2);
+      assert.match(other.err(), /does not belong to the calling user/);
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

@@ -40,6 +40,7 @@ describe('contentSecurityPolicy', () => {
     assert.match(prod, /script-src 'self'(;|$)/);
     assert.match(prod, /default-src 'none'/);
     assert.match(prod, /object-src 'none'/);
+    assert.doesNotMatch(prod, /unsafe-inline/);
     const dev = contentSecurityPolicy('http://localhost:5173/');
     assert.match(dev, /connect-src 'self' ws:\/\/localhost:5173/);
   });

@@ -3,7 +3,7 @@
  * - src-main/core/**: pure TypeScript. No Node built-ins, no npm package but zod, nothing from services, transports,
  *   electron or cli, and no ambient I/O globals (process, timers, fetch, require, Buffer...): inject them.
  * - src-renderer/**: a web page. No Node built-ins, no electron, and from src-main only the contract
- *   (api/contract, api/schemas, api/errors, api/listeners), the pure core, and the preload's bridge types (type-only).
+ *   (api/contract, api/schemas, api/errors, api/listeners) and the pure core.
  * - Raw Electron IPC (ipcMain, ipcRenderer, webContents.send) only in src-main/transports/electron-ipc/ and
  *   src-main/electron/: everything else speaks the typed API.
  */
@@ -41,7 +41,6 @@ const RENDERER_ALLOWED_MAIN = [
   /^src-main\/api\/(contract|schemas|errors|listeners)(\.[cm]?[jt]s)?$/,
   /^src-main\/core\//,
 ];
-const RENDERER_TYPE_ONLY_MAIN = [/^src-main\/transports\/electron-ipc\/bridge(\.[cm]?[jt]s)?$/];
 const IPC_DIRS = ['src-main/transports/electron-ipc/', 'src-main/electron/'];
 const IPC_NAMES = new Set(['ipcMain', 'ipcRenderer']);
 
@@ -64,15 +63,8 @@ function packageName(spec) {
   return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
-/** True when an import declaration (or specifier list) only imports types. */
-function isTypeOnly(node) {
-  if (node.importKind === 'type' || node.exportKind === 'type') return true;
-  const specs = node.specifiers ?? [];
-  return specs.length > 0 && specs.every((s) => s.importKind === 'type' || s.exportKind === 'type');
-}
-
 /** Why an import is not allowed in a layer, or null. */
-function importProblem(layer, fileRel, spec, typeOnly) {
+function importProblem(layer, fileRel, spec) {
   const builtin = spec.startsWith('node:') || isBuiltin(spec);
   const relative = spec.startsWith('.') || spec.startsWith('/');
   const target = relative ? relativeToRoot(path.resolve(repoRoot, path.dirname(fileRel), spec)) : null;
@@ -94,7 +86,6 @@ function importProblem(layer, fileRel, spec, typeOnly) {
     if (packageName(spec) === 'electron') return 'the renderer may not import electron: use the API client';
     if (target?.startsWith('src-main/')) {
       if (RENDERER_ALLOWED_MAIN.some((re) => re.test(target))) return null;
-      if (typeOnly && RENDERER_TYPE_ONLY_MAIN.some((re) => re.test(target))) return null;
       return `the renderer may import from src-main only the API contract and core ("${spec}")`;
     }
   }
@@ -128,19 +119,19 @@ const boundaries = {
     const ipcAllowed = IPC_DIRS.some((d) => rel.startsWith(d));
     const report = (node, message) => context.report({ node, messageId: 'layer', data: { message } });
 
-    const checkSource = (node, sourceNode, typeOnly) => {
+    const checkSource = (node, sourceNode) => {
       const spec = sourceString(sourceNode);
       if (spec === null) {
         if (layer !== 'other') report(node, 'imports must be static strings here');
         return;
       }
-      const problem = importProblem(layer, rel, spec, typeOnly);
+      const problem = importProblem(layer, rel, spec);
       if (problem) report(node, problem);
     };
 
     return {
       ImportDeclaration(node) {
-        checkSource(node, node.source, isTypeOnly(node));
+        checkSource(node, node.source);
         if (!ipcAllowed && node.source.value === 'electron') {
           for (const s of node.specifiers) {
             if (s.type === 'ImportSpecifier' && IPC_NAMES.has(s.imported.name ?? s.imported.value)) {
@@ -150,26 +141,26 @@ const boundaries = {
         }
       },
       ExportNamedDeclaration(node) {
-        if (node.source) checkSource(node, node.source, isTypeOnly(node));
+        if (node.source) checkSource(node, node.source);
       },
       ExportAllDeclaration(node) {
-        checkSource(node, node.source, node.exportKind === 'type');
+        checkSource(node, node.source);
       },
       ImportExpression(node) {
-        checkSource(node, node.source, false);
+        checkSource(node, node.source);
       },
       TSImportEqualsDeclaration(node) {
         if (node.moduleReference.type === 'TSExternalModuleReference') {
-          checkSource(node, node.moduleReference.expression, node.importKind === 'type');
+          checkSource(node, node.moduleReference.expression);
         }
       },
       TSImportType(node) {
         const arg = node.argument?.type === 'TSLiteralType' ? node.argument.literal : node.argument;
-        checkSource(node, arg, true);
+        checkSource(node, arg);
       },
       CallExpression(node) {
         if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments[0]) {
-          checkSource(node, node.arguments[0], false);
+          checkSource(node, node.arguments[0]);
         }
         if (!ipcAllowed && node.callee.type === 'MemberExpression' && propertyName(node.callee) === 'send') {
           const obj = node.callee.object;

@@ -26,6 +26,8 @@ export class DriveWatcher extends EventEmitter {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
+  private polledAt: number | null = null;
+  private readonly now: () => number = Date.now;
   private readonly intervalMs: number;
 
   constructor(private readonly options: DriveWatcherOptions) {
@@ -57,6 +59,12 @@ export class DriveWatcher extends EventEmitter {
     return this.current;
   }
 
+  /** The list if it was taken less than `maxAgeMs` ago (no card can be swapped that fast), else a fresh one. */
+  async recent(maxAgeMs = 250): Promise<Drive[]> {
+    if (this.polledAt !== null && this.now() - this.polledAt < maxAgeMs && !this.queued) return this.current;
+    return this.refresh();
+  }
+
   private async poll(): Promise<void> {
     let next: Drive[];
     try {
@@ -71,6 +79,7 @@ export class DriveWatcher extends EventEmitter {
     const detached = [...before.keys()].filter((k) => !after.has(k));
     const changed = [...after].some(([k, v]) => before.has(k) && before.get(k) !== v);
     this.current = next;
+    this.polledAt = this.now();
     if (attached.length || detached.length || changed) {
       const change: DriveChange = { drives: next, attached, detached, changed };
       this.emit('change', change);

@@ -14,9 +14,9 @@ import { etcher } from './etcher.js';
 const run = promisify(execFile);
 
 /** Chunk size of one write and one verification read. The first chunk is written last. */
-export const CHUNK_BYTES = 1 << 20;
+export const CHUNK_BYTES = 4 << 20;
 /** Buffers in flight per card (memory per card = CHUNK_BYTES x this). */
-const NUM_BUFFERS = 8;
+const NUM_BUFFERS = 4;
 
 /** What one card's pipeline needs. */
 export interface CardJob {
@@ -112,11 +112,15 @@ export async function writeCard(job: CardJob): Promise<CardOutcome> {
   dest.write = async (buffer: Buffer, bufferOffset: number, length: number, fileOffset: number) => {
     lastOffset = fileOffset;
     if (signal.aborted) throw new CancelledError();
-    hashes.set(fileOffset, {
-      length,
-      hash: XXHash64.hash(buffer.subarray(bufferOffset, bufferOffset + length)).toString('hex'),
-    });
-    const result = await rawWrite(buffer, bufferOffset, length, fileOffset);
+    const writing = rawWrite(buffer, bufferOffset, length, fileOffset);
+    // Hash while the write is in flight (the buffer is locked until it completes); only needed to verify.
+    if (job.verify) {
+      hashes.set(fileOffset, {
+        length,
+        hash: XXHash64.hash(buffer.subarray(bufferOffset, bufferOffset + length)).toString('hex'),
+      });
+    }
+    const result = await writing;
     written += length;
     job.onProgress('write', written, job.size);
     return result;

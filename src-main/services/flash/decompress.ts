@@ -133,10 +133,3 @@ export async function prepareRawImage(
   await writeFile(doneMarker, `${outBytes}\n`);
   return { path: out, size: outBytes };
 }
-
-/** sha256 of a file, streamed (runs beside the writes; the journal records it). */
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path, { highWaterMark: 4 << 20 }), hash);
-  return hash.digest('hex');
-}

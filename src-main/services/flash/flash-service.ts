@@ -8,13 +8,14 @@ import type { JournalRecord } from '../../core/journal/record.js';
 import type { Journal } from '../journal/journal.js';
 import type { DriveWatcher } from '../drives/drive-watcher.js';
 import type { CardJob, CardOutcome } from './card-writer.js';
-import { prepareRawImage, type RawImage, sha256File } from './decompress.js';
+import { prepareRawImage, type RawImage } from './decompress.js';
+import { imageSha256 } from './image-hash.js';
 import { CancelledError } from './errors.js';
 import { entryRequired, type ImageInfo, inspectImage } from './image-inspect.js';
 
 /** What the flash service needs from the outside world (real parts in the app, fakes in unit tests). */
 export interface FlashDeps {
-  watcher: Pick<DriveWatcher, 'refresh'>;
+  watcher: Pick<DriveWatcher, 'refresh' | 'recent'>;
   journal: Pick<Journal, 'append'>;
   cacheDir: string;
   includeVirtual: () => boolean;
@@ -101,7 +102,7 @@ export class FlashService {
         (done, total) => this.decompressProgress(session, done, total),
         abort.signal,
       ),
-      sha256: sha256File(image.path).catch(() => null),
+      sha256: imageSha256(image.path, this.deps.cacheDir).catch(() => null),
       abort,
       running: new Set(),
       finished: false,
@@ -220,7 +221,7 @@ export class FlashService {
       const raw = await session.raw;
       if (card.abort.signal.aborted) throw new CancelledError();
       // Identity re-check right before opening: the card in the slot must still be the one selected.
-      const current = await this.deps.watcher.refresh();
+      const current = await this.deps.watcher.recent();
       const check = recheckIdentity(card.identity, current);
       if (!check.ok) throw new ApiError('refused', check.message);
       const outcome = await this.deps.writeCard({

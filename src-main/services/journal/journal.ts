@@ -1,19 +1,24 @@
 import { closeSync, fsyncSync, openSync, readFileSync, writeSync, existsSync } from 'node:fs';
 import { type JournalRecord, parseJournal } from '../../core/journal/record.js';
+import { giveBack, type Owner } from '../ownership.js';
 
 /**
  * The flash journal: one JSON line per card attempt, appended with O_APPEND and fsynced before the append returns,
  * so a crash never loses a finished record (at worst a torn last line, which the reader skips).
  */
 export class Journal {
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly owner?: Owner,
+  ) {}
 
   /** Appends one record durably. Serialised in one write so concurrent cards never interleave bytes. */
   append(record: JournalRecord): void {
     const line = Buffer.from(JSON.stringify(record) + '\n', 'utf8');
+    const isNew = !existsSync(this.file);
     const fd = openSync(this.file, 'a', 0o644);
+    if (isNew) giveBack(this.file, this.owner);
     try {
-      // A torn line left by an earlier crash must not swallow this record: start on a fresh line.
       writeSync(fd, line);
       fsyncSync(fd);
     } finally {

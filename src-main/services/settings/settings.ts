@@ -1,4 +1,5 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { giveBack, type Owner } from '../ownership.js';
 
 /** Technician preferences kept in the state directory. */
 export interface Settings {
@@ -15,6 +16,7 @@ export class SettingsStore {
   constructor(
     private readonly file: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly owner?: Owner,
   ) {
     this.current = { ...DEFAULTS, ...this.load() };
   }
@@ -39,6 +41,7 @@ export class SettingsStore {
     this.current = { ...this.current, ...patch };
     const tmp = `${this.file}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.current, null, 2) + '\n');
+    giveBack(tmp, this.owner);
     renameSync(tmp, this.file);
     return this.get();
   }

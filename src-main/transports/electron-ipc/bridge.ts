@@ -1,6 +1,7 @@
 /**
- * Types of what the preload exposes to the renderer as `window.waltBench`. Types only: the sandboxed preload cannot
- * require relative files at run time, and the renderer imports these with `import type`.
+ * Types shared by the two ends of the Electron IPC transport (main-side.ts and preload.ts). Types only: the sandboxed
+ * preload cannot require relative files at run time. The renderer declares the same `window.waltBench` shape in
+ * src-renderer/src/api/bridge.ts.
  */
 import type { EventMessage, EventName, EventPayload } from '../../api/contract.js';
 
@@ -17,18 +18,23 @@ export interface CallRequest {
   input: unknown;
 }
 
-/** A command's outcome as it crosses the bridge (errors stay data, so their code survives contextBridge). */
-export type CallResult =
-  | { ok: true; result: unknown }
-  | { ok: false; error: { code: string; message: string; hint?: string } };
+/** An API error as plain data (an Error would lose its code and hint crossing contextBridge). */
+export interface BridgeError {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+/** A command's outcome on the call channel, main -> preload. */
+export type CallResult = { ok: true; result: unknown } | { ok: false; error: BridgeError };
 
 /** What main sends on the event channel. */
 export type BridgeEvent = EventMessage;
 
 /** What the renderer sees as `window.waltBench`. */
 export interface WaltBenchBridge {
-  /** Runs an API command; the renderer's client turns `{ok:false}` back into an ApiError (toApiError). */
-  call(name: string, input: unknown): Promise<CallResult>;
+  /** Runs an API command: resolves with its output, rejects with a plain BridgeError {code, message, hint}. */
+  call(name: string, input: unknown): Promise<unknown>;
   /** Listens to one API event; returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** The absolute path of a file dropped or chosen in the page (Electron's webUtils.getPathForFile). */

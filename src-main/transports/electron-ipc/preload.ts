@@ -6,6 +6,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent, webUtils } from 'electron';
 import type { EventName } from '../../api/contract.js';
 import type {
+  BridgeError,
   BridgeEvent,
   CallChannel,
   CallRequest,
@@ -44,12 +45,16 @@ ipcRenderer.on(EVENT, (_event: IpcRendererEvent, message: BridgeEvent) => {
 });
 
 const bridge: WaltBenchBridge = {
-  async call(name: string, input: unknown): Promise<CallResult> {
+  async call(name: string, input: unknown): Promise<unknown> {
     if (typeof name !== 'string' || name.length === 0 || name.length > 100) {
-      return { ok: false, error: { code: 'bad-request', message: 'a command name is a short string' } };
+      const error: BridgeError = { code: 'bad-request', message: 'a command name is a short string' };
+      throw error;
     }
     const request: CallRequest = { name, input };
-    return (await ipcRenderer.invoke(CALL, request)) as CallResult;
+    const outcome = (await ipcRenderer.invoke(CALL, request)) as CallResult;
+    if (outcome.ok) return outcome.result;
+    // A plain object, not an Error: contextBridge copies it whole, so the code and hint reach the page.
+    throw outcome.error;
   },
   on(event, listener) {
     if (!isEventName(event)) throw new TypeError(`unknown event "${String(event)}"`);

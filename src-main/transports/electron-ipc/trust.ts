@@ -40,14 +40,17 @@ export function isExternalLink(url: string): boolean {
   }
 }
 
-/** The Content-Security-Policy of the app's page (the dev server needs inline scripts and its HMR socket). */
+/**
+ * The Content-Security-Policy header of the app's page, on top of index.html's meta tag (file:// responses carry no
+ * headers, so the meta tag is what holds there). The dev server needs inline scripts and styles and its HMR socket.
+ */
 export function contentSecurityPolicy(devUrl?: string): string {
   const dev = devUrl ? new URL(devUrl) : null;
   const hmr = dev ? ` ${dev.protocol === 'https:' ? 'wss:' : 'ws:'}//${dev.host}` : '';
   return [
     "default-src 'none'",
     dev ? "script-src 'self' 'unsafe-inline'" : "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
+    dev ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
     `connect-src 'self'${hmr}`,

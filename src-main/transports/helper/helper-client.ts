@@ -141,8 +141,19 @@ export async function startHelper(opts: StartHelperOptions): Promise<HelperClien
     }
     if (typeof msg.event === 'string') {
       const message = { event: msg.event, payload: msg.payload } as EventMessage;
-      listeners.deliver(message);
-      for (const sink of sinks) sink(message);
+      // A failing listener must not break the stream (nor throw out of the pipe's data handler).
+      try {
+        listeners.deliver(message);
+      } catch {
+        // The listener's own problem.
+      }
+      for (const sink of sinks) {
+        try {
+          sink(message);
+        } catch {
+          // Same.
+        }
+      }
       return;
     }
     if (typeof msg.id !== 'number') return;

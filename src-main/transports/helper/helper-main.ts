@@ -5,10 +5,11 @@
  * and exits when stdin closes.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { toApiError } from '../../api/errors.js';
 import type { EventMessage } from '../../api/contract.js';
+import type * as BackendModule from '../../services/backend.js';
 import type { Backend } from '../../services/backend.js';
 import { LineSplitter, MAX_REQUEST_LINE, TOKEN_DIR, TOKEN_TIMEOUT_MS, tokenFileName } from './protocol.js';
 
@@ -34,14 +35,38 @@ function parseArgs(argv: string[]): { home: string } {
   return { home: argv[1] };
 }
 
-/** Reads (and removes) the token file the client left for this launch; refuses anything but a small private file. */
+/** The user the helper works for: pkexec's caller (PKEXEC_UID), else whoever started it (root). */
+function clientUid(): number {
+  const fromPkexec = Number(process.env.PKEXEC_UID);
+  return Number.isInteger(fromPkexec) && fromPkexec >= 0 ? fromPkexec : (process.getuid?.() ?? 0);
+}
+
+/** The calling user's uid, primary gid and home folder, from the password database. */
+function ownerOf(uid: number, fallbackHome: string): { uid: number; gid: number; home: string } {
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (Number(f[2]) === uid && f[3] !== undefined && f[5]) return { uid, gid: Number(f[3]), home: f[5] };
+    }
+  } catch {
+    // no passwd database: fall back below
+  }
+  return { uid, gid: statSync(fallbackHome).gid, home: fallbackHome };
+}
+
+/**
+ * Reads (and removes) the token file the client left for this launch. Refuses anything but a small private regular
+ * file owned by the client's user, in a home owned by that user (so a caller cannot point the root helper elsewhere).
+ */
 function readExpectedToken(home: string): Buffer {
+  const uid = clientUid();
+  if (statSync(home).uid !== uid) throw new Error(`${home} does not belong to the calling user (uid ${uid})`);
   const file = join(home, TOKEN_DIR, tokenFileName(process.ppid));
   const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const st = fstatSync(fd);
-    if (!st.isFile() || st.size < 16 || st.size > 512 || (st.mode & 0o077) !== 0) {
-      throw new Error(`${file} is not a private token file`);
+    if (!st.isFile() || st.size < 16 || st.size > 512 || (st.mode & 0o077) !== 0 || st.uid !== uid) {
+      throw new Error(`${file} is not a private token file of uid ${uid}`);
     }
     const buf = Buffer.alloc(st.size);
     const n = readSync(fd, buf, 0, st.size, 0);
@@ -64,6 +89,9 @@ function tokenMatches(expected: Buffer, line: string): boolean {
   got.copy(padded, 0, 0, Math.min(got.length, expected.length));
   return timingSafeEqual(padded, expected) && got.length === expected.length;
 }
+
+/** A request that is not one (not an object, no id, no name). */
+class BadRequest extends Error {}
 
 /** Id of a request as sent (number or string), or null when there is none. */
 function requestId(value: unknown): string | number | null {
@@ -92,19 +120,17 @@ function main(): void {
     let id: string | number | null = null;
     try {
       const msg: unknown = JSON.parse(line);
-      if (typeof msg !== 'object' || msg === null) throw new Error('a request is a JSON object');
+      if (typeof msg !== 'object' || msg === null) throw new BadRequest('a request is a JSON object');
       const req = msg as { id?: unknown; name?: unknown; input?: unknown };
       id = requestId(req.id);
-      if (id === null) throw new Error('a request needs an id (number or string)');
-      if (typeof req.name !== 'string') throw new Error('a request needs a command name');
+      if (id === null) throw new BadRequest('a request needs an id (number or string)');
+      if (typeof req.name !== 'string') throw new BadRequest('a request needs a command name');
       const { dispatcher } = await (backend as Promise<Backend>);
       const result = await dispatcher.dispatch(req.name, req.input);
       send({ id, ok: true, result });
     } catch (e) {
-      const err = e instanceof SyntaxError || (e instanceof Error && e.message.startsWith('a request'))
-        ? { code: 'bad-request', message: e.message }
-        : toApiError(e).toJSON();
-      send({ id, ok: false, error: err });
+      const malformed = e instanceof SyntaxError || e instanceof BadRequest;
+      send({ id, ok: false, error: malformed ? { code: 'bad-request', message: e.message } : toApiError(e).toJSON() });
     }
   };
 
@@ -136,7 +162,8 @@ function main(): void {
         log('oversized token line');
         process.exit(2);
       }
-      send({ id: null, ok: false, error: { code: 'bad-request', message: `request line over ${MAX_REQUEST_LINE} bytes dropped` } });
+      const message = `request line over ${MAX_REQUEST_LINE} bytes dropped`;
+      send({ id: null, ok: false, error: { code: 'bad-request', message } });
     },
   );
 
@@ -151,8 +178,11 @@ function main(): void {
 
 /** Builds the backend (loaded only after authentication) and forwards its events. */
 async function startBackend(home: string): Promise<Backend> {
-  const { createBackend } = await import('../../services/backend.js');
-  const backend = await createBackend({ home });
+  // Loaded only once the caller is authenticated; a CommonJS require, the sure way to load from inside app.asar.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createBackend } = require('../../services/backend.js') as typeof BackendModule;
+  const uid = clientUid();
+  const backend = await createBackend({ home, ...(uid !== 0 ? { owner: ownerOf(uid, home) } : {}) });
   backend.dispatcher.subscribe((m: EventMessage) => send({ event: m.event, payload: m.payload }));
   return backend;
 }

@@ -16,7 +16,7 @@ const TYPES: Record<string, string> = {
 
 /** Content-Security-Policy of every page the station serves. */
 export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
   "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /** Serves a file of the built UI, jailed to its root; unknown paths fall back to index.html. */

@@ -1,24 +1,13 @@
-/** Byte count in binary units ("1.5 GiB"), as the image sizes are shown. */
+import { formatBytes as bytesText, formatDecimalSize } from '../../../src-main/core/util/format.js';
+
+/** Byte count in binary units ("1.5 GiB"), as the image sizes are shown; "?" when unknown. */
 export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '?';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
+  return bytes === null || bytes === undefined ? '?' : bytesText(bytes);
 }
 
-/** Size the way card vendors print it on the label ("32 GB", decimal units). */
+/** Size the way card vendors print it on the label ("32 GB", decimal units); "no size" when unknown. */
 export function formatCardSize(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return 'no size';
-  if (bytes >= 1e12) return `${(bytes / 1e12).toFixed(1)} TB`;
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(0)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(0)} kB`;
-  return `${bytes} B`;
+  return bytes === null || bytes === undefined || !Number.isFinite(bytes) ? 'no size' : formatDecimalSize(bytes);
 }
 
 /** Speed in MB/s (decimal, as card speed classes are). */

@@ -27,7 +27,9 @@ export function DriveRow(props: {
   const base = deviceBase(d.device);
   const id = `drive-${base}`;
   const blocking = d.reasons.filter((r) => r.severity === 'block');
-  const notes = d.reasons.filter((r) => r.severity !== 'block');
+  // a drive that cannot be written shows only why; notes (mounted, large) matter for targets only
+  const notes = d.eligible ? d.reasons.filter((r) => r.severity !== 'block') : [];
+  const shown = blocking.length + notes.length;
   const cls = [
     'drive',
     props.selected ? 'drive--selected' : '',
@@ -45,7 +47,7 @@ export function DriveRow(props: {
         data-testid={`drive-checkbox-${base}`}
         checked={props.selected}
         disabled={!d.eligible}
-        aria-describedby={d.reasons.length > 0 ? `${id}-reasons` : undefined}
+        aria-describedby={shown > 0 ? `${id}-reasons` : undefined}
         onChange={() => props.onToggle(d)}
       />
       <label htmlFor={id} className="drive__label">
@@ -59,7 +61,7 @@ export function DriveRow(props: {
           <DriveBadges drive={d} />
         </span>
       </label>
-      {d.reasons.length > 0 && (
+      {shown > 0 && (
         <ul className="drive__reasons" id={`${id}-reasons`}>
           {blocking.map((r) => (
             <li key={r.code} className="note note--block">

@@ -3,7 +3,7 @@ import type { DirEntryData } from '../../../../src-main/api/contract.js';
 import { useApi } from '../../api/api-context.js';
 import { toClientError } from '../../api/client-error.js';
 import { Dialog } from '../../components/dialog.js';
-import { formatBytes } from '../../util/format.js';
+import { formatBytes, plural } from '../../util/format.js';
 
 const LAST_DIR_KEY = 'wb_last_dir';
 
@@ -85,22 +85,25 @@ export function FileDialog(props: { onChoose(path: string): void; onClose(): voi
     if (!typed.startsWith('/')) typed = joinPath(listing?.dir ?? '/', typed);
     setBusy(true);
     try {
+      // look the name up in its folder first: a file is chosen, a folder opened (no failing request for files)
+      const parent = parentOf(typed);
+      const name = typed.slice(parent.length).replace(/^\/+/, '').replace(/\/+$/, '');
+      let entry: DirEntryData | undefined;
+      if (name) {
+        try {
+          entry = (await list(parent)).entries.find((x) => x.name === name);
+        } catch {
+          entry = undefined;
+        }
+      }
+      if (entry?.kind === 'file') {
+        onChoose(entry.path);
+        return;
+      }
       try {
         show(await list(typed));
-        return;
-      } catch (dirError) {
-        const parent = parentOf(typed);
-        const name = typed.slice(parent.length).replace(/^\/+/, '').replace(/\/+$/, '');
-        let parentListing: Listing;
-        try {
-          parentListing = await list(parent);
-        } catch {
-          setError(toClientError(dirError).message);
-          return;
-        }
-        const entry = parentListing.entries.find((x) => x.name === name);
-        if (entry && entry.kind === 'file') onChoose(entry.path);
-        else setError(`No such file or directory: ${typed}`);
+      } catch (e) {
+        setError(entry || !name ? toClientError(e).message : `No such file or folder: ${typed}`);
       }
     } finally {
       setBusy(false);
@@ -175,7 +178,7 @@ export function FileDialog(props: { onChoose(path: string): void; onClose(): voi
       )}
       <div className="file-dialog__toolbar">
         <span className="muted small">
-          {listing ? `${entries.length} items, ${imageCount} ${imageCount === 1 ? 'image' : 'images'}` : 'Loading…'}
+          {listing ? `${plural(entries.length, 'item')}, ${plural(imageCount, 'image')}` : 'Loading…'}
         </span>
         <label className="check check--small">
           <input type="checkbox" checked={showHidden} onChange={(e) => setShowHidden(e.target.checked)} />

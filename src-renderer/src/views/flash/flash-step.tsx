@@ -8,18 +8,20 @@ import { baseName } from './use-image.js';
 export function FlashStep(props: {
   image: ImageInfo | null;
   imageReady: boolean;
-  count: number;
+  /** Selected devices, in selection order. */
+  devices: string[];
   verify: boolean;
   onVerify(v: boolean): void;
   connected: boolean;
   busy: boolean;
   onFlash(): void;
 }): ReactNode {
+  const count = props.devices.length;
   const missing = !props.image
     ? 'Choose an image first.'
     : !props.imageReady
       ? 'Choose which image inside the zip.'
-      : props.count === 0
+      : count === 0
         ? 'Select at least one card.'
         : !props.connected
           ? 'Waiting for the station to answer again.'
@@ -30,7 +32,16 @@ export function FlashStep(props: {
         <dt>Image</dt>
         <dd className="break">{props.image ? (props.image.entry ? baseName(props.image.entry) : props.image.name) : '—'}</dd>
         <dt>Cards</dt>
-        <dd>{props.count > 0 ? plural(props.count, 'card') : '—'}</dd>
+        <dd>
+          {count > 0 ? plural(count, 'card') : '—'}
+          {count > 0 && (
+            <ul className="selected-list" aria-label="Selected devices">
+              {props.devices.map((d) => (
+                <li key={d}>{d}</li>
+              ))}
+            </ul>
+          )}
+        </dd>
       </dl>
       <label className="check">
         <input
@@ -52,7 +63,7 @@ export function FlashStep(props: {
         aria-describedby="flash-missing"
         onClick={props.onFlash}
       >
-        {props.busy ? 'Starting…' : props.count > 1 ? `Flash ${props.count} cards` : 'Flash card'}
+        {props.busy ? 'Starting…' : count === 0 ? 'Flash' : count === 1 ? 'Flash 1 card' : `Flash ${count} cards`}
       </button>
       <p id="flash-missing" className="muted small center">
         {missing ?? 'Everything on the selected cards will be erased.'}

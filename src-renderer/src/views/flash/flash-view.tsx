@@ -135,7 +135,7 @@ export function FlashView(props: { settings: SettingsData | null }): ReactNode {
           <FlashStep
             image={image.info}
             imageReady={imageReady(image.info)}
-            count={selection.selected.size}
+            devices={[...selection.selected.keys()]}
             verify={verify ?? true}
             onVerify={setVerify}
             connected={connection !== 'down'}

@@ -8,6 +8,8 @@ export interface BlkioGroup {
   throttle(device: string, bytesPerSecond: number): void;
   /** Moves a process (all its threads) into the group. */
   addProcess(pid: number): void;
+  /** Moves a process back to the root group. */
+  release(pid: number): void;
   /** Removes the group (once its processes have exited or left). */
   remove(): void;
 }
@@ -28,6 +30,9 @@ export function createBlkioGroup(name: string): BlkioGroup {
     },
     addProcess(pid) {
       writeFileSync(`${group}/cgroup.procs`, String(pid));
+    },
+    release(pid) {
+      writeFileSync(`${BLKIO}/cgroup.procs`, String(pid));
     },
     remove() {
       for (let i = 0; i < 50; i += 1) {

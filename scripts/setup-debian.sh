@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs the Debian packages walt-bench needs. Run as root (sudo).
+#   scripts/setup-debian.sh          what the app needs at run time (Electron's libraries, udev, util-linux)
+#   scripts/setup-debian.sh --test   also what the test suite and the benchmarks use (zram cards, compressors,
+#                                    mkfs, headless Chromium for the UI tests)
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup-debian.sh: run me as root (sudo bash scripts/setup-debian.sh ${1:-})" >&2
+  exit 1
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "setup-debian.sh: walt-bench needs Node.js >= 20 with npm >= 10 (found: $(node -v 2>/dev/null || echo none))." >&2
+  echo "  Debian 12 ships Node 18: install Node 20 from nodejs.org or your distribution's backports first." >&2
+  exit 1
+fi
+
+app_packages=(
+  udev util-linux             # udevadm (serial ports), lsblk/blockdev/umount (drives)
+  python3 make g++            # native modules (drivelist, serialport, direct-io) build if no prebuild fits
+  libgtk-3-0 libnss3 libgbm1 libasound2 libxss1 libxtst6 libnotify4 libsecret-1-0  # Electron's runtime
+  policykit-1                 # pkexec: the privileged helper for raw writes
+)
+test_packages=(
+  gzip xz-utils bzip2 zip unzip   # compressed test images
+  e2fsprogs dosfstools            # mkfs for the "image on its own card" refusal
+  kmod                            # modprobe zram
+  chromium                        # the UI tests drive Debian's Chromium with playwright-core
+)
+
+packages=("${app_packages[@]}")
+if [ "${1:-}" = "--test" ]; then packages+=("${test_packages[@]}"); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ "${1:-}" = "--test" ] && [ ! -e /sys/class/zram-control/hot_add ]; then
+  modprobe zram num_devices=1 || echo "setup-debian.sh: zram is not available: the card tests will be skipped" >&2
+fi
+echo "setup-debian.sh: Debian packages ready"
