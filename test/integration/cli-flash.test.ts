@@ -94,6 +94,21 @@ describe('walt-bench CLI on zram cards', { skip: zramAvailable() ? false : 'need
     assert.match(rows[0]!, /^time,device,size,description,serial,imageName,imageSha256,bytes/);
     assert.equal(rows.length, 1 + 3, 'two ok cards and one failed card');
     assert.equal(rows.filter((r) => r.includes(',ok,')).length, 2);
+    assert.equal(rows.filter((r) => r.includes(',failed,')).length, 1);
+  });
+
+  it('a zip with several images: names them without --entry, writes the one chosen with it', async () => {
+    const other = join(dir, 'other.img');
+    randomFile(other, 3 * MiB);
+    execFileSync('zip', ['-j', '-q', join(dir, 'two.zip'), img, other]);
+    const card = createZramCard(32 * MiB);
+    cards.push(card);
+    const refused = await runCli(['flash', join(dir, 'two.zip'), '--drive', card.device, '--yes'], env);
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /two\.zip holds several images: choose one with --entry \(node\.img, other\.img\)/);
+    const chosen = await runCli(['flash', join(dir, 'two.zip'), '--entry', 'other.img', '--drive', card.device, '--yes'], env);
+    assert.equal(chosen.status, 0, chosen.stderr);
+    execFileSync('cmp', ['-n', String(3 * MiB), other, card.device]);
   });
 
   it('an unknown option is a usage error (exit 2)', async () => {

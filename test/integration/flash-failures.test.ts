@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ApiError } from '../../src-main/api/errors.js';
@@ -127,6 +127,63 @@ describe('cards at their own pace', { skip: skip || (throttleAvailable() ? false
     execFileSync('cmp', ['-n', String(16 * MiB), img, late.device]);
     const { records } = await t.api.call('journal.list', { limit: 3 });
     assert.equal(records.find((r) => r.device === slow.device)!.result, 'cancelled');
+  });
+});
+
+describe('mounted cards', { skip }, () => {
+  let t: TestBackend;
+  const cards: ZramCard[] = [];
+  let img: string;
+  const mounts: string[] = [];
+
+  before(async () => {
+    t = await startTestBackend();
+    img = join(t.dir, 'm.img');
+    randomFile(img, 8 * MiB);
+  });
+  after(async () => {
+    for (const m of mounts) if (readFileSync('/proc/mounts', 'utf8').includes(` ${m} `)) execFileSync('umount', ['-l', m]);
+    await t.close();
+    for (const c of cards) c.remove();
+  });
+
+  function mountCard(card: ZramCard): string {
+    execFileSync('mkfs.ext4', ['-q', '-F', card.device], { stdio: 'ignore' });
+    const dir = join(t.dir, `mnt-${card.index}`);
+    mkdirSync(dir);
+    execFileSync('mount', [card.device, dir]);
+    mounts.push(dir);
+    return dir;
+  }
+
+  it('unmounts a mounted card, then writes it', async () => {
+    const card = createZramCard(32 * MiB);
+    cards.push(card);
+    const dir = mountCard(card);
+    const row = (await t.api.call('drives.list', {})).find((d) => d.device === card.device)!;
+    assert.deepEqual(row.reasons.map((r) => [r.code, r.severity]), [['mounted', 'warn']]);
+    const done = nextEvent(t.api, 'flash.done');
+    await t.api.call('flash.start', { image: img, drives: [await idOf(t, card.device)] });
+    const [r] = (await done).results;
+    assert.equal(r!.ok, true, r!.error ?? '');
+    assert.equal(readFileSync('/proc/mounts', 'utf8').includes(` ${dir} `), false, 'unmounted');
+    execFileSync('cmp', ['-n', String(8 * MiB), img, card.device]);
+  });
+
+  it('says what holds a busy mount, and leaves the card alone', async () => {
+    const card = createZramCard(32 * MiB);
+    cards.push(card);
+    const dir = mountCard(card);
+    const holder = spawn('sleep', ['30'], { cwd: dir, stdio: 'ignore' });
+    try {
+      const done = nextEvent(t.api, 'flash.done');
+      await t.api.call('flash.start', { image: img, drives: [await idOf(t, card.device)] });
+      const [r] = (await done).results;
+      assert.equal(r!.ok, false);
+      assert.match(r!.error!, new RegExp(`${card.device}: cannot unmount ${dir} \\(.*busy.*\\) \\(close the files and windows open on ${dir}, then retry\\)`));
+    } finally {
+      holder.kill();
+    }
   });
 });
 
