@@ -28,6 +28,9 @@ test_packages=(
   e2fsprogs dosfstools            # mkfs for the "image on its own card" refusal
   kmod                            # modprobe zram
   chromium                        # the UI tests drive Debian's Chromium with playwright-core
+  mtools fdisk                    # independent checks of built FAT cards (mdir, mcopy, sfdisk)
+  qemu-system-arm qemu-system-x86 u-boot-qemu u-boot-tools ipxe-qemu   # real bootloaders as boards
+  socat iproute2 dnsmasq          # serial cables (ptys), the desk link (netns + tap), a reference DHCP/TFTP server
 )
 
 packages=("${app_packages[@]}")

@@ -1,80 +1,20 @@
-import { z } from 'zod';
-import * as S from './schemas.js';
+import type { z } from 'zod';
+import type * as S from './schemas.js';
+import { appCommands } from './domains/app.js';
+import { flashCommands, flashEvents } from './domains/flash.js';
 
 /**
  * The ONE contract of walt-bench: every command (request -> response) and every event stream, with the runtime
  * schema checked wherever a message enters a process (Electron IPC, station HTTP/WebSocket, the privileged helper).
  */
 export const commands = {
-  /** Server facts: version, whether it runs as root, where its state lives. */
-  'app.info': {
-    input: z.object({}),
-    output: z.object({ version: z.string(), privileged: z.boolean(), home: z.string(), platform: z.string() }),
-  },
-  /** Every drive with its eligibility for the given image (or none). */
-  'drives.list': {
-    input: z.object({ image: S.FilePath.optional(), entry: z.string().optional() }),
-    output: z.array(S.DriveStatus),
-  },
-  /** Reads an image file's header: kind, sizes, zip entries, warnings. */
-  'image.inspect': {
-    input: z.object({ path: S.FilePath, entry: z.string().optional() }),
-    output: S.ImageInfo,
-  },
-  /** Lists a directory of the machine that does the work (the station's file chooser). */
-  'fs.list': {
-    input: z.object({ dir: S.FilePath.optional() }),
-    output: z.object({ dir: z.string(), parent: z.string().nullable(), entries: z.array(S.DirEntry) }),
-  },
-  /** Starts writing an image to one or more cards; each card runs its own pipeline. */
-  'flash.start': {
-    input: z.object({
-      image: S.FilePath,
-      entry: z.string().optional(),
-      drives: z.array(S.DriveIdentity).min(1).max(32),
-      verify: z.boolean().default(true),
-      confirmLarge: z.boolean().default(false),
-    }),
-    output: S.FlashSession,
-  },
-  /** Adds a card to a running flash session. */
-  'flash.add': {
-    input: z.object({ sessionId: z.string(), drive: S.DriveIdentity, confirmLarge: z.boolean().default(false) }),
-    output: S.FlashSession,
-  },
-  /** Cancels one card (device given) or every card of a session. */
-  'flash.cancel': {
-    input: z.object({ sessionId: z.string(), device: S.DevicePath.optional() }),
-    output: S.FlashSession,
-  },
-  /** The current state of a flash session. */
-  'flash.status': {
-    input: z.object({ sessionId: z.string() }),
-    output: S.FlashSession,
-  },
-  /** The journal's records, newest last. */
-  'journal.list': {
-    input: z.object({ limit: z.number().int().positive().max(100000).optional() }),
-    output: z.object({ records: z.array(S.JournalRecord), skippedLines: z.array(z.number()) }),
-  },
-  'settings.get': { input: z.object({}), output: S.Settings },
-  'settings.set': { input: S.Settings.partial(), output: S.Settings },
+  ...appCommands,
+  ...flashCommands,
 } as const;
 
 /** Event streams the server pushes to every client. */
 export const events = {
-  /** The drive list changed: a card was inserted or removed, or a drive's state changed. */
-  'drives.changed': z.object({
-    drives: z.array(S.DriveStatus),
-    attached: z.array(z.string()),
-    detached: z.array(z.string()),
-  }),
-  /** One card's progress. */
-  'flash.progress': S.CardProgress,
-  /** One card finished (ok, failed or cancelled). */
-  'flash.card-done': z.object({ sessionId: z.string(), result: S.CardResult }),
-  /** Every card of a session finished. */
-  'flash.done': z.object({ sessionId: z.string(), results: z.array(S.CardResult) }),
+  ...flashEvents,
 } as const;
 
 export type Commands = typeof commands;

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import * as S from '../schemas.js';
+
+/** Commands about the app itself: facts, settings, the station's file chooser. */
+export const appCommands = {
+  /** Server facts: version, whether it runs as root, where its state lives. */
+  'app.info': {
+    input: z.object({}),
+    output: z.object({ version: z.string(), privileged: z.boolean(), home: z.string(), platform: z.string() }),
+  },
+  /** Lists a directory of the machine that does the work (the station's file chooser). */
+  'fs.list': {
+    input: z.object({ dir: S.FilePath.optional() }),
+    output: z.object({ dir: z.string(), parent: z.string().nullable(), entries: z.array(S.DirEntry) }),
+  },
+  /** The journal's records, newest last. */
+  'journal.list': {
+    input: z.object({ limit: z.number().int().positive().max(100000).optional() }),
+    output: z.object({ records: z.array(S.JournalRecord), skippedLines: z.array(z.number()) }),
+  },
+  'settings.get': { input: z.object({}), output: S.Settings },
+  'settings.set': { input: S.Settings.partial(), output: S.Settings },
+} as const;

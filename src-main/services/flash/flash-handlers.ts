@@ -1,0 +1,46 @@
+import type { CommandOutput } from '../../api/contract.js';
+import type { Handlers } from '../../api/dispatcher.js';
+import { checkDrive } from '../../core/drives/constraints.js';
+import type { Drive } from '../../core/drives/drive.js';
+import type { DriveWatcher } from '../drives/drive-watcher.js';
+import type { Journal } from '../journal/journal.js';
+import type { SettingsStore } from '../settings/settings.js';
+import type { FlashService } from './flash-service.js';
+import { type ImageInfo, inspectImage } from './image-inspect.js';
+
+/** The commands of the Flash capability. */
+export type FlashCommandName = 'drives.list' | 'image.inspect' | 'flash.start' | 'flash.add' | 'flash.cancel' | 'flash.status' | 'journal.list';
+
+/** Each drive with its eligibility for an image (or for none). */
+export function drivesWithStatus(drives: Drive[], image: ImageInfo | null, settings: SettingsStore): CommandOutput<'drives.list'> {
+  return drives.map((d) => {
+    const e = checkDrive(d, {
+      imageSize: image && !image.sizeIsEstimate ? image.size : null,
+      sourceDevices: image?.sourceDevices ?? [],
+      includeVirtual: settings.get().includeVirtualDrives,
+    });
+    return { ...d, eligible: e.eligible, needsConfirm: e.needsConfirm, reasons: e.reasons };
+  });
+}
+
+/** Handlers of the Flash commands over their services. */
+export function flashHandlers(deps: {
+  watcher: DriveWatcher;
+  flash: FlashService;
+  journal: Journal;
+  settings: SettingsStore;
+}): Pick<Handlers, FlashCommandName> {
+  const { watcher, flash, journal, settings } = deps;
+  return {
+    'drives.list': async ({ image, entry }) => {
+      const info = image ? await inspectImage(image, entry) : null;
+      return drivesWithStatus(await watcher.refresh(), info, settings);
+    },
+    'image.inspect': async ({ path, entry }) => inspectImage(path, entry),
+    'flash.start': async (input) => flash.start(input),
+    'flash.add': async ({ sessionId, drive, confirmLarge }) => flash.add(sessionId, drive, confirmLarge),
+    'flash.cancel': async ({ sessionId, device }) => flash.cancel(sessionId, device),
+    'flash.status': async ({ sessionId }) => flash.status(sessionId),
+    'journal.list': async ({ limit }) => journal.read(limit),
+  };
+}
