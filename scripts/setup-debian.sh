@@ -29,7 +29,7 @@ test_packages=(
   kmod                            # modprobe zram
   chromium                        # the UI tests drive Debian's Chromium with playwright-core
   mtools fdisk                    # independent checks of built FAT cards (mdir, mcopy, sfdisk)
-  qemu-system-arm qemu-system-x86 u-boot-qemu u-boot-tools ipxe-qemu   # real bootloaders as boards
+  qemu-system-arm qemu-system-x86 u-boot-qemu u-boot-tools ipxe-qemu ipxe   # real bootloaders as boards (ipxe: ipxe.lkrn)
   socat iproute2 dnsmasq          # serial cables (ptys), the desk link (netns + tap), a reference DHCP/TFTP server
 )
 
