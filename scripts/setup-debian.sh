@@ -22,6 +22,7 @@ app_packages=(
   python3 make g++            # native modules (drivelist, serialport, direct-io) build if no prebuild fits
   libgtk-3-0 libnss3 libgbm1 libasound2 libxss1 libxtst6 libnotify4 libsecret-1-0  # Electron's runtime
   policykit-1                 # pkexec: the privileged helper for raw writes
+  iproute2 tcpdump            # the desk link: interface addresses, passive DHCP observation
 )
 test_packages=(
   gzip xz-utils bzip2 zip unzip   # compressed test images
@@ -30,7 +31,7 @@ test_packages=(
   chromium                        # the UI tests drive Debian's Chromium with playwright-core
   mtools fdisk                    # independent checks of built FAT cards (mdir, mcopy, sfdisk)
   qemu-system-arm qemu-system-x86 u-boot-qemu u-boot-tools ipxe-qemu ipxe   # real bootloaders as boards (ipxe: ipxe.lkrn)
-  socat iproute2 dnsmasq          # serial cables (ptys), the desk link (netns + tap), a reference DHCP/TFTP server
+  socat dnsmasq curl              # serial cables (ptys), a reference DHCP/TFTP server, a TFTP client
 )
 
 packages=("${app_packages[@]}")

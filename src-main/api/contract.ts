@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type * as S from './schemas.js';
 import { appCommands } from './domains/app.js';
+import { benchCommands, benchEvents } from './domains/bench.js';
 import { flashCommands, flashEvents } from './domains/flash.js';
 
 /**
@@ -10,11 +11,13 @@ import { flashCommands, flashEvents } from './domains/flash.js';
 export const commands = {
   ...appCommands,
   ...flashCommands,
+  ...benchCommands,
 } as const;
 
 /** Event streams the server pushes to every client. */
 export const events = {
   ...flashEvents,
+  ...benchEvents,
 } as const;
 
 export type Commands = typeof commands;

@@ -1,9 +1,10 @@
 import type { ApiClient } from '../api/contract.js';
-import { createBackend } from '../services/backend.js';
+import { type Backend, createBackend } from '../services/backend.js';
 import { defaultHome } from '../services/paths.js';
 import { APP_VERSION } from '../services/version.js';
 import { inProcessClient } from '../transports/in-process/client.js';
 import { describeError, EXIT, UsageError } from './args.js';
+import { benchCommand } from './commands/bench.js';
 import { drivesCommand } from './commands/drives.js';
 import { flashCommand } from './commands/flash.js';
 import { journalCommand } from './commands/journal.js';
@@ -18,10 +19,27 @@ usage: walt-bench <command> [options]
                                        write an image (.img .dd .raw .gz .xz .zip .bz2) to cards, verified
   journal [--csv|--json] [--limit N]   every card written, as a table, CSV or JSON
   station [--port P] [--host H]        serve the app to a browser (prints a URL with its access token)
+  bench --iface IF [--observe|--serve] [--root DIR] [--json]
+                                       watch DHCP on the desk link, or serve walt bootloaders DHCP + TFTP
   help                                 this text
 
 State (journal, cache, settings) lives in ${defaultHome()} (set WALT_BENCH_HOME to move it).
 `;
+
+/** What a subcommand gets: the API (in-process) and, for the few that serve it further, the backend. */
+interface CommandContext {
+  api: ApiClient;
+  backend: Backend;
+}
+
+/** Every subcommand by name. */
+const COMMANDS: Record<string, (ctx: CommandContext, argv: string[]) => Promise<number>> = {
+  drives: ({ api }, argv) => drivesCommand(api, argv),
+  flash: ({ api }, argv) => flashCommand(api, argv),
+  journal: ({ api }, argv) => journalCommand(api, argv),
+  station: ({ backend }, argv) => stationCommand(backend, argv),
+  bench: ({ api }, argv) => benchCommand(api, argv),
+};
 
 /** Runs the CLI; returns the exit status. */
 export async function main(argv: string[]): Promise<number> {
@@ -34,24 +52,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${APP_VERSION}\n`);
     return EXIT.ok;
   }
-  const known = ['drives', 'flash', 'journal', 'station'];
-  if (!known.includes(command)) {
+  const run = COMMANDS[command];
+  if (!run) {
     process.stderr.write(describeError(new UsageError(`unknown command "${command}"`)).text + '\n');
     return EXIT.usage;
   }
   const backend = await createBackend({ home: defaultHome() });
   const api: ApiClient = inProcessClient(backend.dispatcher);
   try {
-    switch (command) {
-      case 'drives':
-        return await drivesCommand(api, rest);
-      case 'flash':
-        return await flashCommand(api, rest);
-      case 'journal':
-        return await journalCommand(api, rest);
-      default:
-        return await stationCommand(backend, rest);
-    }
+    return await run({ api, backend }, rest);
   } catch (error) {
     const { text, status } = describeError(error);
     process.stderr.write(text + '\n');

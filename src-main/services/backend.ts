@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { Dispatcher, type Handlers } from '../api/dispatcher.js';
 import type { Drive } from '../core/drives/drive.js';
 import { listDir } from './app/fs-list.js';
+import { BenchHolder, benchHandlers } from './bench/bench-handlers.js';
 import { DrivelistLister, type DriveLister } from './drives/drive-lister.js';
 import { DriveWatcher } from './drives/drive-watcher.js';
 import { writeCard } from './flash/card-writer.js';
@@ -63,6 +64,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   );
   watcher.on('error', () => undefined);
 
+  const bench = new BenchHolder();
   const handlers: Handlers = {
     'app.info': async () => ({
       version: APP_VERSION,
@@ -78,6 +80,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       return next;
     },
     ...flashHandlers({ watcher, flash, journal, settings }),
+    ...benchHandlers(bench, emit),
   };
   dispatcher = new Dispatcher(handlers);
   watcher.start();
@@ -89,6 +92,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     flash,
     async close() {
       watcher.stop();
+      await bench.stop();
     },
   };
 }

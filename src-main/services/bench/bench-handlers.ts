@@ -1,0 +1,52 @@
+import type { CommandOutput } from '../../api/contract.js';
+import type { Dispatcher, Handlers } from '../../api/dispatcher.js';
+import { ApiError } from '../../api/errors.js';
+import { BenchService, type DhcpSighting } from './bench-service.js';
+import type { TftpEvent } from './tftp-server.js';
+
+/** The commands of the bench service. */
+export type BenchCommandName = 'bench.start' | 'bench.stop' | 'bench.status';
+
+/** Holds the one bench of this process (one desk link at a time). */
+export class BenchHolder {
+  service: BenchService | null = null;
+  mode: 'observe' | 'serve' | null = null;
+  root: string | null = null;
+
+  /** The state for the API. */
+  state(): CommandOutput<'bench.status'> {
+    const link = this.service?.deskLink ?? null;
+    return { running: this.service !== null, iface: link?.name ?? null, ip: link?.ip ?? null, mode: this.mode, root: this.root };
+  }
+
+  /** Stops the bench if it runs. */
+  async stop(): Promise<void> {
+    await this.service?.stop();
+    this.service = null;
+    this.mode = null;
+    this.root = null;
+  }
+}
+
+/** Handlers of the bench commands; events go out through `emit`. */
+export function benchHandlers(holder: BenchHolder, emit: Dispatcher['emit']): Pick<Handlers, BenchCommandName> {
+  return {
+    'bench.start': async ({ iface, mode, root }) => {
+      if (holder.service) throw new ApiError('refused', `the bench already runs on ${holder.state().iface}: stop it first`);
+      const service = new BenchService({ iface, mode, root: root ?? null });
+      service.on('dhcp', (s: DhcpSighting) => emit('bench.dhcp', s));
+      service.on('tftp', (t: TftpEvent) => emit('bench.tftp', t));
+      service.on('status', (message: string) => emit('bench.status', { message }));
+      await service.start();
+      holder.service = service;
+      holder.mode = mode;
+      holder.root = root ?? null;
+      return holder.state();
+    },
+    'bench.stop': async () => {
+      await holder.stop();
+      return holder.state();
+    },
+    'bench.status': async () => holder.state(),
+  };
+}

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { assertBuilt } from '../support/cli.js';
+import { startCliJson, type JsonProcess } from '../support/cli-process.js';
+import { startDnsmasq, type Dnsmasq } from '../support/dnsmasq.js';
+import { createNetns, type NetNamespace, netnsAvailable } from '../support/netns.js';
+import { startUbootBoard, type UbootBoard, ubootBoardAvailable } from '../support/qemu-uboot.js';
+
+/** WalT's boot sequence in U-Boot's shell: fit-start.uboot first, start.uboot as the fallback, then run it. */
+const WALT_BOOTCMD =
+  'dhcp; if tftpboot ${scriptaddr} fit-start.uboot; then source ${scriptaddr}; ' +
+  'else dhcp; tftpboot ${scriptaddr} start.uboot; source ${scriptaddr}; fi; poweroff';
+
+const skip = netnsAvailable() && ubootBoardAvailable() ? false : 'needs root, ip netns and QEMU U-Boot';
+
+describe('bench service on a desk link with a real U-Boot board', { skip }, () => {
+  let ns: NetNamespace;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let bench: JsonProcess | null = null;
+  let board: UbootBoard | null = null;
+  let dnsmasq: Dnsmasq | null = null;
+
+  before(() => {
+    assertBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'wb-bench-'));
+    env = { WALT_BENCH_HOME: join(dir, 'home') };
+  });
+  afterEach(async () => {
+    await board?.stop();
+    await bench?.stop();
+    await dnsmasq?.stop();
+    ns?.remove();
+    board = null;
+    bench = null;
+    dnsmasq = null;
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serves a walt bootloader: VCI seen, fit-start.uboot not found, start.uboot fetched, probe line on serial', async () => {
+    ns = createNetns();
+    bench = startCliJson(['bench', '--iface', ns.tap, '--serve', '--json'], env, ns.wrap());
+    await bench.waitFor((l) => l.event === 'ready', 15000);
+    board = await startUbootBoard({
+      netns: ns,
+      env: { bootp_vci: 'walt.node.rpi-3-b-plus', autoload: 'no', bootdelay: '0', bootcmd: WALT_BOOTCMD },
+      noReboot: true,
+    });
+    const probe = await board.waitForLog(/WALT-BENCH start\.uboot model=\S* vci=(\S+) mac=(\S+) ip=(\S+)/, 30000);
+    assert.deepEqual([probe[1], probe[2]], ['walt.node.rpi-3-b-plus', '52:54:00:12:34:56']);
+    const discover = await bench.waitFor((l) => l.event === 'dhcp' && l.type === 'DISCOVER' && l.direction === 'client');
+    assert.equal(discover.vendorClass, 'walt.node.rpi-3-b-plus');
+    assert.equal(discover.model, 'rpi-3-b-plus');
+    assert.deepEqual(discover.clientArch, [0x16]);
+    assert.equal(discover.answered, true);
+    const notFound = await bench.waitFor((l) => l.event === 'tftp' && l.filename === 'fit-start.uboot' && l.result !== 'started');
+    assert.equal(notFound.result, 'not-found');
+    const served = await bench.waitFor((l) => l.event === 'tftp' && l.filename === 'start.uboot' && l.result === 'complete');
+    assert.equal(served.servedFrom, 'probe');
+    assert.equal(served.bytes, served.size);
+    assert.equal(served.blksize, 1468, 'U-Boot asked for 1468-byte blocks');
+    assert.equal(probe[3], (await bench.waitFor((l) => l.event === 'dhcp' && l.type === 'ACK' && l.direction === 'server')).yourIp);
+  });
+
+  it('serves a candidate image root with the WalT remap, and never leaves the root', async () => {
+    ns = createNetns();
+    const root = join(dir, 'image-root');
+    mkdirSync(join(root, 'boot', 'rpi-3-b-plus'), { recursive: true });
+    const script = join(dir, 'start.txt');
+    writeFileSync(script, 'echo IMAGE-ROOT start.uboot served from the image\n');
+    execFileSync('mkimage', ['-A', 'arm64', '-T', 'script', '-C', 'none', '-d', script, join(root, 'boot', 'rpi-3-b-plus', 'start.uboot')], { stdio: 'ignore' });
+    writeFileSync(join(dir, 'secret'), 'outside');
+    bench = startCliJson(['bench', '--iface', ns.tap, '--serve', '--root', root, '--json'], env, ns.wrap());
+    await bench.waitFor((l) => l.event === 'ready', 15000);
+    board = await startUbootBoard({
+      netns: ns,
+      env: { bootp_vci: 'walt.node.rpi-3-b-plus', autoload: 'no', bootdelay: '0', bootcmd: WALT_BOOTCMD },
+      noReboot: true,
+    });
+    await board.waitForLog(/IMAGE-ROOT start\.uboot served from the image/, 30000);
+    const served = await bench.waitFor((l) => l.event === 'tftp' && l.filename === 'start.uboot' && l.result === 'complete');
+    assert.equal(served.servedFrom, 'boot/rpi-3-b-plus/start.uboot');
+    await board.stop();
+    board = null;
+    // Escapes and writes, from a TFTP client on the link.
+    const curl = (args: string[]): number => {
+      try {
+        execFileSync(ns.wrap()[0]!, [...ns.wrap().slice(1), 'curl', '-s', '-m', '5', ...args], { stdio: 'ignore' });
+        return 0;
+      } catch (e) {
+        return (e as { status: number }).status;
+      }
+    };
+    assert.notEqual(curl(['-o', '/dev/null', `tftp://${ns.hostIp}/../../secret`]), 0);
+    assert.notEqual(curl(['-o', '/dev/null', `tftp://${ns.hostIp}//etc/passwd`]), 0);
+    assert.notEqual(curl(['-T', script, `tftp://${ns.hostIp}/upload.txt`]), 0);
+    const refused = await bench.waitFor((l) => l.event === 'tftp' && l.result === 'refused');
+    assert.match(String(refused.message), /read-only|Access violation/);
+  });
+
+  it('ignores a board whose VCI is not walt (bootp_vci unset: U-Boot.armv8)', async () => {
+    ns = createNetns();
+    bench = startCliJson(['bench', '--iface', ns.tap, '--serve', '--json'], env, ns.wrap());
+    await bench.waitFor((l) => l.event === 'ready', 15000);
+    board = await startUbootBoard({ netns: ns, env: { autoload: 'no', bootdelay: '0', bootcmd: 'dhcp' }, noReboot: true });
+    const ignored = await bench.waitFor((l) => l.event === 'dhcp' && l.direction === 'client', 20000);
+    assert.equal(ignored.vendorClass, 'U-Boot.armv8');
+    assert.equal(ignored.answered, false);
+    assert.match(String(ignored.reason), /not a WalT bootloader \(U-Boot\.armv8\)/);
+    await board.waitForLog(/BOOTP broadcast 2/, 15000);
+    assert.equal(bench.lines.some((l) => l.event === 'dhcp' && l.direction === 'server'), false, 'no answer on the wire');
+  });
+
+  it('refuses to serve where another DHCP server answers', async () => {
+    ns = createNetns();
+    const tftpRoot = join(dir, 'tftp-empty');
+    mkdirSync(tftpRoot, { recursive: true });
+    dnsmasq = await startDnsmasq(ns, { tftpRoot });
+    bench = startCliJson(['bench', '--iface', ns.tap, '--serve', '--json'], env, ns.wrap());
+    const status = await bench.exited;
+    assert.equal(status, 3);
+    assert.match(bench.stderr(), /another DHCP server answers on tap0 \(192\.168\.152\.1 offered 192\.168\.152\.\d+\): walt-bench will not serve DHCP there/);
+  });
+
+  it('observes beside dnsmasq: reports the VCI dnsmasq logs and the answer, answers nothing', async () => {
+    ns = createNetns();
+    const tftpRoot = join(dir, 'tftp-obs');
+    mkdirSync(tftpRoot, { recursive: true });
+    dnsmasq = await startDnsmasq(ns, { tftpRoot, bootFile: 'start.uboot' });
+    bench = startCliJson(['bench', '--iface', ns.tap, '--observe', '--json'], env, ns.wrap());
+    await bench.waitFor((l) => l.event === 'ready', 15000);
+    board = await startUbootBoard({ netns: ns, env: { bootp_vci: 'walt.node.rpi-4-b', autoload: 'no', bootdelay: '0', bootcmd: 'dhcp; poweroff' }, noReboot: true });
+    await board.waitForLog(/DHCP client bound to address/, 20000);
+    const seen = await bench.waitFor((l) => l.event === 'dhcp' && l.direction === 'client' && l.type === 'REQUEST');
+    assert.equal(seen.vendorClass, 'walt.node.rpi-4-b');
+    assert.equal(seen.answered, null, 'an observer never decides to answer');
+    await dnsmasq.waitForLog(/vendor class: walt\.node\.rpi-4-b/);
+    const answer = await bench.waitFor((l) => l.event === 'dhcp' && l.direction === 'server' && l.type === 'ACK');
+    assert.equal(answer.serverId, ns.hostIp);
+    assert.equal(answer.bootFile, 'start.uboot');
+    assert.ok(bench.lines.filter((l) => l.event === 'dhcp' && l.direction === 'server').every((l) => l.serverId === ns.hostIp), 'only dnsmasq answered');
+  });
+});
