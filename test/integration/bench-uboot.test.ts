@@ -145,3 +145,72 @@ describe('bench service on a desk link with a real U-Boot board', { skip }, () =
     assert.ok(bench.lines.filter((l) => l.event === 'dhcp' && l.direction === 'server').every((l) => l.serverId === ns.hostIp), 'only dnsmasq answered');
   });
 });
+
+describe('walt-bench check: the verdict for one board', { skip }, () => {
+  let ns: NetNamespace;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let check: JsonProcess | null = null;
+  let board: UbootBoard | null = null;
+
+  before(() => {
+    assertBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'wb-check-'));
+    env = { WALT_BENCH_HOME: join(dir, 'home') };
+  });
+  afterEach(async () => {
+    await board?.stop();
+    await check?.stop();
+    ns?.remove();
+    board = null;
+    check = null;
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function runCheck(expect: string, vci: string | null, extra: string[] = []): Promise<{ status: number | null; last: Record<string, unknown> }> {
+    ns = createNetns();
+    check = startCliJson(['check', '--iface', ns.tap, '--expect', expect, '--timeout', '40', '--json', ...extra], env, ns.wrap());
+    await check.waitFor((l) => l.event === 'update', 15000);
+    board = await startUbootBoard({
+      netns: ns,
+      env: { ...(vci ? { bootp_vci: vci } : {}), autoload: 'no', bootdelay: '0', bootcmd: WALT_BOOTCMD },
+      noReboot: true,
+    });
+    const status = await check.exited;
+    return { status, last: check.lines.at(-1)! };
+  }
+
+  it('passes when the board sends walt.node.<expected> and fetches start.uboot (a new model string too)', async () => {
+    const { status, last } = await runCheck('my-new-board', 'walt.node.my-new-board');
+    assert.equal(status, 0, check!.stderr());
+    assert.equal(last.verdict, 'pass');
+    assert.deepEqual([last.model, last.mac, last.vci, last.uci], ['my-new-board', '52:54:00:12:34:56', 'walt.node.my-new-board', null]);
+    assert.deepEqual((last.files as { name: string; result: string }[]).map((f) => [f.name, f.result]), [['fit-start.uboot', 'not-found'], ['start.uboot', 'complete']]);
+    const checks = last.checks as { id: string; state: string }[];
+    assert.deepEqual(checks.map((c) => [c.id, c.state]), [['dhcp', 'ok'], ['identity', 'ok'], ['fetch', 'ok'], ['transfer', 'ok'], ['run', 'skipped']]);
+  });
+
+  it('fails naming both models when the board is another model (exit 1)', async () => {
+    const { status, last } = await runCheck('rpi-4-b', 'walt.node.rpi-3-b-plus');
+    assert.equal(status, 1);
+    assert.equal(last.verdict, 'fail');
+    assert.match(String(last.diagnosis), /sent vendor class \(option 60\) walt\.node\.rpi-3-b-plus, expected walt\.node\.rpi-4-b/);
+  });
+
+  it('fails with the U-Boot.armv8 explanation when bootp_vci is unset', async () => {
+    const { status, last } = await runCheck('rpi-4-b', null);
+    assert.equal(status, 1);
+    assert.equal(last.vci, 'U-Boot.armv8');
+    assert.match(String(last.diagnosis), /U-Boot's default, so bootp_vci is unset/);
+  });
+
+  it('fails at the fetch when the image root has no start file for the model', async () => {
+    const root = join(dir, 'empty-root');
+    mkdirSync(join(root, 'boot'), { recursive: true });
+    const { status, last } = await runCheck('rpi-4-b', 'walt.node.rpi-4-b', ['--root', root]);
+    assert.equal(status, 1);
+    const fetch = (last.checks as { id: string; state: string }[]).find((c) => c.id === 'fetch')!;
+    assert.equal(fetch.state, 'failed');
+    assert.match(String(last.diagnosis), /the image root has no boot\/rpi-4-b\/start\.uboot/);
+  });
+});

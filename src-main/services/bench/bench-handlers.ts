@@ -28,19 +28,29 @@ export class BenchHolder {
   }
 }
 
+/** Starts the one bench of this process, its events going out through `emit`. */
+export async function startBench(
+  holder: BenchHolder,
+  emit: Dispatcher['emit'],
+  options: { iface: string; mode: 'observe' | 'serve'; root?: string | undefined },
+): Promise<BenchService> {
+  if (holder.service) throw new ApiError('refused', `the bench already runs on ${holder.state().iface}: stop it first`);
+  const service = new BenchService({ iface: options.iface, mode: options.mode, root: options.root ?? null });
+  service.on('dhcp', (s: DhcpSighting) => emit('bench.dhcp', s));
+  service.on('tftp', (t: TftpEvent) => emit('bench.tftp', t));
+  service.on('status', (message: string) => emit('bench.status', { message }));
+  await service.start();
+  holder.service = service;
+  holder.mode = options.mode;
+  holder.root = options.root ?? null;
+  return service;
+}
+
 /** Handlers of the bench commands; events go out through `emit`. */
 export function benchHandlers(holder: BenchHolder, emit: Dispatcher['emit']): Pick<Handlers, BenchCommandName> {
   return {
-    'bench.start': async ({ iface, mode, root }) => {
-      if (holder.service) throw new ApiError('refused', `the bench already runs on ${holder.state().iface}: stop it first`);
-      const service = new BenchService({ iface, mode, root: root ?? null });
-      service.on('dhcp', (s: DhcpSighting) => emit('bench.dhcp', s));
-      service.on('tftp', (t: TftpEvent) => emit('bench.tftp', t));
-      service.on('status', (message: string) => emit('bench.status', { message }));
-      await service.start();
-      holder.service = service;
-      holder.mode = mode;
-      holder.root = root ?? null;
+    'bench.start': async (options) => {
+      await startBench(holder, emit, options);
       return holder.state();
     },
     'bench.stop': async () => {
