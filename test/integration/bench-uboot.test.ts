@@ -8,6 +8,7 @@ import { assertBuilt } from '../support/cli.js';
 import { startCliJson, type JsonProcess } from '../support/cli-process.js';
 import { startDnsmasq, type Dnsmasq } from '../support/dnsmasq.js';
 import { createNetns, type NetNamespace, netnsAvailable } from '../support/netns.js';
+import { type IpxeBoard, ipxeBoardAvailable, startIpxeBoard } from '../support/qemu-ipxe.js';
 import { startUbootBoard, type UbootBoard, ubootBoardAvailable } from '../support/qemu-uboot.js';
 
 /** WalT's boot sequence in U-Boot's shell: fit-start.uboot first, start.uboot as the fallback, then run it. */
@@ -212,5 +213,56 @@ describe('walt-bench check: the verdict for one board', { skip }, () => {
     const fetch = (last.checks as { id: string; state: string }[]).find((c) => c.id === 'fetch')!;
     assert.equal(fetch.state, 'failed');
     assert.match(String(last.diagnosis), /the image root has no boot\/rpi-4-b\/start\.uboot/);
+  });
+});
+
+describe('walt-bench check with a PC board: iPXE under QEMU x86', { skip: skip || (ipxeBoardAvailable() ? false : 'needs qemu-system-x86 and ipxe.lkrn') }, () => {
+  it('passes via the user class (option 77, raw string) and start.ipxe', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wb-ipxe-check-'));
+    const ns = createNetns();
+    const check = startCliJson(['check', '--iface', ns.tap, '--expect', 'pc-x86-64', '--timeout', '60', '--json'], { WALT_BENCH_HOME: join(dir, 'home') }, ns.wrap());
+    let board: IpxeBoard | null = null;
+    try {
+      await check.waitFor((l) => l.event === 'update', 15000);
+      board = startIpxeBoard(ns, '#!ipxe\nset user-class walt.node.pc-x86-64\nifconf -c dhcp net0\nchain tftp://${next-server}/start.ipxe\n');
+      const status = await check.exited;
+      const last = check.lines.at(-1)!;
+      assert.equal(status, 0, `${check.stderr()}\n${JSON.stringify(last)}`);
+      assert.deepEqual([last.verdict, last.uci, last.vci], ['pass', 'walt.node.pc-x86-64', 'PXEClient:Arch:00000:UNDI:002001']);
+      assert.deepEqual((last.files as { name: string; result: string }[]).map((f) => [f.name, f.result]), [['start.ipxe', 'complete']]);
+    } finally {
+      await board?.stop();
+      await check.stop();
+      ns.remove();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('bench service under garbage', { skip: netnsAvailable() ? false : 'needs root and ip netns' }, () => {
+  it('20,000 random and mutated DHCP/TFTP packets: no crash, no answer, still serving afterwards', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wb-fuzz-'));
+    const ns = createNetns();
+    const bench = startCliJson(['bench', '--iface', ns.tap, '--serve', '--json'], { WALT_BENCH_HOME: join(dir, 'home') }, ns.wrap());
+    try {
+      await bench.waitFor((l) => l.event === 'ready', 15000);
+      const fuzzer = join(__dirname, '..', 'support', 'net-fuzzer.ts');
+      const out = execFileSync(ns.wrap()[0]!, [...ns.wrap().slice(1), process.execPath, '--import', 'tsx', fuzzer, ns.hostIp, '20000'], { encoding: 'utf8' });
+      const result = JSON.parse(out.trim().split('\n').at(-1)!) as { sent: number; dhcpReplies: number; tftpData: number };
+      assert.deepEqual(result, { sent: 20000, dhcpReplies: 0, tftpData: 0 });
+      assert.equal(bench.child.exitCode, null, 'the bench is still running');
+      assert.equal(bench.lines.some((l) => l.event === 'dhcp' && l.answered === true), false);
+      // And it still answers a real walt bootloader.
+      const board = await startUbootBoard({ netns: ns, env: { bootp_vci: 'walt.node.rpi-4-b', autoload: 'no', bootdelay: '0', bootcmd: WALT_BOOTCMD }, noReboot: true });
+      try {
+        await board.waitForLog(/WALT-BENCH start\.uboot/, 30000);
+      } finally {
+        await board.stop();
+      }
+    } finally {
+      await bench.stop();
+      ns.remove();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:dgram';
-import { open, realpath } from 'node:fs/promises';
+import { type FileHandle, open, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { decodeTftp, encodeTftp, negotiate, ReadTransfer, type SendAction, TFTP_ERROR } from '../../core/net/tftp.js';
 import { resolveTftpPath } from '../../core/walt/tftp-paths.js';
@@ -32,6 +32,48 @@ export interface TftpServerOptions {
   modelOf: (clientIp: string) => string | null;
   onEvent: (e: TftpEvent) => void;
   maxBlksize?: number;
+}
+
+/** Bytes read from the file per window: blocks are cut from memory, the next window is read ahead. */
+const WINDOW = 512 * 1024;
+
+/**
+ * A reader of a file's consecutive blocks that keeps one window in memory and reads the next one ahead, so a
+ * lock-step transfer never waits on the disk (or the thread pool) between an ACK and the next DATA.
+ */
+function windowedReader(fh: FileHandle, size: number): (offset: number, length: number) => Promise<Uint8Array> {
+  const windows = new Map<number, Promise<Uint8Array>>();
+  const load = (index: number): Promise<Uint8Array> => {
+    let w = windows.get(index);
+    if (!w) {
+      const start = index * WINDOW;
+      const length = Math.max(0, Math.min(WINDOW, size - start));
+      const buf = new Uint8Array(length);
+      w = fh.read(buf, 0, length, start).then(({ bytesRead }) => buf.subarray(0, bytesRead));
+      windows.set(index, w);
+    }
+    return w;
+  };
+  return async (offset, length) => {
+    const first = Math.floor(offset / WINDOW);
+    const last = Math.floor(Math.max(offset, offset + length - 1) / WINDOW);
+    for (const k of windows.keys()) if (k < first) windows.delete(k);
+    void load(last + 1).catch(() => undefined);
+    if (first === last) {
+      const w = await load(first);
+      return w.subarray(offset - first * WINDOW, offset - first * WINDOW + length);
+    }
+    const out = new Uint8Array(length);
+    let at = 0;
+    for (let k = first; k <= last; k += 1) {
+      const w = await load(k);
+      const from = k === first ? offset - k * WINDOW : 0;
+      const part = w.subarray(from, Math.min(w.length, from + length - at));
+      out.set(part, at);
+      at += part.length;
+    }
+    return out.subarray(0, at);
+  };
 }
 
 interface Source {
@@ -147,11 +189,7 @@ export class BenchTftpServer {
     }
     return {
       size: st.size,
-      read: async (offset, length) => {
-        const buf = new Uint8Array(length);
-        const { bytesRead } = await fh.read(buf, 0, length, offset);
-        return buf.subarray(0, bytesRead);
-      },
+      read: windowedReader(fh, st.size),
       close: () => fh.close(),
       servedFrom: mapped.path.join('/'),
     };
@@ -183,7 +221,10 @@ export class BenchTftpServer {
     let last: Uint8Array | null = null;
     let timer: NodeJS.Timeout | null = null;
     let sent = 0;
+    let over = false;
     const finish = async (result: TftpEvent['result'], message: string | null): Promise<void> => {
+      if (over) return;
+      over = true;
       if (timer) clearTimeout(timer);
       this.transfers.delete(socket);
       socket.close();
@@ -199,7 +240,12 @@ export class BenchTftpServer {
         case 'data': {
           const data = await source.read(a.offset, a.length);
           sent = Math.max(sent, a.offset + data.length);
-          last = encodeTftp({ op: 'DATA', block: a.block, data });
+          // The hot path (one per block): the DATA header written in place, no intermediate arrays.
+          last = new Uint8Array(4 + data.length);
+          last[1] = 3;
+          last[2] = a.block >> 8;
+          last[3] = a.block & 0xff;
+          last.set(data, 4);
           break;
         }
         case 'finished':
@@ -209,10 +255,12 @@ export class BenchTftpServer {
           await finish('timeout', a.reason);
           return;
       }
-      await sendUdp(socket, last, port, ip);
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void act(transfer.onTimeout()), negotiated.timeoutMs);
+      socket.send(last, port, ip);
+      // One retransmission timer per transfer, restarted at every packet.
+      if (timer) timer.refresh();
+      else timer = setTimeout(() => void act(transfer.onTimeout()), negotiated.timeoutMs);
     };
+    socket.on('error', (e) => void finish('error', `network error: ${e.message}`));
     socket.on('message', (msg, rinfo) => {
       if (rinfo.address !== ip || rinfo.port !== port) {
         // Another host on our transfer port: RFC 1350 says answer "unknown transfer ID" and carry on.
