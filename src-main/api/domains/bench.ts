@@ -60,6 +60,11 @@ export const benchCommands = {
   'bench.stop': { input: z.object({}), output: BenchState },
   /** The bench's state. */
   'bench.status': { input: z.object({}), output: BenchState },
+  /** The network interfaces a desk link can be (with their IPv4 address and carrier). */
+  'bench.interfaces': {
+    input: z.object({}),
+    output: z.array(z.object({ name: z.string(), ip: z.string().nullable(), netmask: z.string().nullable(), carrier: z.boolean(), mac: z.string() })),
+  },
 } as const;
 
 /** Events of the bench service. */

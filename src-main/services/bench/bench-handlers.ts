@@ -2,10 +2,11 @@ import type { CommandOutput } from '../../api/contract.js';
 import type { Dispatcher, Handlers } from '../../api/dispatcher.js';
 import { ApiError } from '../../api/errors.js';
 import { BenchService, type DhcpSighting } from './bench-service.js';
+import { listLinks } from './net-interface.js';
 import type { TftpEvent } from './tftp-server.js';
 
 /** The commands of the bench service. */
-export type BenchCommandName = 'bench.start' | 'bench.stop' | 'bench.status';
+export type BenchCommandName = 'bench.start' | 'bench.stop' | 'bench.status' | 'bench.interfaces';
 
 /** Holds the one bench of this process (one desk link at a time). */
 export class BenchHolder {
@@ -58,5 +59,6 @@ export function benchHandlers(holder: BenchHolder, emit: Dispatcher['emit']): Pi
       return holder.state();
     },
     'bench.status': async () => holder.state(),
+    'bench.interfaces': async () => listLinks(),
   };
 }

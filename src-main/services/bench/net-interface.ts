@@ -64,6 +64,16 @@ export function deskLink(name: string, all: IpAddrJson[] = readInterfaces()): De
   };
 }
 
+/** Every interface but loopback, with its IPv4 address if any (for the technician to pick the desk link). */
+export function listLinks(all: IpAddrJson[] = readInterfaces()): { name: string; ip: string | null; netmask: string | null; carrier: boolean; mac: string }[] {
+  return all
+    .filter((i) => !i.flags.includes('LOOPBACK'))
+    .map((i) => {
+      const v4 = i.addr_info.some((a) => a.family === 'inet') ? deskLink(i.ifname, all) : null;
+      return { name: i.ifname, ip: v4?.ip ?? null, netmask: v4?.netmask ?? null, carrier: i.flags.includes('LOWER_UP'), mac: i.address ?? '' };
+    });
+}
+
 /** A small bench range in the link's subnet: .100 to .199 of a /24, or the upper half of a smaller net. */
 export function benchRange(link: DeskLink): { start: string; end: string } {
   const mask = ipNumber(link.netmask);
