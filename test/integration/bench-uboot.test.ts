@@ -191,6 +191,26 @@ describe('walt-bench check: the verdict for one board', { skip }, () => {
     assert.deepEqual(checks.map((c) => [c.id, c.state]), [['dhcp', 'ok'], ['identity', 'ok'], ['fetch', 'ok'], ['transfer', 'ok'], ['run', 'skipped']]);
   });
 
+  it('with the serial console too: the probe line proves start.uboot ran, all five checks pass', async () => {
+    ns = createNetns();
+    board = await startUbootBoard({
+      netns: ns,
+      paused: true,
+      env: { bootp_vci: 'walt.node.rpi-4-b', autoload: 'no', bootdelay: '0', bootcmd: WALT_BOOTCMD },
+      noReboot: true,
+    });
+    check = startCliJson(['check', '--iface', ns.tap, '--expect', 'rpi-4-b', '--port', board.pty, '--timeout', '40', '--json'], env, ns.wrap());
+    await check.waitFor((l) => l.event === 'update', 15000);
+    board.resume();
+    const status = await check.exited;
+    const last = check.lines.at(-1)!;
+    assert.equal(status, 0, `${check.stderr()}\n${JSON.stringify(last)}`);
+    const checks = last.checks as { id: string; state: string; evidence: string }[];
+    assert.deepEqual(checks.map((c) => [c.id, c.state]), [['dhcp', 'ok'], ['identity', 'ok'], ['fetch', 'ok'], ['transfer', 'ok'], ['run', 'ok']]);
+    assert.match(checks.find((c) => c.id === 'run')!.evidence, /the probe script ran on the board: console printed vci=walt\.node\.rpi-4-b mac=52:54:00:12:34:56 ip=192\.168\.152\.\d+/);
+    assert.equal(last.ip, /ip=(\S+)/.exec(board.log())?.[1] ?? 'no probe line', 'network and console agree on the address');
+  });
+
   it('fails naming both models when the board is another model (exit 1)', async () => {
     const { status, last } = await runCheck('rpi-4-b', 'walt.node.rpi-3-b-plus');
     assert.equal(status, 1);

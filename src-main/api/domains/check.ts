@@ -36,6 +36,8 @@ export const checkCommands = {
       mode: z.enum(['observe', 'serve']).default('serve'),
       root: FilePath.optional(),
       mac: z.string().regex(/^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$/).optional(),
+      /** The board's serial console (115200 8N1), watched too: the script is seen running there. */
+      port: z.string().regex(/^\/dev\/[A-Za-z0-9._/-]+$/, 'a serial device such as /dev/ttyUSB0').optional(),
       timeoutS: z.number().int().min(5).max(3600).default(120),
     }),
     output: CheckVerdict,

@@ -14,7 +14,7 @@ function render(v: CheckVerdict): string {
 }
 
 /**
- * `walt-bench check --iface IF --expect MODEL [--observe] [--root DIR] [--mac MAC] [--timeout S] [--json]`: runs the
+ * `walt-bench check --iface IF --expect MODEL [--port TTY] [--observe] [--root DIR] [--mac MAC] [--timeout S] [--json]`: runs the
  * bench and watches one board until the verdict. Exit 0 only on pass.
  */
 export async function checkCommand(api: ApiClient, argv: string[]): Promise<number> {
@@ -32,7 +32,6 @@ export async function checkCommand(api: ApiClient, argv: string[]): Promise<numb
   if (!values.iface) throw new UsageError('name the desk link with --iface (e.g. --iface eth1)');
   if (!values.expect) throw new UsageError('name the expected node model with --expect (e.g. --expect rpi-4-b, or any new model)');
   if (values.observe && (values.serve || values.root)) throw new UsageError('--observe watches a real WalT server: it takes neither --serve nor --root');
-  if (values.port) throw new UsageError('--port (watching the serial console too) needs the serial service: not available in this build');
   const timeoutS = values.timeout === undefined ? 120 : Number(values.timeout);
   if (!Number.isInteger(timeoutS) || timeoutS < 5) throw new UsageError('--timeout takes whole seconds (at least 5)');
   const json = Boolean(values.json);
@@ -60,6 +59,7 @@ export async function checkCommand(api: ApiClient, argv: string[]): Promise<numb
       timeoutS,
       ...(values.root ? { root: resolve(values.root) } : {}),
       ...(values.mac ? { mac: values.mac } : {}),
+      ...(values.port ? { port: resolve(values.port) } : {}),
     });
     const v = await done;
     process.removeListener('SIGINT', stop);

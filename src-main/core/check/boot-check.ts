@@ -22,7 +22,7 @@ export interface Check {
   /** skipped: cannot be seen in this session (no serial port to watch the script run). */
   state: 'pending' | 'ok' | 'failed' | 'skipped';
   evidence: string | null;
-  /** When it was decided (the caller's clock). */
+  /** When it was decided (ms since the check started). */
   at: number | null;
 }
 
@@ -96,7 +96,8 @@ export class BootCheck {
       this.mac = mac;
     }
     if (mac !== this.mac) return false;
-    let changed = this.decide('dhcp', 'ok', `${d.type} from ${mac}`, d.at);
+    // The first request from the board is the evidence; later ones do not move it.
+    let changed = this.checks.get('dhcp')!.state === 'pending' ? this.decide('dhcp', 'ok', `${d.type} from ${mac}`, d.at) : false;
     const id = identify(d.vendorClass ?? undefined, d.userClass ?? undefined, mac);
     this.vci = d.vendorClass;
     this.uci = d.userClass?.join(',') ?? null;

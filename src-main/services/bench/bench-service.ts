@@ -148,6 +148,8 @@ export class BenchService extends EventEmitter {
       const decision = decideReply(p, config, this.leases);
       sighting.answered = decision.answer;
       sighting.reason = decision.answer ? `answered with ${decision.reply.options.messageType}` : decision.reason;
+      // Reported before the answer goes out, so the client's packet always precedes our reply in the event stream.
+      this.emit('dhcp', sighting);
       if (decision.answer) {
         if (decision.identity.model) this.modelsByIp.set(decision.reply.yiaddr ?? '', decision.identity.model);
         // To the link's broadcast: the answer leaves by the desk link only (and reaches a client without an address).
@@ -155,6 +157,7 @@ export class BenchService extends EventEmitter {
           this.emit('status', `could not answer ${p.chaddr}: ${e.message}`),
         );
       }
+      return;
     }
     this.emit('dhcp', sighting);
   }

@@ -1,6 +1,12 @@
 import type { Dispatcher, Handlers } from '../../api/dispatcher.js';
 import { type BenchHolder, startBench } from '../bench/bench-handlers.js';
+import { ApiError } from '../../api/errors.js';
 import { type ConsoleFeed, CheckSession } from './check-service.js';
+
+/** A serial console opened for a check. */
+export type OpenedConsole = ConsoleFeed & { close(): Promise<unknown> };
+/** Opens a board's serial console for a check (the serial service does it). */
+export type OpenConsole = (port: string, expect: string) => Promise<OpenedConsole>;
 
 /** The commands of the boot check. */
 export type CheckCommandName = 'check.start' | 'check.stop';
@@ -9,24 +15,39 @@ export type CheckCommandName = 'check.start' | 'check.stop';
 export function checkHandlers(
   holder: BenchHolder,
   emit: Dispatcher['emit'],
-  consoleFeed: () => ConsoleFeed | null = () => null,
+  openConsole: OpenConsole | null = null,
 ): Pick<Handlers, CheckCommandName> {
   let session: CheckSession | null = null;
+  let console: OpenedConsole | null = null;
   const end = async (): Promise<void> => {
     session?.stop();
     session = null;
+    await console?.close();
+    console = null;
     await holder.stop();
   };
   return {
-    'check.start': async ({ iface, expect, mode, root, mac, timeoutS }) => {
+    'check.start': async ({ iface, expect, mode, root, mac, timeoutS, port }) => {
       if (session) await end();
-      const bench = await startBench(holder, emit, { iface, mode, root });
+      if (port) {
+        if (!openConsole) throw new ApiError('refused', 'this backend has no serial service');
+        // Open the console first: the board's output from power-on is part of the evidence.
+        console = await openConsole(port, expect);
+      }
+      let bench;
+      try {
+        bench = await startBench(holder, emit, { iface, mode, root });
+      } catch (error) {
+        await console?.close();
+        console = null;
+        throw error;
+      }
       const s = new CheckSession(bench, {
         expected: expect,
         mac: mac ?? null,
         serving: mode === 'observe' ? 'observe' : root ? 'root' : 'probe',
         timeoutS,
-        console: consoleFeed(),
+        console,
       });
       session = s;
       s.on('update', (v) => emit('check.update', v));

@@ -44,14 +44,17 @@ export class CheckSession extends EventEmitter {
 
   /** Starts listening; the verdict comes by 'update' and 'done' events. */
   start(): void {
-    const onDhcp = (d: DhcpSighting): void => this.changed(this.check.onDhcp(d));
-    const onTftp = (t: TftpEvent): void => this.changed(this.check.onTftp({ ...t, at: performance.now() }));
+    // Every time the check records is "ms since the check started", whatever clock the source used.
+    const onDhcp = (d: DhcpSighting): void => this.changed(this.check.onDhcp({ ...d, at: this.since() }));
+    const onTftp = (t: TftpEvent): void => this.changed(this.check.onTftp({ ...t, at: this.since() }));
     this.bench.on('dhcp', onDhcp);
     this.bench.on('tftp', onTftp);
     this.unsubscribe.push(() => this.bench.off('dhcp', onDhcp), () => this.bench.off('tftp', onTftp));
-    if (this.options.console) this.unsubscribe.push(this.options.console.subscribe((e) => this.changed(this.check.onConsole(e))));
+    if (this.options.console) {
+      this.unsubscribe.push(this.options.console.subscribe((e) => this.changed(this.check.onConsole({ ...e, at: this.since() }))));
+    }
     this.timer = setTimeout(() => {
-      this.check.onTimeout(performance.now(), this.options.timeoutS);
+      this.check.onTimeout(this.since(), this.options.timeoutS);
       this.changed(true);
     }, this.options.timeoutS * 1000);
     this.emit('update', this.verdict());
@@ -59,7 +62,11 @@ export class CheckSession extends EventEmitter {
 
   /** The verdict so far. */
   verdict(): CheckVerdict & { elapsedMs: number } {
-    return { ...this.check.verdict(), elapsedMs: Math.round(performance.now() - this.started) };
+    return { ...this.check.verdict(), elapsedMs: this.since() };
+  }
+
+  private since(): number {
+    return Math.round(performance.now() - this.started);
   }
 
   /** Stops listening. */
