@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { assertBuilt } from '../support/cli.js';
+import { assertBuilt, runCli } from '../support/cli.js';
+import { createZramCard, zramAvailable } from '../support/zram.js';
 import { startCliJson, type JsonProcess } from '../support/cli-process.js';
 import { startDnsmasq, type Dnsmasq } from '../support/dnsmasq.js';
 import { createNetns, type NetNamespace, netnsAvailable } from '../support/netns.js';
@@ -282,6 +283,43 @@ describe('bench service under garbage', { skip: netnsAvailable() ? false : 'need
     } finally {
       await bench.stop();
       ns.remove();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the whole chain: a WalT card written by walt-bench boots a board that passes the check', { skip: skip || (zramAvailable() ? false : 'needs zram') }, () => {
+  it('tar.gz with boot.scr -> FAT32 card on zram -> QEMU U-Boot boots it -> DHCP + TFTP from the bench -> pass', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wb-chain-'));
+    const env = { WALT_BENCH_HOME: join(dir, 'home'), WALT_BENCH_VIRTUAL_DRIVES: '1' };
+    const card = createZramCard(128 << 20);
+    const ns = createNetns();
+    let board: UbootBoard | null = null;
+    let check: JsonProcess | null = null;
+    try {
+      // A card shaped like WalT's pre-2023 ones: boot.scr sets bootp_vci, runs dhcp, fetches start.uboot, runs it.
+      mkdirSync(join(dir, 'card'));
+      writeFileSync(join(dir, 'boot.txt'), `echo WALT-CARD boot.scr running\nsetenv bootp_vci walt.node.rpi-3-b-plus\nsetenv autoload no\n${WALT_BOOTCMD.replace('; poweroff', '')}\n`);
+      execFileSync('mkimage', ['-A', 'arm64', '-T', 'script', '-C', 'none', '-d', join(dir, 'boot.txt'), join(dir, 'card', 'boot.scr')], { stdio: 'ignore' });
+      writeFileSync(join(dir, 'card', 'walt.date'), 'Fri Mar  1 10:20:30 UTC 2024\n1709288430\n');
+      execFileSync('tar', ['-C', join(dir, 'card'), '-czf', join(dir, 'card.tar.gz'), '.']);
+      const flash = await runCli(['flash', join(dir, 'card.tar.gz'), '--drive', card.device, '--yes', '--json'], env);
+      assert.equal(flash.status, 0, flash.stderr);
+      board = await startUbootBoard({ netns: ns, drive: card.device, paused: true, noReboot: true });
+      check = startCliJson(['check', '--iface', ns.tap, '--expect', 'rpi-3-b-plus', '--port', board.pty, '--timeout', '60', '--json'], env, ns.wrap());
+      await check.waitFor((l) => l.event === 'update', 15000);
+      board.resume();
+      const status = await check.exited;
+      const last = check.lines.at(-1)!;
+      assert.equal(status, 0, `${check.stderr()}\n${JSON.stringify(last)}\n${board.log().slice(-2000)}`);
+      assert.match(board.log(), /WALT-CARD boot\.scr running/);
+      assert.deepEqual([last.verdict, last.vci], ['pass', 'walt.node.rpi-3-b-plus']);
+      assert.deepEqual((last.checks as { state: string }[]).map((c) => c.state), ['ok', 'ok', 'ok', 'ok', 'ok']);
+    } finally {
+      await board?.stop();
+      await check?.stop();
+      ns.remove();
+      card.remove();
       rmSync(dir, { recursive: true, force: true });
     }
   });
