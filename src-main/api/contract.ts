@@ -2,7 +2,10 @@ import type { z } from 'zod';
 import type * as S from './schemas.js';
 import { appCommands } from './domains/app.js';
 import { benchCommands, benchEvents } from './domains/bench.js';
+import { checkCommands, checkEvents } from './domains/check.js';
 import { flashCommands, flashEvents } from './domains/flash.js';
+import { serialCommands, serialEvents } from './domains/serial.js';
+import { cardCommands, cardEvents } from './domains/card.js';
 
 /**
  * The ONE contract of walt-bench: every command (request -> response) and every event stream, with the runtime
@@ -11,13 +14,19 @@ import { flashCommands, flashEvents } from './domains/flash.js';
 export const commands = {
   ...appCommands,
   ...flashCommands,
+  ...serialCommands,
+  ...cardCommands,
   ...benchCommands,
+  ...checkCommands,
 } as const;
 
 /** Event streams the server pushes to every client. */
 export const events = {
   ...flashEvents,
+  ...serialEvents,
+  ...cardEvents,
   ...benchEvents,
+  ...checkEvents,
 } as const;
 
 export type Commands = typeof commands;

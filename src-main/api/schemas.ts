@@ -41,10 +41,21 @@ export const DriveIdentity = z.object({
   serial: z.string().nullable(),
 });
 
+/** An archive of files (or a folder) that walt-bench builds into a one-partition FAT32 card. */
+export const CardSourceInfo = z.object({
+  packing: z.enum(['tar', 'tar.gz', 'zip', 'folder']),
+  files: z.number(),
+  dirs: z.number(),
+  contentBytes: z.number(),
+  partitionBytes: z.number(),
+  artifact: z.enum(['rpi-sd-files', 'rpi-4-recovery', 'rpi-5-recovery', 'pc-usb', 'unknown']),
+  artifactReason: z.string(),
+});
+
 export const ImageInfo = z.object({
   path: z.string(),
   name: z.string(),
-  kind: z.enum(['raw', 'gz', 'xz', 'zip', 'bz2']),
+  kind: z.enum(['raw', 'gz', 'xz', 'zip', 'bz2', 'tar', 'folder']),
   fileSize: z.number(),
   /** Bytes written to a card (uncompressed). */
   size: z.number().nullable(),
@@ -55,6 +66,8 @@ export const ImageInfo = z.object({
   /** Block devices holding the image file. */
   sourceDevices: z.array(z.string()),
   warnings: z.array(z.string()),
+  /** Set when the source is an archive of files: it is built into a FAT32 card, then written sparse. */
+  card: CardSourceInfo.nullable().default(null),
 });
 
 export const CardPhase = z.enum(['queued', 'decompress', 'write', 'verify', 'done', 'failed', 'cancelled']);

@@ -5,10 +5,16 @@ import { APP_VERSION } from '../services/version.js';
 import { inProcessClient } from '../transports/in-process/client.js';
 import { describeError, EXIT, UsageError } from './args.js';
 import { benchCommand } from './commands/bench.js';
+import { cardCommand, catalogCommand, downloadCommand, inspectCommand, rearmCommand } from './commands/card.js';
+import { checkCommand } from './commands/check.js';
 import { drivesCommand } from './commands/drives.js';
 import { flashCommand } from './commands/flash.js';
 import { journalCommand } from './commands/journal.js';
 import { stationCommand } from './commands/station.js';
+import { analyzeCommand } from './commands/analyze.js';
+import { consoleCommand } from './commands/console.js';
+import { watchCommand } from './commands/watch.js';
+import { OUTCOME_EXIT_HELP } from './boot-output.js';
 
 const HELP = `walt-bench ${APP_VERSION}: the WalT technician's bench
 
@@ -21,6 +27,23 @@ usage: walt-bench <command> [options]
   station [--port P] [--host H]        serve the app to a browser (prints a URL with its access token)
   bench --iface IF [--observe|--serve] [--root DIR] [--json]
                                        watch DHCP on the desk link, or serve walt bootloaders DHCP + TFTP
+  check --iface IF --expect MODEL [--port TTY] [--observe] [--root DIR] [--mac MAC] [--timeout S] [--json]
+                                       check a board boots as walt.node.MODEL (any model): exit 0 on pass
+  card build <archive|folder> -o IMG   build the one-partition FAT32 card of an archive of files (rpi-sd-files.tar.gz)
+  inspect <device|image|archive> [--json]
+                                       partitions, filesystems, artifact kind, walt.date, node models served
+  rearm <device|image>                 rename RECOVERY.000 back to recovery.bin on a used EEPROM recovery card
+  catalog [--model M] [--catalog FILE|URL] [--json]
+                                       what each node model needs, and which artifacts are downloaded
+  download <artifact|model> [--catalog FILE|URL] | --add FILE
+                                       download an artifact into the cache (resumable, sha256 checked)
+  analyze <logfile> [--expect MODEL] [--json]
+                                       the boot timeline and verdict of a captured serial console log
+  console <port> [--baud N] [--log FILE]
+                                       interactive serial console (115200 8N1; Ctrl-] q quits, Ctrl-] b break)
+  watch <port> [--expect MODEL] [--json] [--timeout S] [--baud N]
+                                       stream a board's boot stages live; exit at the verdict
+                                       analyze/watch exit status: ${OUTCOME_EXIT_HELP}
   help                                 this text
 
 State (journal, cache, settings) lives in ${defaultHome()} (set WALT_BENCH_HOME to move it).
@@ -39,6 +62,15 @@ const COMMANDS: Record<string, (ctx: CommandContext, argv: string[]) => Promise<
   journal: ({ api }, argv) => journalCommand(api, argv),
   station: ({ backend }, argv) => stationCommand(backend, argv),
   bench: ({ api }, argv) => benchCommand(api, argv),
+  check: ({ api }, argv) => checkCommand(api, argv),
+  card: ({ api }, argv) => cardCommand(api, argv),
+  inspect: ({ api }, argv) => inspectCommand(api, argv),
+  rearm: ({ api }, argv) => rearmCommand(api, argv),
+  catalog: ({ api }, argv) => catalogCommand(api, argv),
+  download: ({ api }, argv) => downloadCommand(api, argv),
+  analyze: ({ api }, argv) => analyzeCommand(api, argv),
+  console: ({ api }, argv) => consoleCommand(api, argv),
+  watch: ({ api }, argv) => watchCommand(api, argv),
 };
 
 /** Runs the CLI; returns the exit status. */

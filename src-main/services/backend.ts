@@ -3,6 +3,10 @@ import { Dispatcher, type Handlers } from '../api/dispatcher.js';
 import type { Drive } from '../core/drives/drive.js';
 import { listDir } from './app/fs-list.js';
 import { BenchHolder, benchHandlers } from './bench/bench-handlers.js';
+import { checkHandlers, type OpenConsole } from './check/check-handlers.js';
+import type { BootEvent } from '../core/boot/boot-event.js';
+import { consoleFactOf } from '../core/check/console-facts.js';
+import { cardHandlers } from './card/card-handlers.js';
 import { DrivelistLister, type DriveLister } from './drives/drive-lister.js';
 import { DriveWatcher } from './drives/drive-watcher.js';
 import { writeCard } from './flash/card-writer.js';
@@ -12,6 +16,8 @@ import { FlashService } from './flash/flash-service.js';
 import { Journal } from './journal/journal.js';
 import type { Owner } from './ownership.js';
 import { statePaths, type StatePaths } from './paths.js';
+import { serialHandlers } from './serial/serial-handlers.js';
+import { SerialService } from './serial/serial-service.js';
 import { SettingsStore } from './settings/settings.js';
 import { APP_VERSION } from './version.js';
 
@@ -64,7 +70,42 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   );
   watcher.on('error', () => undefined);
 
+  // The boot check listens to a console session's boot events directly (the same ones the UI gets).
+  const bootTaps = new Map<string, Set<(events: BootEvent[]) => void>>();
+  const serial = new SerialService({
+    logsDir: paths.logs,
+    sink: {
+      data: (sessionId, bytes, echo) => emit('serial.data', { sessionId, data: bytes.toString('base64'), echo }),
+      boot: (sessionId, events, stages, verdict) => {
+        emit('serial.boot', { sessionId, events, stages, verdict });
+        for (const tap of bootTaps.get(sessionId) ?? []) tap(events);
+      },
+      verdict: (sessionId, verdict) => emit('serial.verdict', { sessionId, verdict }),
+      state: (sessionId, state, message) => emit('serial.state', { sessionId, state, message }),
+    },
+  });
   const bench = new BenchHolder();
+  const openConsole: OpenConsole = async (port, expect) => {
+    const { sessionId } = await serial.open({ path: port, baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1, flowControl: 'none', newline: 'CR', localEcho: false, expect });
+    const taps = new Set<(events: BootEvent[]) => void>();
+    bootTaps.set(sessionId, taps);
+    return {
+      subscribe(listener) {
+        const tap = (events: BootEvent[]): void => {
+          for (const e of events) {
+            const fact = consoleFactOf(e);
+            if (fact) listener(fact);
+          }
+        };
+        taps.add(tap);
+        return () => taps.delete(tap);
+      },
+      async close() {
+        bootTaps.delete(sessionId);
+        await serial.close(sessionId).catch(() => undefined);
+      },
+    };
+  };
   const handlers: Handlers = {
     'app.info': async () => ({
       version: APP_VERSION,
@@ -80,7 +121,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       return next;
     },
     ...flashHandlers({ watcher, flash, journal, settings }),
+    ...serialHandlers(serial),
+    ...cardHandlers({ watcher, cacheDir: paths.cache, emit }),
     ...benchHandlers(bench, emit),
+    ...checkHandlers(bench, emit, openConsole),
   };
   dispatcher = new Dispatcher(handlers);
   watcher.start();
@@ -92,6 +136,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     flash,
     async close() {
       watcher.stop();
+      await serial.closeAll();
       await bench.stop();
     },
   };

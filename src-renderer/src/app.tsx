@@ -5,6 +5,7 @@ import { ConnectionBanner } from './components/connection-banner.js';
 import { MessagePanel } from './components/message-panel.js';
 import { useSettings } from './components/use-settings.js';
 import { FlashView } from './views/flash/flash-view.js';
+import { CheckView } from './views/check/check-view.js';
 import { JournalView } from './views/journal/journal-view.js';
 
 /** The whole page: header, banners, messages, and the current view. */
@@ -33,6 +34,10 @@ export function App(): ReactNode {
         {/* the flash view stays mounted so a running flash keeps its state while the journal is open */}
         <div hidden={view !== 'flash'}>
           <FlashView settings={settings} />
+        </div>
+        {/* the boot check stays mounted too: a running check keeps its checklist and link activity */}
+        <div hidden={view !== 'check'}>
+          <CheckView />
         </div>
         {view === 'journal' && <JournalView />}
       </main>

@@ -21,6 +21,8 @@ export const flashCommands = {
       drives: z.array(S.DriveIdentity).min(1).max(32),
       verify: z.boolean().default(true),
       confirmLarge: z.boolean().default(false),
+      /** For an archive of files: make the FAT32 partition as large as each card. */
+      growToCard: z.boolean().default(false),
     }),
     output: S.FlashSession,
   },

@@ -5,7 +5,7 @@ import { EXIT, parse, UsageError } from '../args.js';
 import { jsonLine, progressLine } from '../output.js';
 import { ask } from '../prompt.js';
 
-const USAGE = 'flash <image> --drive <dev> [--drive <dev> ...] [--entry NAME] [--no-verify] [--yes] [--allow-large] [--json]';
+const USAGE = 'flash <image|archive|folder> --drive <dev> [--drive <dev> ...] [--entry NAME] [--grow] [--no-verify] [--yes] [--allow-large] [--json]';
 
 /** Picks the zip entry: the one given, the only one, or asks. */
 async function chooseEntry(info: ImageInfo, given: string | undefined): Promise<string | undefined> {
@@ -70,6 +70,7 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
     'no-verify': { type: 'boolean' },
     yes: { type: 'boolean', short: 'y' },
     'allow-large': { type: 'boolean' },
+    grow: { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (positionals.length !== 1) throw new UsageError(`usage: walt-bench ${USAGE}`);
@@ -87,6 +88,10 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
   for (const w of info.warnings) say(`warning: ${w}`);
   const size = info.size === null ? 'unknown size' : `${info.sizeIsEstimate ? '~' : ''}${formatBytes(info.size)}`;
   say(`image: ${info.name}${info.entry ? ` [${info.entry}]` : ''} (${info.kind}, ${size})`);
+  if (info.card) {
+    say(`  an archive of ${info.card.files} files (${formatBytes(info.card.contentBytes)}, ${info.card.artifact}): built into one FAT32 ` +
+      `partition of ${values.grow ? 'the whole card' : formatBytes(info.card.partitionBytes)} at 4 MiB, written sparse`);
+  }
 
   let drives: DriveStatus[];
   try {
@@ -126,6 +131,7 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
       drives: drives.map((d) => ({ device: d.device, size: d.size, description: d.description, serial: d.serial })),
       verify: !values['no-verify'],
       confirmLarge: Boolean(values['allow-large']),
+      growToCard: Boolean(values.grow),
     });
     const cancel = (): void => void api.call('flash.cancel', { sessionId: session.sessionId });
     process.once('SIGINT', cancel);

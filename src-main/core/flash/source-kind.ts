@@ -1,8 +1,8 @@
-/** How an image file is packed. */
-export type SourceKind = 'raw' | 'gz' | 'xz' | 'zip' | 'bz2';
+/** How an image file is packed ('tar' and 'folder' only ever hold files to build a card from). */
+export type SourceKind = 'raw' | 'gz' | 'xz' | 'zip' | 'bz2' | 'tar' | 'folder';
 
 /** File name endings walt-bench accepts as images. */
-export const IMAGE_EXTENSIONS = ['.img', '.dd', '.raw', '.bin', '.iso', '.gz', '.xz', '.zip', '.bz2'];
+export const IMAGE_EXTENSIONS = ['.img', '.dd', '.raw', '.bin', '.iso', '.gz', '.xz', '.zip', '.bz2', '.tar', '.tgz'];
 
 /** Detects the packing of an image from its first bytes (the name is only a hint). */
 export function detectSourceKind(head: Uint8Array): SourceKind {

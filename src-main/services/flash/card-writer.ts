@@ -10,6 +10,7 @@ import { isSystemMountpoint } from '../../core/drives/drive.js';
 import { formatBytes } from '../../core/util/format.js';
 import { CancelledError, explainCardError } from './errors.js';
 import { etcher } from './etcher.js';
+import { type CardRegion, writeRegions } from './region-writer.js';
 
 const run = promisify(execFile);
 
@@ -20,8 +21,11 @@ const NUM_BUFFERS = 4;
 
 /** What one card's pipeline needs. */
 export interface CardJob {
+  /** The raw image file (or, for a built card, the archive it was built from). */
   rawPath: string;
   size: number;
+  /** A built card: only these regions are written (sparse), instead of the raw file. */
+  regions?: CardRegion[];
   drive: Drive;
   verify: boolean;
   signal: AbortSignal;
@@ -35,7 +39,7 @@ export interface CardOutcome {
 }
 
 /** The shape etcher-sdk's BlockDevice wants (a drivelist record). */
-function asDrivelistDrive(d: Drive): drivelist.Drive {
+export function asDrivelistDrive(d: Drive): drivelist.Drive {
   return {
     device: d.device,
     devicePath: d.devicePath,
@@ -86,6 +90,7 @@ export async function unmountCard(drive: Drive): Promise<void> {
  * at their own pace and cancel alone.
  */
 export async function writeCard(job: CardJob): Promise<CardOutcome> {
+  if (job.regions) return writeRegions(job, job.regions);
   const { sdk, BlockReadStream, BlockWriteStream } = etcher();
   const { drive, signal } = job;
   if (job.size <= 0) throw new ApiError('source-error', 'the image is empty');
@@ -164,7 +169,8 @@ export async function writeCard(job: CardJob): Promise<CardOutcome> {
   }
 }
 
-async function syncDevice(dest: object): Promise<void> {
+/** Flushes the card's own write cache (fdatasync on the device). */
+export async function syncDevice(dest: object): Promise<void> {
   const handle = (dest as { fileHandle?: FileHandle }).fileHandle;
   if (handle) await handle.datasync();
 }

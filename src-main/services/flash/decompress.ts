@@ -45,6 +45,9 @@ function decoderFor(kind: ImageInfo['kind']): Transform {
       return lzma.createDecompressor();
     case 'bz2':
       return unbzip2();
+    case 'tar':
+    case 'folder':
+      throw new ApiError('internal', `a ${kind} source is built into a card, never decompressed`);
     case 'raw':
     case 'zip':
       return new Transform({ transform: (chunk, _e, cb) => cb(null, chunk) });

@@ -6,11 +6,14 @@
 type Sdk = typeof import('etcher-sdk');
 type BlockReadStreamModule = typeof import('etcher-sdk/build/block-read-stream');
 type BlockWriteStreamModule = typeof import('etcher-sdk/build/block-write-stream');
+type AlignedBufferModule = typeof import('etcher-sdk/build/aligned-lockable-buffer');
 
 interface Loaded {
   sdk: Sdk;
   BlockReadStream: BlockReadStreamModule['BlockReadStream'];
   BlockWriteStream: BlockWriteStreamModule['BlockWriteStream'];
+  /** A buffer aligned in memory for O_DIRECT reads and writes. */
+  createAlignedBuffer: AlignedBufferModule['createBuffer'];
 }
 
 let loaded: Loaded | null = null;
@@ -27,6 +30,7 @@ export function etcher(): Loaded {
   const sdk = require('etcher-sdk') as Sdk;
   const { BlockReadStream } = require('etcher-sdk/build/block-read-stream') as BlockReadStreamModule;
   const { BlockWriteStream } = require('etcher-sdk/build/block-write-stream') as BlockWriteStreamModule;
+  const { createBuffer } = require('etcher-sdk/build/aligned-lockable-buffer') as AlignedBufferModule;
   // Force the lazy emscripten-backed parts to load now, while we are watching.
   void sdk.sourceDestination;
   /* eslint-enable @typescript-eslint/no-require-imports */
@@ -35,6 +39,6 @@ export function etcher(): Loaded {
       if (!before.get(e)!.has(l)) process.removeListener(e as 'uncaughtException', l as (error: Error) => void);
     }
   }
-  loaded = { sdk, BlockReadStream, BlockWriteStream };
+  loaded = { sdk, BlockReadStream, BlockWriteStream, createAlignedBuffer: createBuffer };
   return loaded;
 }

@@ -9,6 +9,7 @@ import type { Journal } from '../journal/journal.js';
 import type { DriveWatcher } from '../drives/drive-watcher.js';
 import type { CardJob, CardOutcome } from './card-writer.js';
 import { prepareRawImage, type RawImage } from './decompress.js';
+import { type PreparedCard, prepareCardSource } from '../card/card-source.js';
 import { imageSha256 } from './image-hash.js';
 import { CancelledError } from './errors.js';
 import { entryRequired, type ImageInfo, inspectImage } from './image-inspect.js';
@@ -43,7 +44,8 @@ interface Session {
   verify: boolean;
   confirmLarge: boolean;
   cards: Map<string, Card>;
-  raw: Promise<RawImage>;
+  /** The raw image every card is written from, or the card built from an archive of files (written sparse). */
+  raw: Promise<RawImage | PreparedCard>;
   sha256: Promise<string | null>;
   abort: AbortController;
   running: Set<Promise<void>>;
@@ -82,9 +84,10 @@ export class FlashService {
     drives: DriveIdentity[];
     verify: boolean;
     confirmLarge: boolean;
+    growToCard?: boolean;
   }): Promise<SessionSnapshot> {
     const image = await inspectImage(input.image, input.entry);
-    if (image.kind === 'zip' && image.entry === null) throw entryRequired(image);
+    if (image.kind === 'zip' && image.entry === null && !image.card) throw entryRequired(image);
     const devices = input.drives.map((d) => d.device);
     const dup = devices.find((d, i) => devices.indexOf(d) !== i);
     if (dup) throw new ApiError('bad-request', `${dup} is selected twice`);
@@ -96,12 +99,9 @@ export class FlashService {
       verify: input.verify,
       confirmLarge: input.confirmLarge,
       cards: new Map(),
-      raw: prepareRawImage(
-        image,
-        this.deps.cacheDir,
-        (done, total) => this.decompressProgress(session, done, total),
-        abort.signal,
-      ),
+      raw: image.card
+        ? prepareCardSource(image, { growToCard: input.growToCard ?? false })
+        : prepareRawImage(image, this.deps.cacheDir, (done, total) => this.decompressProgress(session, done, total), abort.signal),
       sha256: imageSha256(image.path, this.deps.cacheDir).catch(() => null),
       abort,
       running: new Set(),
@@ -224,9 +224,11 @@ export class FlashService {
       const current = await this.deps.watcher.recent();
       const check = recheckIdentity(card.identity, current);
       if (!check.ok) throw new ApiError('refused', check.message);
+      const built = 'regionsFor' in raw ? await raw.regionsFor(check.drive.size) : null;
       const outcome = await this.deps.writeCard({
         rawPath: raw.path,
-        size: raw.size,
+        size: built?.size ?? raw.size,
+        ...(built ? { regions: built.regions } : {}),
         drive: check.drive,
         verify: session.verify,
         signal: card.abort.signal,

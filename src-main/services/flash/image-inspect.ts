@@ -6,6 +6,7 @@ import { ApiError } from '../../api/errors.js';
 import { detectSourceKind, imageEntries, type SourceKind, sourceWarnings } from '../../core/flash/source-kind.js';
 import { formatBytes } from '../../core/util/format.js';
 import { sourceDevicesOf } from '../drives/source-device.js';
+import { type CardSourceInfo, inspectCardSource } from '../card/card-source.js';
 
 /** What walt-bench knows of an image file before writing it. */
 export interface ImageInfo {
@@ -19,6 +20,8 @@ export interface ImageInfo {
   entry: string | null;
   sourceDevices: string[];
   warnings: string[];
+  /** Set when the source is an archive of files (or a folder) built into a FAT32 card. */
+  card: CardSourceInfo | null;
 }
 
 function sourceError(path: string, cause: string, fix: string): ApiError {
@@ -74,6 +77,8 @@ async function readHeadTail(path: string, size: number): Promise<{ head: Buffer;
  * can never be written (missing, not a file, empty, a zip without an image) with the file, the cause and the fix.
  */
 export async function inspectImage(path: string, entry?: string): Promise<ImageInfo> {
+  const card = await inspectCardSource(path);
+  if (card) return card;
   let st;
   try {
     st = await stat(path);
@@ -102,6 +107,7 @@ export async function inspectImage(path: string, entry?: string): Promise<ImageI
     entry: null,
     sourceDevices: await sourceDevicesOf(path),
     warnings: sourceWarnings(kind),
+    card: null,
   };
   switch (kind) {
     case 'raw':
@@ -118,6 +124,9 @@ export async function inspectImage(path: string, entry?: string): Promise<ImageI
     }
     case 'bz2':
       return { ...info, size: null, sizeIsEstimate: true };
+    case 'tar':
+    case 'folder':
+      throw sourceError(path, `a ${kind} that is not an archive of card files`, 'choose a disk image or an archive of boot files');
     case 'zip': {
       const all = await zipEntryNames(path);
       const images = imageEntries(all.map((e) => e.name));

@@ -21,7 +21,12 @@ const EVENT: EventChannel = 'wb:event';
 const PICK_IMAGE: PickImageChannel = 'wb:pick-image';
 
 /** Every event of the contract (the type below fails to compile when this list and the contract disagree). */
-const EVENT_NAMES = ['drives.changed', 'flash.progress', 'flash.card-done', 'flash.done', 'bench.dhcp', 'bench.tftp', 'bench.status'] as const satisfies readonly EventName[];
+const EVENT_NAMES = [
+  'drives.changed', 'flash.progress', 'flash.card-done', 'flash.done',
+  'serial.data', 'serial.boot', 'serial.verdict', 'serial.state',
+  'catalog.progress',
+  'bench.dhcp', 'bench.tftp', 'bench.status', 'check.update', 'check.done',
+] as const satisfies readonly EventName[];
 type MissingEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
 const everyEventListed: [MissingEvents] extends [never] ? true : never = true;
 void everyEventListed;

@@ -3,10 +3,11 @@ import type { SettingsData } from '../../../src-main/api/contract.js';
 import { useConnection, useHost } from '../api/api-context.js';
 
 /** The views of the app. */
-export type ViewName = 'flash' | 'journal';
+export type ViewName = 'flash' | 'journal' | 'check';
 
 const VIEWS: { name: ViewName; label: string }[] = [
   { name: 'flash', label: 'Flash' },
+  { name: 'check', label: 'Boot check' },
   { name: 'journal', label: 'Journal' },
 ];
 

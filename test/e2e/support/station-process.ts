@@ -14,9 +14,13 @@ export interface StationProcess {
 
 const URL_RE = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/;
 
-/** Starts `node bin/walt-bench.js station --port 0` from the repo root and waits for its URL. */
-export async function startStationProcess(repoRoot: string, env: Record<string, string>): Promise<StationProcess> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'walt-bench.js'), 'station', '--port', '0'], {
+/**
+ * Starts `node bin/walt-bench.js station --port 0` from the repo root and waits for its URL. `wrap` runs it through a
+ * prefix that execs it (e.g. a network namespace's `ip netns exec <ns>`), so the PID stays the station's.
+ */
+export async function startStationProcess(repoRoot: string, env: Record<string, string>, wrap: string[] = []): Promise<StationProcess> {
+  const argv = [...wrap, process.execPath, join(repoRoot, 'bin', 'walt-bench.js'), 'station', '--port', '0'];
+  const child = spawn(argv[0]!, argv.slice(1), {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

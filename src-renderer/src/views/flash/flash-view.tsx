@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { SettingsData } from '../../../../src-main/api/contract.js';
 import { useConnection, useHost } from '../../api/api-context.js';
 import { useMessages } from '../../components/messages.js';
+import { InspectCardPanel } from '../cards/inspect-card-panel.js';
+import { PrepareBoardPanel } from '../cards/prepare-board-panel.js';
 import { AddCardDialog } from './add-card-dialog.js';
 import { ConfirmFlashDialog, type FlashTarget } from './confirm-flash-dialog.js';
 import { blockingText, identityOf } from './drive-identity.js';
@@ -142,6 +144,10 @@ export function FlashView(props: { settings: SettingsData | null }): ReactNode {
             busy={session.starting}
             onFlash={askFlash}
           />
+          <div className="card-tools">
+            <PrepareBoardPanel onUse={choosePath} />
+            <InspectCardPanel devices={(drives.drives ?? []).map((d) => d.device)} />
+          </div>
         </div>
       )}
       {drop.dragging && (

@@ -1,0 +1,333 @@
+import type { BootEvent, BootEventBody, Loader } from './boot-event.js';
+import { diagnose } from './diagnosis.js';
+import { type ConsoleLine, LineDecoder } from './line-decoder.js';
+import { LineClassifier } from './line-classifier.js';
+import { STAGE_IDS, type Stage, type StageId, StageTracker, stageRank } from './stages.js';
+import { type BootVerdict, decideOutcome, type FileRequest, type Mark, markOf } from './verdict.js';
+
+/** Options of a BootAnalyzer. */
+export interface AnalyzerOptions {
+  /** The node model the technician expects (any string, e.g. rpi-3-b-plus): tailors the hints. */
+  expectedModel?: string | null;
+  /** Quiet time after which a failure or a success is final, live (ms; default 3000). */
+  settleMs?: number;
+  /** Resets that make a reset loop (default 2). */
+  loopResets?: number;
+  /** Longest line kept whole (bytes). */
+  maxLine?: number;
+  /** A faster UTF-8 decoder from the platform (the services pass Buffer's); default TextDecoder. */
+  decodeText?: (bytes: Uint8Array) => string;
+}
+
+/** What one push() produced. */
+export interface AnalyzerUpdate {
+  lines: ConsoleLine[];
+  events: BootEvent[];
+  /** True when a timeline row changed. */
+  stagesChanged: boolean;
+}
+
+/** How far each loader sits in the boot chain: a banner at or below the level already reached is a reset. */
+const LOADER_LEVEL: Record<Loader, number> = {
+  'rpi-eeprom': 0,
+  'pi3-bootcode': 0,
+  'uefi-pxe': 0,
+  'u-boot-spl': 1,
+  'u-boot': 2,
+  ipxe: 2,
+};
+const KERNEL_LEVEL = 3;
+
+/**
+ * The boot analyzer: bytes -> lines (LineDecoder) -> events (LineClassifier) -> stages (StageTracker, one per boot
+ * attempt) -> verdict. Pure: time comes in with every call. A new bootloader banner mid-session, `resetting ...` or
+ * a kernel restart starts a new attempt (a reset); `loopResets` resets make a reset loop.
+ */
+export class BootAnalyzer {
+  private readonly decoder: LineDecoder;
+  private readonly classifier = new LineClassifier();
+  private readonly settleMs: number;
+  private readonly loopResets: number;
+  private readonly expectedModel: string | null;
+  private stages: StageTracker | null = null;
+  private cycle = 0;
+  private level = -1;
+  private chained = false;
+  private afterResetCommand = false;
+  private resets = 0;
+  private loopAnnounced = false;
+  private seq = 0;
+  private lineCount = 0;
+  private lastLineAt: number | null = null;
+  private pendingPromptLine = '';
+  private readonly marks: Mark[] = [];
+  private readonly files: FileRequest[] = [];
+  private readonly loaders = new Set<Loader>();
+  private readonly notes: BootEvent[] = [];
+  private furthest: StageId | null = null;
+  private ip: string | null = null;
+  private server: string | null = null;
+  private mac: string | null = null;
+  private board: string | null = null;
+  private probe: Extract<BootEvent, { kind: 'probe' }> | null = null;
+  private lastWaltStep: string | null = null;
+  private login: string | null = null;
+  private cycleLoaders = new Set<Loader>();
+
+  constructor(options: AnalyzerOptions = {}) {
+    this.decoder = new LineDecoder(options.maxLine, options.decodeText);
+    this.settleMs = options.settleMs ?? 3000;
+    this.loopResets = options.loopResets ?? 2;
+    this.expectedModel = options.expectedModel ?? null;
+  }
+
+  /** Feeds bytes that arrived at `now` (ms). */
+  push(chunk: Uint8Array, now: number): AnalyzerUpdate {
+    return this.consume(this.decoder.push(chunk, now));
+  }
+
+  /** Ends the stream (a captured log's end): the unfinished last line counts. */
+  end(now: number): AnalyzerUpdate {
+    return this.consume(this.decoder.end(now));
+  }
+
+  /** Looks at the unfinished line (a `login:` prompt waits without a newline); call it when the port goes quiet. */
+  idle(now: number): AnalyzerUpdate {
+    const pending = this.decoder.pending();
+    if (pending === this.pendingPromptLine) return { lines: [], events: [], stagesChanged: false };
+    this.pendingPromptLine = pending;
+    const body = this.classifier.promptIn(pending);
+    if (!body || this.login) return { lines: [], events: [], stagesChanged: false };
+    const line: ConsoleLine = { n: this.lineCount + 1, t: now, text: pending, continued: false };
+    const events: BootEvent[] = [];
+    const changed = this.record(body, line, events);
+    return { lines: [], events, stagesChanged: changed };
+  }
+
+  /** The timeline of the current attempt. */
+  currentStages(): Stage[] {
+    return this.stages?.snapshot() ?? new StageTracker(0).snapshot();
+  }
+
+  /** The verdict so far; `now` decides whether a live boot has settled (omit it for a finished log). */
+  verdict(now?: number): BootVerdict {
+    const { outcome, deciding } = decideOutcome(this.marks);
+    const facts = {
+      outcome,
+      deciding,
+      files: this.files,
+      ip: this.ip,
+      server: this.server,
+      loaders: [...this.loaders],
+      furthest: this.furthest,
+      resets: this.resets,
+      resetLoop: this.loopAnnounced,
+      expectedModel: this.expectedModel,
+      probe: this.probe,
+      lastWaltStep: this.lastWaltStep,
+      login: this.login,
+      lines: this.lineCount,
+      notes: this.notes,
+    };
+    const { diagnosis, hints } = diagnose(facts);
+    return {
+      outcome,
+      final: this.isFinal(outcome, deciding, now),
+      furthestStage: this.furthest,
+      stages: this.currentStages(),
+      files: this.files.map((f) => ({ ...f })),
+      ip: this.ip,
+      server: this.server,
+      mac: this.mac,
+      loaders: [...this.loaders],
+      board: this.board,
+      resets: this.resets,
+      resetLoop: this.loopAnnounced,
+      expectedModel: this.expectedModel,
+      reportedModel: this.probe?.model ?? null,
+      diagnosis,
+      hints,
+      decidingLine: outcome === 'success' ? null : (deciding?.event.text ?? null),
+      lines: this.lineCount,
+    };
+  }
+
+  /** Whether a live boot reached its end at `now`; a finished log (no `now`) always is. */
+  private isFinal(outcome: BootVerdict['outcome'], deciding: Mark | null, now: number | undefined): boolean {
+    if (now === undefined) return true;
+    if (this.login || this.loopAnnounced) return true;
+    if (this.lastLineAt === null || this.marks.length === 0) return false;
+    if (outcome !== 'success' && deciding && this.cycle > deciding.event.cycle) return true;
+    return now - this.lastLineAt >= this.settleMs;
+  }
+
+  private consume(lines: ConsoleLine[]): AnalyzerUpdate {
+    const events: BootEvent[] = [];
+    let changed = false;
+    for (const line of lines) {
+      this.lineCount = line.n;
+      this.lastLineAt = line.t;
+      this.pendingPromptLine = '';
+      if (!this.stages) {
+        this.stages = new StageTracker(line.t);
+        changed = this.stages.power(line.t) || changed;
+      }
+      for (const body of this.classifier.classify(line.text)) changed = this.record(body, line, events) || changed;
+    }
+    return { lines, events, stagesChanged: changed };
+  }
+
+  /** Places one event: resets first, then files, facts, marks and stages. */
+  private record(body: BootEventBody, line: ConsoleLine, events: BootEvent[]): boolean {
+    let changed = false;
+    if (body.kind === 'banner') changed = this.onBanner(body.loader, line, events) || changed;
+    if (body.kind === 'kernel-start' || body.kind === 'linux-start') this.level = Math.max(this.level, KERNEL_LEVEL);
+    if (body.kind === 'tftp-done' && this.cycleLoaders.has('ipxe')) this.chained = true;
+    const e = this.place(body, line);
+    events.push(e);
+    this.facts(e);
+    const mark = markOf(e, (this.seq += 1), e.kind === 'tftp-file' && this.cycleLoaders.has('rpi-eeprom') && !this.cycleLoaders.has('u-boot'));
+    if (mark) this.marks.push(mark);
+    if (mark?.type === 'failure' && !mark.strong) this.notes.push(e);
+    changed = this.stages!.apply(e) || changed;
+    this.noteFurthest();
+    if (e.kind === 'reset') changed = this.newCycle(line, events, e.reason === 'reset-command') || changed;
+    return changed;
+  }
+
+  /** A banner at or below the level reached in this attempt (and not an iPXE chainload) means the board reset. */
+  private onBanner(loader: Loader, line: ConsoleLine, events: BootEvent[]): boolean {
+    const level = LOADER_LEVEL[loader];
+    let changed = false;
+    const chainload = loader === 'ipxe' && this.chained;
+    if (!this.afterResetCommand && this.level >= level && !chainload && this.level >= 0) {
+      const reset = this.place({ kind: 'reset', reason: 'new-banner' }, line);
+      events.push(reset);
+      changed = this.newCycle(line, events, false);
+    }
+    this.afterResetCommand = false;
+    this.chained = false;
+    this.level = Math.max(this.level, level);
+    this.cycleLoaders.add(loader);
+    this.loaders.add(loader);
+    return changed;
+  }
+
+  private newCycle(line: ConsoleLine, events: BootEvent[], byCommand: boolean): boolean {
+    this.resets += 1;
+    this.cycle += 1;
+    this.level = -1;
+    this.chained = false;
+    this.afterResetCommand = byCommand;
+    this.cycleLoaders = new Set();
+    this.classifier.newCycle();
+    this.stages = new StageTracker(line.t);
+    this.stages.power(line.t);
+    if (this.resets >= this.loopResets && !this.loopAnnounced) {
+      this.loopAnnounced = true;
+      events.push(this.place({ kind: 'reset-loop', resets: this.resets }, line));
+    }
+    return true;
+  }
+
+  private place(body: BootEventBody, line: ConsoleLine): BootEvent {
+    const e = body as BootEvent;
+    e.t = line.t;
+    e.line = line.n;
+    e.cycle = this.cycle;
+    e.text = line.text;
+    return e;
+  }
+
+  private noteFurthest(): void {
+    const f = this.stages!.furthest();
+    if (f && (this.furthest === null || stageRank(f) > stageRank(this.furthest))) this.furthest = f;
+  }
+
+  /** Keeps the session facts: files, address, server, MAC, board, probe, walt-init step, login. */
+  private facts(e: BootEvent): void {
+    switch (e.kind) {
+      case 'tftp-file': {
+        const last = this.files[this.files.length - 1];
+        if (last && last.name === e.file && last.status === 'requested' && last.cycle === e.cycle) return;
+        this.files.push({ name: e.file, server: e.server, size: null, status: 'requested', error: null, cycle: e.cycle });
+        if (e.server) this.server = e.server;
+        return;
+      }
+      case 'tftp-done': {
+        const f = this.findFile(e.file, ['requested', 'ok']);
+        if (f) {
+          f.status = 'ok';
+          if (e.bytes !== null) f.size = e.bytes;
+        } else if (e.file) {
+          this.files.push({ name: e.file, server: this.server, size: e.bytes, status: 'ok', error: null, cycle: e.cycle });
+        }
+        return;
+      }
+      case 'tftp-error': {
+        const f = this.findFile(null, ['requested']);
+        if (f) {
+          f.status = e.notFound ? 'not-found' : 'error';
+          f.error = e.message;
+        }
+        return;
+      }
+      case 'tftp-timeout':
+      case 'arp-failed': {
+        const f = this.findFile(null, ['requested']);
+        if (f) {
+          f.status = e.kind === 'arp-failed' ? 'error' : 'timeout';
+          f.error = e.kind === 'arp-failed' ? 'ARP Retry count exceeded' : 'Retry count exceeded';
+        }
+        return;
+      }
+      case 'dhcp-bound':
+        if (e.ip) this.ip = e.ip;
+        if (e.server) this.server = e.server;
+        return;
+      case 'tftp-start':
+        this.server = e.server;
+        if (e.ip) this.ip = e.ip;
+        return;
+      case 'link-wait':
+      case 'dhcp-request':
+        if (e.mac) this.mac = e.mac;
+        return;
+      case 'board':
+        this.board = e.name;
+        return;
+      case 'probe':
+        this.probe = e;
+        if (e.mac) this.mac = e.mac;
+        if (e.ip) this.ip = e.ip;
+        return;
+      case 'walt-init':
+        this.lastWaltStep = e.step;
+        return;
+      case 'login-prompt':
+        this.login = `${e.host} login:`;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private findFile(name: string | null, statuses: FileRequest['status'][]): FileRequest | null {
+    for (let i = this.files.length - 1; i >= 0; i -= 1) {
+      const f = this.files[i]!;
+      if ((name === null || f.name === name) && statuses.includes(f.status)) return f;
+    }
+    return null;
+  }
+}
+
+/** Analyzes a whole captured log (bytes or text): every event and the final verdict. */
+export function analyzeLog(log: Uint8Array | string, options: AnalyzerOptions = {}): { events: BootEvent[]; verdict: BootVerdict } {
+  const bytes = typeof log === 'string' ? new TextEncoder().encode(log) : log;
+  const a = new BootAnalyzer(options);
+  const events = [...a.push(bytes, 0).events, ...a.end(0).events];
+  return { events, verdict: a.verdict() };
+}
+
+/** Every stage id, re-exported for the UI's rows. */
+export { STAGE_IDS };

@@ -1,0 +1,164 @@
+import { assertNever } from '../util/assert-never.js';
+import type { BootEvent } from './boot-event.js';
+import { formatBytes } from '../util/format.js';
+
+/** The rows of the boot timeline, in boot order. */
+export const STAGE_IDS = ['power', 'firmware', 'link', 'dhcp', 'transfer', 'script', 'kernel', 'init', 'login'] as const;
+
+/** One row of the timeline. */
+export type StageId = (typeof STAGE_IDS)[number];
+
+/** Where a stage stands: not reached, in progress, passed, or failed. */
+export type StageState = 'pending' | 'active' | 'done' | 'failed';
+
+/** A timeline row: its state, when it was reached (ms since this attempt's first line) and what it shows. */
+export interface Stage {
+  id: StageId;
+  label: string;
+  state: StageState;
+  /** Milliseconds from the attempt's first console line to this stage's first event, or null. */
+  at: number | null;
+  detail: string | null;
+}
+
+/** Human labels of the stages. */
+export const STAGE_LABELS: Record<StageId, string> = {
+  power: 'Power-on (first output)',
+  firmware: 'Bootloader',
+  link: 'Ethernet link',
+  dhcp: 'DHCP address',
+  transfer: 'Boot file (TFTP/HTTP)',
+  script: 'Boot script',
+  kernel: 'Kernel',
+  init: 'walt-init',
+  login: 'Login prompt',
+};
+
+/** The rank of a stage in boot order. */
+export function stageRank(id: StageId): number {
+  return STAGE_IDS.indexOf(id);
+}
+
+/**
+ * The stages of one boot attempt as a state machine: each event moves one row (pending -> active -> done/failed;
+ * a failed row becomes active or done again when the board retries and succeeds). Reaching a later row closes the
+ * active rows before it.
+ */
+export class StageTracker {
+  private readonly rows: Stage[];
+  private readonly origin: number;
+
+  constructor(origin: number) {
+    this.origin = origin;
+    this.rows = STAGE_IDS.map((id) => ({ id, label: STAGE_LABELS[id], state: 'pending', at: null, detail: null }));
+  }
+
+  /** A copy of the rows. */
+  snapshot(): Stage[] {
+    return this.rows.map((r) => ({ ...r }));
+  }
+
+  /** The furthest row that was reached (active, done or failed), or null. */
+  furthest(): StageId | null {
+    for (let i = this.rows.length - 1; i >= 0; i -= 1) if (this.rows[i]!.state !== 'pending') return this.rows[i]!.id;
+    return null;
+  }
+
+  /** Marks the first output of the attempt. */
+  power(t: number): boolean {
+    return this.move('power', 'done', t, null);
+  }
+
+  /** Applies one event; returns true when a row changed. */
+  apply(e: BootEvent): boolean {
+    switch (e.kind) {
+      case 'banner':
+        return this.move('firmware', 'done', e.t, e.version ? `${e.loader} ${e.version}` : e.loader);
+      case 'board':
+        return this.move('firmware', 'done', e.t, e.name);
+      case 'autoboot':
+        return this.move('firmware', 'done', e.t, null);
+      case 'net-device':
+        return this.move('link', this.state('link') === 'done' ? 'done' : 'active', e.t, e.device);
+      case 'no-net-device':
+        return this.move('link', 'active', e.t, 'no network device yet');
+      case 'link-wait':
+        return this.move('link', 'active', e.t, e.mac ? `waiting for link (${e.mac})` : 'waiting for link');
+      case 'link-up':
+        return this.move('link', 'done', e.t, e.detail ? `up, ${e.detail}` : 'up');
+      case 'link-down':
+        return this.move('link', 'failed', e.t, e.reason);
+      case 'dhcp-request':
+        return this.move('dhcp', this.state('dhcp') === 'done' ? 'done' : 'active', e.t, e.attempt ? `BOOTP broadcast ${e.attempt}` : e.iface ? `${e.iface} ${e.mac ?? ''}`.trim() : 'requesting');
+      case 'dhcp-bound':
+        return this.move('dhcp', 'done', e.t, e.ip ? `${e.ip}${e.server ? ` from ${e.server}` : ''}` : 'bound');
+      case 'dhcp-failed':
+        return this.move('dhcp', 'failed', e.t, e.reason);
+      case 'dhcp-no-server':
+        return this.move('dhcp', 'done', e.t, 'bound, but the answer named no TFTP server');
+      case 'tftp-start':
+        return this.move('transfer', 'active', e.t, `from ${e.server}`);
+      case 'tftp-file':
+        return this.move('transfer', 'active', e.t, e.file);
+      case 'tftp-progress':
+        return false;
+      case 'tftp-done':
+        return this.move('transfer', 'done', e.t, `${e.file ?? 'file'}${e.bytes === null ? '' : ` (${formatBytes(e.bytes)})`}`);
+      case 'tftp-error':
+        return this.move('transfer', 'failed', e.t, `${e.message}${e.code === null ? '' : ` (${e.code})`}`);
+      case 'tftp-timeout':
+        return this.move('transfer', 'failed', e.t, 'timed out (Retry count exceeded)');
+      case 'arp-failed':
+        return this.move('transfer', 'failed', e.t, 'ARP: the server never answered');
+      case 'script-exec':
+        return this.move('script', 'done', e.t, e.address ? `at ${e.address}` : null);
+      case 'script-error':
+        return this.move('script', 'failed', e.t, e.message);
+      case 'boot-error':
+        return false;
+      case 'kernel-start':
+        return this.move('kernel', 'active', e.t, e.how);
+      case 'linux-start':
+        return this.move('kernel', 'done', e.t, e.version ? `Linux ${e.version}` : 'Linux');
+      case 'kernel-panic':
+        return this.move('kernel', 'failed', e.t, `panic: ${e.message}`);
+      case 'walt-init':
+        return this.move('init', 'active', e.t, e.step);
+      case 'login-prompt':
+        return this.move('login', 'done', e.t, `${e.host} login:`);
+      case 'reset':
+      case 'reset-loop':
+      case 'probe':
+        return false;
+      default:
+        return assertNever(e, 'boot event');
+    }
+  }
+
+  private state(id: StageId): StageState {
+    return this.rows[stageRank(id)]!.state;
+  }
+
+  private move(id: StageId, state: StageState, t: number, detail: string | null): boolean {
+    const row = this.rows[stageRank(id)]!;
+    const before = `${row.state}|${row.detail}|${row.at}`;
+    if (row.at === null) row.at = Math.max(0, t - this.origin);
+    // a retry after a failure shows as active again; done stays done unless it fails
+    if (!(row.state === 'done' && state === 'active')) row.state = state;
+    if (detail !== null) row.detail = detail;
+    if (state === 'active' || state === 'done') this.closeBefore(stageRank(id), t);
+    return `${row.state}|${row.detail}|${row.at}` !== before;
+  }
+
+  /** Reaching a later stage means the active ones before it passed. */
+  private closeBefore(rank: number, t: number): void {
+    for (let i = 0; i < rank; i += 1) {
+      const r = this.rows[i]!;
+      if (r.state === 'active') r.state = 'done';
+      if (i === 0 && r.state === 'pending') {
+        r.state = 'done';
+        r.at = Math.max(0, t - this.origin);
+      }
+    }
+  }
+}
