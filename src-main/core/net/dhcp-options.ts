@@ -179,30 +179,10 @@ export function nameOptions(raw: Map<number, Uint8Array>, base: number): DhcpOpt
   return o;
 }
 
-/** Options to put in a packet, by name; `extra` adds any other code. */
-export interface OptionsToWrite {
-  messageType?: DhcpMessageType;
-  serverId?: string;
-  leaseTime?: number;
-  subnetMask?: string;
-  routers?: string[];
-  dns?: string[];
-  hostname?: string;
-  domainName?: string;
-  vendorSpecific?: Uint8Array;
-  requestedIp?: string;
-  paramRequestList?: number[];
-  maxMessageSize?: number;
-  vendorClass?: string;
-  clientId?: Uint8Array;
-  tftpServerName?: string;
-  bootfileName?: string;
-  userClass?: string[];
-  userClassForm?: UserClassForm;
-  clientArch?: number[];
-  ipxe?: Map<number, Uint8Array>;
+/** Options to put in a packet, by name (the decoded fields, less those only a client sends); `extra` adds any code. */
+export type OptionsToWrite = Partial<Omit<DhcpOptions, 'raw' | 'clientNdi' | 'uuid'>> & {
   extra?: [number, Uint8Array][];
-}
+};
 
 function tlv(code: number, value: Uint8Array): Uint8Array {
   // RFC 3396: a value over 255 bytes is split into several instances of the same option.
