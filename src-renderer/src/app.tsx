@@ -6,6 +6,7 @@ import { MessagePanel } from './components/message-panel.js';
 import { useSettings } from './components/use-settings.js';
 import { FlashView } from './views/flash/flash-view.js';
 import { CheckView } from './views/check/check-view.js';
+import { ConsoleView } from './views/console/console-view.js';
 import { JournalView } from './views/journal/journal-view.js';
 
 /** The whole page: header, banners, messages, and the current view. */
@@ -38,6 +39,10 @@ export function App(): ReactNode {
         {/* the boot check stays mounted too: a running check keeps its checklist and link activity */}
         <div hidden={view !== 'check'}>
           <CheckView />
+        </div>
+        {/* consoles stay mounted: the terminals keep their scrollback and the ports stay watched */}
+        <div hidden={view !== 'console'}>
+          <ConsoleView visible={view === 'console'} />
         </div>
         {view === 'journal' && <JournalView />}
       </main>

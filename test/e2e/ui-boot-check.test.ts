@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, openTestPage } from './support/browser.js';
 import { createNetns, netnsAvailable, type NetNamespace } from '../support/netns.js';
 import { startUbootBoard, ubootBoardAvailable, type UbootBoard } from '../support/qemu-uboot.js';
 import { startStationProcess, type StationProcess } from './support/station-process.js';
 
 const REPO = join(__dirname, '..', '..');
 const SHOTS = join(REPO, 'test-output', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 const BOARD_VCI = 'walt.node.rpi-3-b-plus';
 /** WalT's boot sequence in U-Boot's shell: fit-start.uboot first, start.uboot as the fallback, then run it. */
 const WALT_BOOTCMD =
@@ -37,7 +37,7 @@ let station: StationProcess | null = null;
 let browser: Browser | null = null;
 let page: Page | null = null;
 let board: UbootBoard | null = null;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 const byTestId = (p: Page, id: string) => p.locator(`[data-testid="${id}"]`);
 
@@ -51,15 +51,10 @@ before(async () => {
   const wrapper = join(dir, 'chromium-in-netns.sh');
   writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns.name} ${CHROMIUM} "$@"\n`);
   chmodSync(wrapper, 0o755);
-  browser = await chromium.launch({
-    executablePath: wrapper,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
-  });
+  const opened = await openTestPage({ width: 1400, height: 1000 }, wrapper);
+  browser = opened.browser;
+  page = opened.page;
+  pageErrors = opened.errors;
   await page.goto(station.url);
   await byTestId(page, 'connection-state').filter({ hasText: 'connected' }).waitFor({ timeout: 15_000 });
   await byTestId(page, 'tab-check').click();

@@ -9,13 +9,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, openTestPage } from './support/browser.js';
 import { makeArchive, recoveryFiles } from '../support/card-archives.js';
 import { startStationProcess, type StationProcess } from './support/station-process.js';
 
 const REPO = join(__dirname, '..', '..');
 const SHOTS = join(REPO, 'test-output', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 const missing = [
   !existsSync(CHROMIUM) && CHROMIUM,
   !existsSync(join(REPO, 'dist', 'renderer', 'index.html')) && 'the built UI (npm run build:renderer)',
@@ -27,7 +27,7 @@ let image = '';
 let station: StationProcess | null = null;
 let browser: Browser | null = null;
 let page: Page | null = null;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 const byTestId = (p: Page, id: string) => p.locator(`[data-testid="${id}"]`);
 
 before(async () => {
@@ -41,15 +41,10 @@ before(async () => {
   });
   execFileSync('mren', ['-i', `${image}@@4M`, '::recovery.bin', '::RECOVERY.000']);
   station = await startStationProcess(REPO, { WALT_BENCH_HOME: join(home, 'state'), WALT_BENCH_VIRTUAL_DRIVES: '1' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1360, height: 1400 } });
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
-  });
+  const opened = await openTestPage({ width: 1360, height: 1400 });
+  browser = opened.browser;
+  page = opened.page;
+  pageErrors = opened.errors;
 });
 
 after(async () => {

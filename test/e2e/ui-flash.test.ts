@@ -9,14 +9,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, openTestPage } from './support/browser.js';
 import { createZramCard, readHead, zramAvailable, type ZramCard } from '../support/zram.js';
 import { blkioAvailable, createBlkioGroup, type BlkioGroup } from '../support/blkio-group.js';
 import { startStationProcess, type StationProcess } from './support/station-process.js';
 
 const REPO = join(__dirname, '..', '..');
 const SHOTS = join(REPO, 'test-output', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 const MiB = 1024 * 1024;
 const IMAGE_SIZE = 8 * MiB;
 
@@ -35,7 +35,7 @@ let group: BlkioGroup | null = null;
 let station: StationProcess | null = null;
 let browser: Browser | null = null;
 let page: Page | null = null;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 /** "/dev/zram3" -> "zram3", as in the UI's test ids. */
 const base = (device: string): string => device.replace('/dev/', '');
@@ -59,22 +59,10 @@ before(async () => {
   station = await startStationProcess(REPO, { WALT_BENCH_HOME: join(home, 'state'), WALT_BENCH_VIRTUAL_DRIVES: '1' });
   group?.addProcess(station.pid);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
-  });
+  const opened = await openTestPage({ width: 1360, height: 860 });
+  browser = opened.browser;
+  page = opened.page;
+  pageErrors = opened.errors;
 });
 
 after(async () => {

@@ -3,11 +3,12 @@ import type { SettingsData } from '../../../src-main/api/contract.js';
 import { useConnection, useHost } from '../api/api-context.js';
 
 /** The views of the app. */
-export type ViewName = 'flash' | 'journal' | 'check';
+export type ViewName = 'flash' | 'journal' | 'check' | 'console';
 
 const VIEWS: { name: ViewName; label: string }[] = [
   { name: 'flash', label: 'Flash' },
   { name: 'check', label: 'Boot check' },
+  { name: 'console', label: 'Console' },
   { name: 'journal', label: 'Journal' },
 ];
 
