@@ -3,7 +3,7 @@ import { diagnose } from './diagnosis.js';
 import { type ConsoleLine, LineDecoder } from './line-decoder.js';
 import { LineClassifier } from './line-classifier.js';
 import { STAGE_IDS, type Stage, type StageId, StageTracker, stageRank } from './stages.js';
-import { type BootVerdict, decideOutcome, type FileRequest, type Mark, markOf } from './verdict.js';
+import { type BootVerdict, decideOutcome, DecidingMarks, type FileRequest, type Mark, markOf } from './verdict.js';
 
 /** Options of a BootAnalyzer. */
 export interface AnalyzerOptions {
@@ -39,6 +39,31 @@ const LOADER_LEVEL: Record<Loader, number> = {
 const KERNEL_LEVEL = 3;
 
 /**
+ * Bounds on the session history, so a board left in a reset loop for days keeps a constant memory and a cheap
+ * verdict: the latest file requests (a WalT boot asks for 2 to 6 per attempt; the verdict lists these) and the latest
+ * weak failures (notes, for the hints). The marks that decide the outcome need no bound (DecidingMarks keeps three).
+ */
+export const MAX_FILES = 64;
+export const MAX_NOTES = 16;
+
+/** Appends to a list that keeps only its `max` latest items. */
+function pushBounded<T>(list: T[], item: T, max: number): void {
+  list.push(item);
+  if (list.length > max) list.shift();
+}
+
+/** What verdict() computes from the session's facts, kept until the session changes. */
+interface Summary {
+  /** The session's change count and line count it was computed at. */
+  changes: number;
+  lines: number;
+  outcome: BootVerdict['outcome'];
+  deciding: Mark | null;
+  diagnosis: string;
+  hints: string[];
+}
+
+/**
  * The boot analyzer: bytes -> lines (LineDecoder) -> events (LineClassifier) -> stages (StageTracker, one per boot
  * attempt) -> verdict. Pure: time comes in with every call. A new bootloader banner mid-session, `resetting ...` or
  * a kernel restart starts a new attempt (a reset); `loopResets` resets make a reset loop.
@@ -60,7 +85,7 @@ export class BootAnalyzer {
   private lineCount = 0;
   private lastLineAt: number | null = null;
   private pendingPromptLine = '';
-  private readonly marks: Mark[] = [];
+  private readonly marks = new DecidingMarks();
   private readonly files: FileRequest[] = [];
   private readonly loaders = new Set<Loader>();
   private readonly notes: BootEvent[] = [];
@@ -73,6 +98,9 @@ export class BootAnalyzer {
   private lastWaltStep: string | null = null;
   private login: string | null = null;
   private cycleLoaders = new Set<Loader>();
+  /** Bumped by every event recorded: the cached summary is valid while it and the line count stay the same. */
+  private changes = 0;
+  private summary: Summary | null = null;
 
   constructor(options: AnalyzerOptions = {}) {
     this.decoder = new LineDecoder(options.maxLine, options.decodeText);
@@ -111,25 +139,7 @@ export class BootAnalyzer {
 
   /** The verdict so far; `now` decides whether a live boot has settled (omit it for a finished log). */
   verdict(now?: number): BootVerdict {
-    const { outcome, deciding } = decideOutcome(this.marks);
-    const facts = {
-      outcome,
-      deciding,
-      files: this.files,
-      ip: this.ip,
-      server: this.server,
-      loaders: [...this.loaders],
-      furthest: this.furthest,
-      resets: this.resets,
-      resetLoop: this.loopAnnounced,
-      expectedModel: this.expectedModel,
-      probe: this.probe,
-      lastWaltStep: this.lastWaltStep,
-      login: this.login,
-      lines: this.lineCount,
-      notes: this.notes,
-    };
-    const { diagnosis, hints } = diagnose(facts);
+    const { outcome, deciding, diagnosis, hints } = this.summarize();
     return {
       outcome,
       final: this.isFinal(outcome, deciding, now),
@@ -146,17 +156,43 @@ export class BootAnalyzer {
       expectedModel: this.expectedModel,
       reportedModel: this.probe?.model ?? null,
       diagnosis,
-      hints,
+      hints: [...hints],
       decidingLine: outcome === 'success' ? null : (deciding?.event.text ?? null),
       lines: this.lineCount,
     };
+  }
+
+  /** Outcome and diagnosis, recomputed only when an event or a line came in since the last call. */
+  private summarize(): Summary {
+    const s = this.summary;
+    if (s && s.changes === this.changes && s.lines === this.lineCount) return s;
+    const { outcome, deciding } = decideOutcome(this.marks.list());
+    const { diagnosis, hints } = diagnose({
+      outcome,
+      deciding,
+      files: this.files,
+      ip: this.ip,
+      server: this.server,
+      loaders: [...this.loaders],
+      furthest: this.furthest,
+      resets: this.resets,
+      resetLoop: this.loopAnnounced,
+      expectedModel: this.expectedModel,
+      probe: this.probe,
+      lastWaltStep: this.lastWaltStep,
+      login: this.login,
+      lines: this.lineCount,
+      notes: this.notes,
+    });
+    this.summary = { changes: this.changes, lines: this.lineCount, outcome, deciding, diagnosis, hints };
+    return this.summary;
   }
 
   /** Whether a live boot reached its end at `now`; a finished log (no `now`) always is. */
   private isFinal(outcome: BootVerdict['outcome'], deciding: Mark | null, now: number | undefined): boolean {
     if (now === undefined) return true;
     if (this.login || this.loopAnnounced) return true;
-    if (this.lastLineAt === null || this.marks.length === 0) return false;
+    if (this.lastLineAt === null || this.marks.count === 0) return false;
     if (outcome !== 'success' && deciding && this.cycle > deciding.event.cycle) return true;
     return now - this.lastLineAt >= this.settleMs;
   }
@@ -172,13 +208,15 @@ export class BootAnalyzer {
         this.stages = new StageTracker(line.t);
         changed = this.stages.power(line.t) || changed;
       }
-      for (const body of this.classifier.classify(line.text)) changed = this.record(body, line, events) || changed;
+      const bodies = this.classifier.classify(line.text);
+      for (let i = 0; i < bodies.length; i += 1) changed = this.record(bodies[i]!, line, events) || changed;
     }
     return { lines, events, stagesChanged: changed };
   }
 
   /** Places one event: resets first, then files, facts, marks and stages. */
   private record(body: BootEventBody, line: ConsoleLine, events: BootEvent[]): boolean {
+    this.changes += 1;
     let changed = false;
     if (body.kind === 'banner') changed = this.onBanner(body.loader, line, events) || changed;
     if (body.kind === 'kernel-start' || body.kind === 'linux-start') this.level = Math.max(this.level, KERNEL_LEVEL);
@@ -187,8 +225,8 @@ export class BootAnalyzer {
     events.push(e);
     this.facts(e);
     const mark = markOf(e, (this.seq += 1), e.kind === 'tftp-file' && this.cycleLoaders.has('rpi-eeprom') && !this.cycleLoaders.has('u-boot'));
-    if (mark) this.marks.push(mark);
-    if (mark?.type === 'failure' && !mark.strong) this.notes.push(e);
+    if (mark) this.marks.add(mark);
+    if (mark?.type === 'failure' && !mark.strong) pushBounded(this.notes, e, MAX_NOTES);
     changed = this.stages!.apply(e) || changed;
     this.noteFurthest();
     if (e.kind === 'reset') changed = this.newCycle(line, events, e.reason === 'reset-command') || changed;
@@ -250,7 +288,7 @@ export class BootAnalyzer {
       case 'tftp-file': {
         const last = this.files[this.files.length - 1];
         if (last && last.name === e.file && last.status === 'requested' && last.cycle === e.cycle) return;
-        this.files.push({ name: e.file, server: e.server, size: null, status: 'requested', error: null, cycle: e.cycle });
+        pushBounded(this.files, { name: e.file, server: e.server, size: null, status: 'requested', error: null, cycle: e.cycle }, MAX_FILES);
         if (e.server) this.server = e.server;
         return;
       }
@@ -260,7 +298,7 @@ export class BootAnalyzer {
           f.status = 'ok';
           if (e.bytes !== null) f.size = e.bytes;
         } else if (e.file) {
-          this.files.push({ name: e.file, server: this.server, size: e.bytes, status: 'ok', error: null, cycle: e.cycle });
+          pushBounded(this.files, { name: e.file, server: this.server, size: e.bytes, status: 'ok', error: null, cycle: e.cycle }, MAX_FILES);
         }
         return;
       }

@@ -21,8 +21,22 @@ export function newContext(): ClassifierContext {
   return { loaders: new Set(), file: null, server: null, linkUp: false, bound: false, nbpSize: null };
 }
 
+/**
+ * What the classifier finds out about a line once, for every rule: most lines carry no event, and searching each
+ * whole line once per rule and substring used to be most of the analyzer's cost.
+ */
+export interface LineScan {
+  /**
+   * Whether the line holds one of the substrings the rules search for anywhere in a line (ANYWHERE in
+   * line-classifier.ts); when false a rule skips those searches.
+   */
+  anywhere: boolean;
+  /** Index of the line's first space, or -1. A `^(\S+)<text>` regex can only match when `<text>` starts there. */
+  firstSpace: number;
+}
+
 /** A rule: looks at one trimmed line; pushes the events it recognizes and returns true when it consumed the line. */
-export type LineRule = (s: string, ctx: ClassifierContext, out: BootEventBody[]) => boolean;
+export type LineRule = (s: string, ctx: ClassifierContext, out: BootEventBody[], scan: LineScan) => boolean;
 
 /** An IPv4 address in text. */
 export const IPV4 = '\\d{1,3}(?:\\.\\d{1,3}){3}';

@@ -1,5 +1,5 @@
 import type { BootEventBody } from './boot-event.js';
-import { type ClassifierContext, IPV4, type LineRule, MAC } from './classifier-context.js';
+import { type ClassifierContext, IPV4, type LineRule, type LineScan, MAC } from './classifier-context.js';
 
 const BANNER = /^iPXE (\d\S*) .*Open Source Network Boot Firmware/;
 const CONFIGURING = new RegExp(`^Configuring (?:\\[(\\w+)\\] )?\\((net\\d+) (${MAC})\\)\\.*\\s*(.*)$`);
@@ -11,7 +11,7 @@ const ERROR_LINK = /https?:\/\/ipxe\.org\/([0-9a-f]{8})/;
 const URL = /^(?:tftp|https?|ftp|nfs):\/\/([^/]+)\/(.*)$/;
 
 /** iPXE: banner, `Configuring (net0 ...)` in both forms, downloads (`name... ok`), sizes, error links. */
-export const ipxeRule: LineRule = (s: string, ctx: ClassifierContext, out: BootEventBody[]): boolean => {
+export const ipxeRule: LineRule = (s: string, ctx: ClassifierContext, out: BootEventBody[], scan: LineScan): boolean => {
   let m: RegExpExecArray | null;
   const c = s.charCodeAt(0);
   if (c === 0x69 /* i */ && (m = BANNER.exec(s))) {
@@ -37,17 +37,23 @@ export const ipxeRule: LineRule = (s: string, ctx: ClassifierContext, out: BootE
     ctx.server = m[1]!;
     return true;
   }
-  if (s.includes(' : ') && (m = SIZE.exec(s))) {
+  if (scan.firstSpace > 0 && s.startsWith(' : ', scan.firstSpace) && (m = SIZE.exec(s))) {
     out.push({ kind: 'tftp-done', file: m[1]!, bytes: Number(m[2]) });
     return true;
   }
-  if (s.includes('...') && (m = DOWNLOAD.exec(s)) && looksLikeFile(m[1]!)) return pushDownload(m[1]!, m[2]!, ctx, out);
+  // DOWNLOAD's dots end its first word: look for them only before the first space
+  if (hasDotsInFirstWord(s, scan) && (m = DOWNLOAD.exec(s)) && looksLikeFile(m[1]!)) return pushDownload(m[1]!, m[2]!, ctx, out);
   if (ctx.loaders.has('ipxe') && s.includes('ipxe.org/') && (m = ERROR_LINK.exec(s)) && !s.startsWith('[')) {
     out.push({ kind: 'boot-error', message: s });
     return true;
   }
   return false;
 };
+
+/** Whether `...` occurs before the line's first space (a `...` found by lastIndexOf there cannot cross the space). */
+function hasDotsInFirstWord(s: string, scan: LineScan): boolean {
+  return scan.firstSpace < 0 ? s.includes('...') : s.lastIndexOf('...', scan.firstSpace) > 0;
+}
 
 /** A download target: a URL or a file name (no spaces, has a dot or a slash). */
 function looksLikeFile(name: string): boolean {

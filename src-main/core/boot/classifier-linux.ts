@@ -1,5 +1,5 @@
 import type { BootEventBody } from './boot-event.js';
-import type { ClassifierContext, LineRule } from './classifier-context.js';
+import { type ClassifierContext, type LineRule, type LineScan } from './classifier-context.js';
 
 const LINUX_VERSION = /^Linux version (\S+)/;
 const PANIC = /Kernel panic - not syncing:?\s*(.*)$/;
@@ -9,7 +9,7 @@ const PROBE = /^WALT-BENCH (\S+)(.*)$/;
 const KV = /(\w+)=(\S*)/g;
 
 /** Linux (first line, panic, restart), walt-init's `*** step ***` lines, the login prompt, the probe line. */
-export const linuxRule: LineRule = (s: string, _ctx: ClassifierContext, out: BootEventBody[]): boolean => {
+export const linuxRule: LineRule = (s: string, _ctx: ClassifierContext, out: BootEventBody[], scan: LineScan): boolean => {
   let m: RegExpExecArray | null;
   switch (s.charCodeAt(0)) {
     case 0x42: // B
@@ -59,11 +59,11 @@ export const linuxRule: LineRule = (s: string, _ctx: ClassifierContext, out: Boo
     default:
       break;
   }
-  if (s.includes('Kernel panic') && (m = PANIC.exec(s))) {
+  if (scan.anywhere && s.includes('Kernel panic') && (m = PANIC.exec(s))) {
     out.push({ kind: 'kernel-panic', message: m[1]! || 'Kernel panic' });
     return true;
   }
-  if (s.includes(' login:') && (m = LOGIN.exec(s))) {
+  if (scan.firstSpace > 0 && s.startsWith(' login:', scan.firstSpace) && (m = LOGIN.exec(s))) {
     out.push({ kind: 'login-prompt', host: m[1]! });
     return true;
   }

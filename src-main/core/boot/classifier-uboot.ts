@@ -1,5 +1,5 @@
 import type { BootEventBody } from './boot-event.js';
-import { type ClassifierContext, IPV4, type LineRule } from './classifier-context.js';
+import { type ClassifierContext, IPV4, type LineRule, type LineScan } from './classifier-context.js';
 
 const BANNER_SPL = /^U-Boot SPL (\S+)/;
 const BANNER = /^U-Boot (\d{4}\.\d{2}\S*)/;
@@ -21,10 +21,11 @@ const APPLICATION = /^## Starting application at (\S+)/;
 const BOOTEFI = /^Booting \/(\S+)$/;
 const BOOT_ERRORS = /^(Wrong Image Format for bootm command|ERROR: can't get kernel image!|Bad Linux ARM64 Image magic!|Cannot autoload with TFTPGET|\*\* Unable to read file .*|Unknown command '.*' - try 'help')$/;
 
-const BOOT_ERROR_STARTS = 'WEBCU*';
+/** The first characters of the BOOT_ERRORS lines (a cheap gate before that regex). */
+const BOOT_ERROR_STARTS = new Set([...'WEBCU*'].map((c) => c.charCodeAt(0)));
 
 /** U-Boot's console lines (net/bootp.c, net/tftp.c, cmd/source.c, common/autoboot.c, arch/arm/lib/bootm.c). */
-export const ubootRule: LineRule = (s: string, ctx: ClassifierContext, out: BootEventBody[]): boolean => {
+export const ubootRule: LineRule = (s: string, ctx: ClassifierContext, out: BootEventBody[], scan: LineScan): boolean => {
   let m: RegExpExecArray | null;
   switch (s.charCodeAt(0)) {
     case 0x55: // U
@@ -68,7 +69,7 @@ export const ubootRule: LineRule = (s: string, ctx: ClassifierContext, out: Boot
         out.push({ kind: 'tftp-start', server: m[1]!, ip: m[2]! });
         return true;
       }
-      if ((m = TFTP_ERROR.exec(s))) return pushTftpError(m, out);
+      if (scan.anywhere && (m = TFTP_ERROR.exec(s))) return pushTftpError(m, out);
       break;
     case 0x46: // F
       if ((m = FILENAME.exec(s))) {
@@ -159,13 +160,13 @@ export const ubootRule: LineRule = (s: string, ctx: ClassifierContext, out: Boot
     default:
       break;
   }
-  return ubootAnywhere(s, ctx, out);
+  return ubootAnywhere(s, ctx, out, scan);
 };
 
 /** U-Boot lines whose start varies (a device-name prefix, a literal escape before the text). */
-function ubootAnywhere(s: string, ctx: ClassifierContext, out: BootEventBody[]): boolean {
+function ubootAnywhere(s: string, ctx: ClassifierContext, out: BootEventBody[], scan: LineScan): boolean {
   let m: RegExpExecArray | null;
-  if (s.includes('Waiting for')) {
+  if (scan.anywhere && s.includes('Waiting for')) {
     if ((m = WAIT_ETH.exec(s))) {
       if (m[1] === 'done') return pushLinkUp(null, ctx, out);
       if (m[1] === 'unable to connect') out.push({ kind: 'link-down', reason: 'Waiting for Ethernet connection... unable to connect' });
@@ -179,16 +180,16 @@ function ubootAnywhere(s: string, ctx: ClassifierContext, out: BootEventBody[]):
       return true;
     }
   }
-  if (s.endsWith('No link.') && (m = NO_LINK.exec(s))) {
+  if (s.charCodeAt(s.length - 1) === 0x2e /* . */ && s.endsWith('No link.') && (m = NO_LINK.exec(s))) {
     out.push({ kind: 'link-down', reason: `${m[1]!}: No link` });
     return true;
   }
-  if (s.includes('TFTP error') && (m = TFTP_ERROR.exec(s))) return pushTftpError(m, out);
-  if (s.includes('Wrong image format for "source" command')) {
+  if (scan.anywhere && s.includes('TFTP error') && (m = TFTP_ERROR.exec(s))) return pushTftpError(m, out);
+  if (scan.anywhere && s.includes('Wrong image format for "source" command')) {
     out.push({ kind: 'script-error', message: s });
     return true;
   }
-  if (BOOT_ERROR_STARTS.includes(s[0]!) && (m = BOOT_ERRORS.exec(s))) {
+  if (BOOT_ERROR_STARTS.has(s.charCodeAt(0)) && (m = BOOT_ERRORS.exec(s))) {
     out.push({ kind: 'boot-error', message: m[1]! });
     return true;
   }

@@ -7,6 +7,10 @@
  *   (flagged `continued`), and runaway escape sequences are abandoned, so binary noise never grows memory.
  * - Each line carries the time its first byte arrived (from the caller's clock) and its number.
  * The result depends only on the bytes, never on how they were split into chunks.
+ *
+ * Speed: most console lines are plain ASCII ended by `\n` or `\r\n` inside one chunk. Those skip the machine: the
+ * chunk is decoded to a string once and each such line is a slice of it (see `wholeLine`), which gives the same text
+ * the machine would. Everything else (redraws, escapes, UTF-8, lines split across chunks) goes byte by byte.
  */
 
 /** One decoded console line. */
@@ -37,6 +41,17 @@ const BEL = 0x07;
 
 const utf8 = new TextDecoder('utf-8');
 
+/** A byte kept as is in a line: printable ASCII or a tab. */
+function isPlainAscii(b: number): boolean {
+  return b < 0x20 ? b === TAB : b < 0x7f;
+}
+
+/** Whether bytes [from, to) are all ASCII (below 0x80). */
+function allAscii(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i += 1) if (bytes[i]! >= 0x80) return false;
+  return true;
+}
+
 /** Decodes console bytes into lines; feed it chunks with push(), finish with end(). */
 export class LineDecoder {
   private buf: Uint8Array;
@@ -48,6 +63,11 @@ export class LineDecoder {
   private csiParams = '';
   private lineStart: number | null = null;
   private count = 0;
+  /** The current chunk decoded from byte `textBase` on (null until a fast line needs it), for slicing ASCII lines. */
+  private chunkText: string | null = null;
+  private textBase = 0;
+  /** Bytes [textBase, asciiUntil) of the current chunk are known to be ASCII, so string offsets equal byte offsets. */
+  private asciiUntil = 0;
 
   constructor(
     private readonly maxLine = DEFAULT_MAX_LINE,
@@ -64,12 +84,20 @@ export class LineDecoder {
   /** Decodes one chunk that arrived at time `now`; returns the lines it completed. */
   push(chunk: Uint8Array, now: number): ConsoleLine[] {
     const out: ConsoleLine[] = [];
+    this.chunkText = null;
     for (let i = 0; i < chunk.length; i += 1) {
-      const b = chunk[i]!;
       if (this.state !== 'text') {
-        this.escape(b);
+        this.escape(chunk[i]!);
         continue;
       }
+      if (this.len === 0 && this.lineStart === null) {
+        const next = this.wholeLine(chunk, i, now, out);
+        if (next > i) {
+          i = next - 1;
+          continue;
+        }
+      }
+      const b = chunk[i]!;
       if (b >= 0x20 && b !== 0x7f) {
         i = this.putRun(chunk, i, now, out) - 1;
         continue;
@@ -114,6 +142,36 @@ export class LineDecoder {
   /** The unfinished line so far (a prompt such as `login: ` waits there), without consuming it. */
   pending(): string {
     return this.len === 0 ? '' : this.decode();
+  }
+
+  /**
+   * The fast path, at the start of a line: when the bytes from `from` are printable ASCII (tabs allowed), at most
+   * `maxLine` of them, ended by `\n` (after any `\r`s, which only move the cursor) inside this chunk, emits that line
+   * and returns the index after its `\n`. Otherwise returns `from` and the byte machine takes the line.
+   */
+  private wholeLine(chunk: Uint8Array, from: number, now: number, out: ConsoleLine[]): number {
+    const limit = Math.min(chunk.length, from + this.maxLine);
+    let end = from;
+    while (end < limit && isPlainAscii(chunk[end]!)) end += 1;
+    let lf = end;
+    while (lf < chunk.length && chunk[lf] === CR) lf += 1;
+    if (lf >= chunk.length || chunk[lf] !== LF) return from;
+    this.count += 1;
+    out.push({ n: this.count, t: now, text: this.sliceAscii(chunk, from, end), continued: false });
+    this.cursor = 0;
+    this.high = false;
+    return lf + 1;
+  }
+
+  /** The text of bytes [from, end) of the chunk, all ASCII: a slice of the chunk decoded once. */
+  private sliceAscii(chunk: Uint8Array, from: number, end: number): string {
+    if (this.chunkText === null || !allAscii(chunk, this.asciiUntil, from)) {
+      // (re)decode from this line on: earlier bytes of the chunk may hold UTF-8 that shifts string offsets
+      this.chunkText = this.decodeText(chunk.subarray(from));
+      this.textBase = from;
+    }
+    this.asciiUntil = end;
+    return this.chunkText.slice(from - this.textBase, end - this.textBase);
   }
 
   private put(b: number, now: number, out: ConsoleLine[]): void {

@@ -34,9 +34,11 @@ export const STAGE_LABELS: Record<StageId, string> = {
   login: 'Login prompt',
 };
 
+const STAGE_RANK = Object.fromEntries(STAGE_IDS.map((id, rank) => [id, rank])) as Record<StageId, number>;
+
 /** The rank of a stage in boot order. */
 export function stageRank(id: StageId): number {
-  return STAGE_IDS.indexOf(id);
+  return STAGE_RANK[id];
 }
 
 /**
@@ -47,6 +49,8 @@ export function stageRank(id: StageId): number {
 export class StageTracker {
   private readonly rows: Stage[];
   private readonly origin: number;
+  /** The rank of the furthest row reached (rows never go back to pending), or -1. */
+  private reached = -1;
 
   constructor(origin: number) {
     this.origin = origin;
@@ -60,8 +64,7 @@ export class StageTracker {
 
   /** The furthest row that was reached (active, done or failed), or null. */
   furthest(): StageId | null {
-    for (let i = this.rows.length - 1; i >= 0; i -= 1) if (this.rows[i]!.state !== 'pending') return this.rows[i]!.id;
-    return null;
+    return this.reached < 0 ? null : STAGE_IDS[this.reached]!;
   }
 
   /** Marks the first output of the attempt. */
@@ -136,18 +139,30 @@ export class StageTracker {
   }
 
   private state(id: StageId): StageState {
-    return this.rows[stageRank(id)]!.state;
+    return this.rows[STAGE_RANK[id]]!.state;
   }
 
+  /** Moves one row; returns true when its state, detail or time changed (the rows it closes do not count). */
   private move(id: StageId, state: StageState, t: number, detail: string | null): boolean {
-    const row = this.rows[stageRank(id)]!;
-    const before = `${row.state}|${row.detail}|${row.at}`;
-    if (row.at === null) row.at = Math.max(0, t - this.origin);
+    const rank = STAGE_RANK[id];
+    const row = this.rows[rank]!;
+    let changed = false;
+    if (row.at === null) {
+      row.at = Math.max(0, t - this.origin);
+      changed = true;
+    }
     // a retry after a failure shows as active again; done stays done unless it fails
-    if (!(row.state === 'done' && state === 'active')) row.state = state;
-    if (detail !== null) row.detail = detail;
-    if (state === 'active' || state === 'done') this.closeBefore(stageRank(id), t);
-    return `${row.state}|${row.detail}|${row.at}` !== before;
+    if (!(row.state === 'done' && state === 'active') && row.state !== state) {
+      row.state = state;
+      changed = true;
+    }
+    if (detail !== null && detail !== row.detail) {
+      row.detail = detail;
+      changed = true;
+    }
+    if (rank > this.reached) this.reached = rank;
+    if (state === 'active' || state === 'done') this.closeBefore(rank, t);
+    return changed;
   }
 
   /** Reaching a later stage means the active ones before it passed. */

@@ -82,6 +82,39 @@ export function decideOutcome(marks: readonly Mark[]): { outcome: Outcome; decid
   return { outcome: 'other', deciding: null };
 }
 
+/**
+ * The marks of a session that can still decide its outcome: the last success, the last strong failure and the last
+ * failure. decideOutcome() over these gives the same answer as over every mark of the session (an older mark of a
+ * kind is always outranked by the newer one), so a session of any length keeps at most three.
+ */
+export class DecidingMarks {
+  private lastSuccess: Mark | null = null;
+  private lastStrongFailure: Mark | null = null;
+  private lastFailure: Mark | null = null;
+  private seen = 0;
+
+  /** Marks seen since the start (including the ones no longer kept). */
+  get count(): number {
+    return this.seen;
+  }
+
+  add(mark: Mark): void {
+    this.seen += 1;
+    if (mark.type === 'success') this.lastSuccess = mark;
+    else {
+      this.lastFailure = mark;
+      if (mark.strong) this.lastStrongFailure = mark;
+    }
+  }
+
+  /** The kept marks, oldest first, for decideOutcome(). */
+  list(): Mark[] {
+    const kept: Mark[] = [];
+    for (const m of [this.lastSuccess, this.lastStrongFailure, this.lastFailure]) if (m && !kept.includes(m)) kept.push(m);
+    return kept.sort((a, b) => a.seq - b.seq);
+  }
+}
+
 /** The mark an event makes, or null when it does not count toward the outcome. */
 export function markOf(e: BootEvent, seq: number, fromEeprom: boolean): Mark | null {
   const outcome = outcomeOf(e, fromEeprom);
