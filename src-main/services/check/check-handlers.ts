@@ -18,12 +18,12 @@ export function checkHandlers(
   openConsole: OpenConsole | null = null,
 ): Pick<Handlers, CheckCommandName> {
   let session: CheckSession | null = null;
-  let console: OpenedConsole | null = null;
+  let serialConsole: OpenedConsole | null = null;
   const end = async (): Promise<void> => {
     session?.stop();
     session = null;
-    await console?.close();
-    console = null;
+    await serialConsole?.close();
+    serialConsole = null;
     await holder.stop();
   };
   return {
@@ -32,14 +32,14 @@ export function checkHandlers(
       if (port) {
         if (!openConsole) throw new ApiError('refused', 'this backend has no serial service');
         // Open the console first: the board's output from power-on is part of the evidence.
-        console = await openConsole(port, expect);
+        serialConsole = await openConsole(port, expect);
       }
       let bench;
       try {
         bench = await startBench(holder, emit, { iface, mode, root });
       } catch (error) {
-        await console?.close();
-        console = null;
+        await serialConsole?.close();
+        serialConsole = null;
         throw error;
       }
       const s = new CheckSession(bench, {
@@ -47,7 +47,7 @@ export function checkHandlers(
         mac: mac ?? null,
         serving: mode === 'observe' ? 'observe' : root ? 'root' : 'probe',
         timeoutS,
-        console,
+        console: serialConsole,
       });
       session = s;
       s.on('update', (v) => emit('check.update', v));

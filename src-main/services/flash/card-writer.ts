@@ -8,7 +8,7 @@ import { ApiError } from '../../api/errors.js';
 import type { Drive } from '../../core/drives/drive.js';
 import { isSystemMountpoint } from '../../core/drives/drive.js';
 import { formatBytes } from '../../core/util/format.js';
-import { CancelledError, explainCardError } from './errors.js';
+import { CancelledError, explainCardError, verificationFailed } from './errors.js';
 import { etcher } from './etcher.js';
 import { type CardRegion, writeRegions } from './region-writer.js';
 
@@ -207,12 +207,7 @@ async function verifyCard(
         throw new ApiError('internal', `verification chunking mismatch at offset ${offset}`);
       }
       if (expected.hash !== actual) {
-        throw new ApiError(
-          'io-error',
-          `${job.drive.device}: verification failed: the card returned different bytes between offset ${offset} ` +
-            `and ${offset + chunk.length} (${formatBytes(offset)})`,
-          'the card is failing or counterfeit: use another card',
-        );
+        throw verificationFailed(job.drive.device, offset, offset + chunk.length);
       }
       offset += chunk.length;
       job.onProgress('verify', offset, job.size);

@@ -47,3 +47,13 @@ export function explainCardError(device: string, offset: number | null, error: u
       return new ApiError('io-error', `${device}: ${e.message ?? String(error)}${at}`);
   }
 }
+
+/** A card that read back other bytes than were written: where, and what to do. */
+export function verificationFailed(device: string, from: number, to: number | null = null): ApiError {
+  const where = to === null ? `at offset ${from}` : `between offset ${from} and ${to}`;
+  return new ApiError(
+    'io-error',
+    `${device}: verification failed: the card returned different bytes ${where} (${formatBytes(from)})`,
+    'the card is failing or counterfeit: use another card',
+  );
+}

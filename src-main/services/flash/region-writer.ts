@@ -2,7 +2,7 @@ import { ApiError } from '../../api/errors.js';
 import { BACKUP_GPT_SECTORS, SECTOR } from '../../core/card/layout.js';
 import { formatBytes } from '../../core/util/format.js';
 import { asDrivelistDrive, type CardJob, type CardOutcome, syncDevice, unmountCard } from './card-writer.js';
-import { CancelledError, explainCardError } from './errors.js';
+import { CancelledError, explainCardError, verificationFailed } from './errors.js';
 import { etcher } from './etcher.js';
 
 /** One run of bytes a built card needs at an offset of the card (the rest of the card is left as it is). */
@@ -76,11 +76,7 @@ export async function writeRegions(job: CardJob, regions: CardRegion[]): Promise
         const back = buffer.subarray(0, run.data.length);
         if (Buffer.compare(back, run.data) !== 0) {
           const at = run.offset + firstDifference(back, run.data);
-          throw new ApiError(
-            'io-error',
-            `${drive.device}: verification failed: the card returned different bytes at offset ${at} (${formatBytes(at)})`,
-            'the card is failing or counterfeit: use another card',
-          );
+          throw verificationFailed(drive.device, at);
         }
         read += run.data.length;
         job.onProgress('verify', read, total);
