@@ -39,7 +39,7 @@ export interface CardOutcome {
 }
 
 /** The shape etcher-sdk's BlockDevice wants (a drivelist record). */
-export function asDrivelistDrive(d: Drive): drivelist.Drive {
+function asDrivelistDrive(d: Drive): drivelist.Drive {
   return {
     device: d.device,
     devicePath: d.devicePath,
@@ -84,6 +84,29 @@ export async function unmountCard(drive: Drive): Promise<void> {
 }
 
 /**
+ * The card as etcher-sdk's block device (O_DIRECT, O_EXCL, not opened yet), once it is known big enough and
+ * unmounted: what every writer starts from.
+ */
+export async function cardDevice(job: CardJob): Promise<InstanceType<ReturnType<typeof etcher>['sdk']['sourceDestination']['BlockDevice']>> {
+  const { drive } = job;
+  if (drive.size !== null && drive.size < job.size) {
+    throw new ApiError(
+      'refused',
+      `${drive.device} is too small: ${formatBytes(drive.size)} for ${formatBytes(job.size)}`,
+      'use a larger card',
+    );
+  }
+  await unmountCard(drive);
+  return new (etcher().sdk.sourceDestination.BlockDevice)({
+    drive: asDrivelistDrive(drive),
+    unmountOnSuccess: false,
+    write: true,
+    direct: true,
+    keepOriginal: true,
+  });
+}
+
+/**
  * Writes one card with etcher-sdk (O_DIRECT, O_EXCL on Linux) from the raw image and, if asked, reads it back
  * with O_DIRECT and compares every chunk. The first chunk (which holds the partition table) is written last, so
  * a card interrupted mid-write never points at half an image. Each card has its own source reader, so cards run
@@ -94,22 +117,8 @@ export async function writeCard(job: CardJob): Promise<CardOutcome> {
   const { sdk, BlockReadStream, BlockWriteStream } = etcher();
   const { drive, signal } = job;
   if (job.size <= 0) throw new ApiError('source-error', 'the image is empty');
-  if (drive.size !== null && drive.size < job.size) {
-    throw new ApiError(
-      'refused',
-      `${drive.device} is too small: ${formatBytes(drive.size)} for ${formatBytes(job.size)}`,
-      'use a larger card',
-    );
-  }
-  await unmountCard(drive);
+  const dest = await cardDevice(job);
   const source = new sdk.sourceDestination.File({ path: job.rawPath });
-  const dest = new sdk.sourceDestination.BlockDevice({
-    drive: asDrivelistDrive(drive),
-    unmountOnSuccess: false,
-    write: true,
-    direct: true,
-    keepOriginal: true,
-  });
   const hashes = new Map<number, { length: number; hash: string }>();
   let lastOffset: number | null = null;
   let written = 0;

@@ -1,7 +1,5 @@
-import { ApiError } from '../../api/errors.js';
 import { BACKUP_GPT_SECTORS, SECTOR } from '../../core/card/layout.js';
-import { formatBytes } from '../../core/util/format.js';
-import { asDrivelistDrive, type CardJob, type CardOutcome, syncDevice, unmountCard } from './card-writer.js';
+import { type CardJob, type CardOutcome, cardDevice, syncDevice } from './card-writer.js';
 import { CancelledError, explainCardError, verificationFailed } from './errors.js';
 import { etcher } from './etcher.js';
 
@@ -24,19 +22,9 @@ export function backupGptClear(cardBytes: number, alignment: number): CardRegion
  * card may carry in its last 33 sectors (the image's first region already clears the primary one at LBA 1).
  */
 export async function writeRegions(job: CardJob, regions: CardRegion[]): Promise<CardOutcome> {
-  const { sdk, createAlignedBuffer } = etcher();
+  const { createAlignedBuffer } = etcher();
   const { drive, signal } = job;
-  if (drive.size !== null && drive.size < job.size) {
-    throw new ApiError('refused', `${drive.device} is too small: ${formatBytes(drive.size)} for ${formatBytes(job.size)}`, 'use a larger card');
-  }
-  await unmountCard(drive);
-  const dest = new sdk.sourceDestination.BlockDevice({
-    drive: asDrivelistDrive(drive),
-    unmountOnSuccess: false,
-    write: true,
-    direct: true,
-    keepOriginal: true,
-  });
+  const dest = await cardDevice(job);
   try {
     await dest.open();
   } catch (error) {
