@@ -43,13 +43,17 @@ function mark(s: Stage['state']): string {
 export function timelineText(stages: readonly Stage[]): string {
   return stages
     .filter((s) => s.state !== 'pending')
-    .map((s) => `  [${mark(s.state)}] ${since(s.at)}  ${s.label.padEnd(24)} ${s.detail ?? ''}`.trimEnd())
+    .map((s) => `  [${mark(s.state)}] ${since(s.at)}  ${s.label.padEnd(24)} ${s.detail ?? ''}${s.opened ? `  (line ${s.opened.line})` : ''}`.trimEnd())
     .join('\n');
 }
 
 /** A verdict for people: outcome, timeline, files, address, diagnosis and hints. */
 export function verdictText(v: BootVerdict): string {
-  const lines = [`outcome: ${v.outcome}${v.final ? '' : ' (not final)'}`, timelineText(v.stages)];
+  const lines = [`outcome: ${v.outcome} (confidence ${v.confidence})${v.final ? '' : ' (not final)'}`, timelineText(v.stages)];
+  if (v.evidence.length > 0) {
+    lines.push('evidence:');
+    for (const e of v.evidence) lines.push(`  line ${String(e.line).padStart(5)} ${e.role.padEnd(7)} ${e.text.trim()}`);
+  }
   if (v.files.length > 0) {
     lines.push('files:');
     for (const f of v.files) lines.push(`  ${f.status.padEnd(9)} ${f.name}${f.size === null ? '' : ` (${formatBytes(f.size)})`}${f.server ? ` from ${f.server}` : ''}`);
@@ -65,6 +69,8 @@ export function verdictText(v: BootVerdict): string {
 export function verdictJson(v: BootVerdict, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     outcome: v.outcome,
+    confidence: v.confidence,
+    evidence: v.evidence,
     final: v.final,
     furthestStage: v.furthestStage,
     stages: v.stages,

@@ -13,6 +13,9 @@ export const BootEventSchema = z.looseObject({
   text: z.string(),
 }) as unknown as z.ZodType<BootEvent>;
 
+/** A console line a stage or a verdict points to. */
+const StageLineSchema = z.object({ line: z.number(), t: z.number(), text: z.string() });
+
 /** One timeline row. */
 export const StageSchema = z.object({
   id: z.enum(STAGE_IDS),
@@ -20,6 +23,8 @@ export const StageSchema = z.object({
   state: z.enum(['pending', 'active', 'done', 'failed']),
   at: z.number().nullable(),
   detail: z.string().nullable(),
+  opened: StageLineSchema.nullable(),
+  last: StageLineSchema.nullable(),
 });
 
 /** A file the board asked for. */
@@ -35,6 +40,8 @@ export const FileRequestSchema = z.object({
 /** Where a boot ended up, why, and the timeline. */
 export const BootVerdictSchema = z.object({
   outcome: z.enum(OUTCOMES),
+  confidence: z.enum(['high', 'low']),
+  evidence: z.array(StageLineSchema.extend({ role: z.enum(['decided', 'opened']) })),
   final: z.boolean(),
   furthestStage: z.enum(STAGE_IDS).nullable(),
   stages: z.array(StageSchema),

@@ -2,8 +2,9 @@ import type { BootEvent, BootEventBody, Loader } from './boot-event.js';
 import { diagnose } from './diagnosis.js';
 import { type ConsoleLine, LineDecoder } from './line-decoder.js';
 import { LineClassifier } from './line-classifier.js';
+import type { Pattern } from './pattern.js';
 import { STAGE_IDS, type Stage, type StageId, StageTracker, stageRank } from './stages.js';
-import { type BootVerdict, decideOutcome, DecidingMarks, type FileRequest, type Mark, markOf } from './verdict.js';
+import { type BootVerdict, confidenceOf, decideOutcome, DecidingMarks, type EvidenceLine, type FileRequest, type Mark, markOf } from './verdict.js';
 
 /** Options of a BootAnalyzer. */
 export interface AnalyzerOptions {
@@ -35,6 +36,9 @@ const LOADER_LEVEL: Record<Loader, number> = {
   'u-boot-spl': 1,
   'u-boot': 2,
   ipxe: 2,
+  other: 1.5,
+  grub: 2.5,
+  pxelinux: 2.5,
 };
 const KERNEL_LEVEL = 3;
 
@@ -70,7 +74,7 @@ interface Summary {
  */
 export class BootAnalyzer {
   private readonly decoder: LineDecoder;
-  private readonly classifier = new LineClassifier();
+  private readonly classifier: LineClassifier;
   private readonly settleMs: number;
   private readonly loopResets: number;
   private readonly expectedModel: string | null;
@@ -86,6 +90,7 @@ export class BootAnalyzer {
   private lastLineAt: number | null = null;
   private pendingPromptLine = '';
   private readonly marks = new DecidingMarks();
+  private lastMark: Mark | null = null;
   private readonly files: FileRequest[] = [];
   private readonly loaders = new Set<Loader>();
   private readonly notes: BootEvent[] = [];
@@ -102,7 +107,9 @@ export class BootAnalyzer {
   private changes = 0;
   private summary: Summary | null = null;
 
-  constructor(options: AnalyzerOptions = {}) {
+  /** `keep` limits the pattern tables (the held-out evaluation); omit it. */
+  constructor(options: AnalyzerOptions = {}, keep?: (p: Pattern) => boolean) {
+    this.classifier = new LineClassifier(keep);
     this.decoder = new LineDecoder(options.maxLine, options.decodeText);
     this.settleMs = options.settleMs ?? 3000;
     this.loopResets = options.loopResets ?? 2;
@@ -140,11 +147,14 @@ export class BootAnalyzer {
   /** The verdict so far; `now` decides whether a live boot has settled (omit it for a finished log). */
   verdict(now?: number): BootVerdict {
     const { outcome, deciding, diagnosis, hints } = this.summarize();
+    const stages = this.currentStages();
     return {
       outcome,
+      confidence: confidenceOf(deciding),
+      evidence: evidenceOf(deciding, stages),
       final: this.isFinal(outcome, deciding, now),
       furthestStage: this.furthest,
-      stages: this.currentStages(),
+      stages,
       files: this.files.map((f) => ({ ...f })),
       ip: this.ip,
       server: this.server,
@@ -206,7 +216,7 @@ export class BootAnalyzer {
       this.pendingPromptLine = '';
       if (!this.stages) {
         this.stages = new StageTracker(line.t);
-        changed = this.stages.power(line.t) || changed;
+        changed = this.stages.power(line.t, { line: line.n, t: line.t, text: line.text }) || changed;
       }
       const bodies = this.classifier.classify(line.text);
       for (let i = 0; i < bodies.length; i += 1) changed = this.record(bodies[i]!, line, events) || changed;
@@ -220,13 +230,17 @@ export class BootAnalyzer {
     let changed = false;
     if (body.kind === 'banner') changed = this.onBanner(body.loader, line, events) || changed;
     if (body.kind === 'kernel-start' || body.kind === 'linux-start') this.level = Math.max(this.level, KERNEL_LEVEL);
+    if (body.kind === 'kernel-load') this.level = Math.max(this.level, LOADER_LEVEL['u-boot']);
     if (body.kind === 'tftp-done' && this.cycleLoaders.has('ipxe')) this.chained = true;
     const e = this.place(body, line);
     events.push(e);
     this.facts(e);
     const mark = markOf(e, (this.seq += 1), e.kind === 'tftp-file' && this.cycleLoaders.has('rpi-eeprom') && !this.cycleLoaders.has('u-boot'));
-    if (mark) this.marks.add(mark);
-    if (mark?.type === 'failure' && !mark.strong) pushBounded(this.notes, e, MAX_NOTES);
+    if (mark) {
+      this.marks.add(mark);
+      this.lastMark = mark;
+    }
+    if ((mark?.type === 'failure' && mark.strength === 'weak') || e.kind === 'kernel-panic') pushBounded(this.notes, e, MAX_NOTES);
     changed = this.stages!.apply(e) || changed;
     this.noteFurthest();
     if (e.kind === 'reset') changed = this.newCycle(line, events, e.reason === 'reset-command') || changed;
@@ -252,6 +266,7 @@ export class BootAnalyzer {
   }
 
   private newCycle(line: ConsoleLine, events: BootEvent[], byCommand: boolean): boolean {
+    this.resetWhileLoading(line, events);
     this.resets += 1;
     this.cycle += 1;
     this.level = -1;
@@ -260,12 +275,25 @@ export class BootAnalyzer {
     this.cycleLoaders = new Set();
     this.classifier.newCycle();
     this.stages = new StageTracker(line.t);
-    this.stages.power(line.t);
+    this.stages.power(line.t, { line: line.n, t: line.t, text: line.text });
     if (this.resets >= this.loopResets && !this.loopAnnounced) {
       this.loopAnnounced = true;
       events.push(this.place({ kind: 'reset-loop', resets: this.resets }, line));
     }
     return true;
+  }
+
+  /** A reset right after U-Boot began booting an image (before `Starting kernel`): the image crashed the board. */
+  private resetWhileLoading(line: ConsoleLine, events: BootEvent[]): void {
+    const last = this.lastMark;
+    if (!last || last.type !== 'success' || last.event.kind !== 'kernel-load' || last.event.cycle !== this.cycle) return;
+    const e = this.place({ kind: 'boot-error', message: `the board reset while booting the image (${last.event.how}), before "Starting kernel"` }, line);
+    events.push(e);
+    const mark = markOf(e, (this.seq += 1), false);
+    if (mark) {
+      this.marks.add(mark);
+      this.lastMark = mark;
+    }
   }
 
   private place(body: BootEventBody, line: ConsoleLine): BootEvent {
@@ -312,6 +340,7 @@ export class BootAnalyzer {
       }
       case 'tftp-timeout':
       case 'arp-failed': {
+        if (e.kind === 'tftp-timeout' && e.tentative) return; // a guess: the file may still come or fail otherwise
         const f = this.findFile(null, ['requested']);
         if (f) {
           f.status = e.kind === 'arp-failed' ? 'error' : 'timeout';
@@ -359,10 +388,24 @@ export class BootAnalyzer {
   }
 }
 
+/**
+ * The lines behind a verdict: the one that decided it and, when the deciding event ended a stage of the latest
+ * attempt, the line that opened that stage (the `Filename` line of a transfer that timed out).
+ */
+function evidenceOf(deciding: Mark | null, stages: readonly Stage[]): EvidenceLine[] {
+  if (!deciding) return [];
+  const e = deciding.event;
+  const out: EvidenceLine[] = [];
+  const stage = stages.find((s) => s.last?.line === e.line && s.opened && s.opened.line !== e.line);
+  if (stage?.opened) out.push({ ...stage.opened, role: 'opened' });
+  out.push({ line: e.line, t: e.t, text: e.text, role: 'decided' });
+  return out;
+}
+
 /** Analyzes a whole captured log (bytes or text): every event and the final verdict. */
-export function analyzeLog(log: Uint8Array | string, options: AnalyzerOptions = {}): { events: BootEvent[]; verdict: BootVerdict } {
+export function analyzeLog(log: Uint8Array | string, options: AnalyzerOptions = {}, keep?: (p: Pattern) => boolean): { events: BootEvent[]; verdict: BootVerdict } {
   const bytes = typeof log === 'string' ? new TextEncoder().encode(log) : log;
-  const a = new BootAnalyzer(options);
+  const a = new BootAnalyzer(options, keep);
   const events = [...a.push(bytes, 0).events, ...a.end(0).events];
   return { events, verdict: a.verdict() };
 }

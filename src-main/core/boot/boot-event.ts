@@ -5,7 +5,7 @@
  */
 
 /** Every program whose banner the analyzer knows. */
-export const LOADERS = ['rpi-eeprom', 'pi3-bootcode', 'uefi-pxe', 'u-boot-spl', 'u-boot', 'ipxe'] as const;
+export const LOADERS = ['rpi-eeprom', 'pi3-bootcode', 'uefi-pxe', 'u-boot-spl', 'u-boot', 'ipxe', 'grub', 'pxelinux', 'other'] as const;
 
 /** Which program printed a banner. */
 export type Loader = (typeof LOADERS)[number];
@@ -19,21 +19,22 @@ export type BootEventBody =
   | { kind: 'no-net-device' }
   | { kind: 'link-wait'; device: string | null; mac: string | null }
   | { kind: 'link-up'; detail: string | null }
-  | { kind: 'link-down'; reason: string }
+  | { kind: 'link-down'; reason: string; tentative?: boolean }
   | { kind: 'dhcp-request'; attempt: number | null; iface: string | null; mac: string | null }
   | { kind: 'dhcp-bound'; ip: string | null; server: string | null; ms: number | null }
-  | { kind: 'dhcp-failed'; reason: string }
+  | { kind: 'dhcp-failed'; reason: string; tentative?: boolean }
   | { kind: 'dhcp-no-server' }
   | { kind: 'tftp-start'; server: string; ip: string | null }
   | { kind: 'tftp-file'; file: string; server: string | null }
   | { kind: 'tftp-progress'; timeouts: number }
   | { kind: 'tftp-done'; file: string | null; bytes: number | null }
-  | { kind: 'tftp-error'; code: number | null; message: string; notFound: boolean }
-  | { kind: 'tftp-timeout' }
+  | { kind: 'tftp-error'; code: number | null; message: string; notFound: boolean; tentative?: boolean }
+  | { kind: 'tftp-timeout'; reason: string; tentative?: boolean }
   | { kind: 'arp-failed' }
   | { kind: 'script-exec'; address: string | null }
   | { kind: 'script-error'; message: string }
   | { kind: 'boot-error'; message: string }
+  | { kind: 'kernel-load'; how: string }
   | { kind: 'kernel-start'; how: string }
   | { kind: 'linux-start'; version: string | null }
   | { kind: 'kernel-panic'; message: string }
@@ -42,6 +43,12 @@ export type BootEventBody =
   | { kind: 'reset'; reason: 'reset-command' | 'new-banner' | 'kernel-restart' }
   | { kind: 'reset-loop'; resets: number }
   | { kind: 'probe'; model: string | null; vci: string | null; mac: string | null; ip: string | null };
+
+/**
+ * `tentative` failures are guesses: a transfer that shows no data when the log ends, DHCP requests that were not yet
+ * answered, a generic word from an unknown bootloader. They decide only when nothing firmer came after them, and a
+ * verdict they decide has low confidence.
+ */
 
 /** Every event kind. */
 export type BootEventKind = BootEventBody['kind'];
@@ -66,5 +73,5 @@ export const BOOT_EVENT_KINDS: readonly BootEventKind[] = [
   'banner', 'board', 'autoboot', 'net-device', 'no-net-device', 'link-wait', 'link-up', 'link-down',
   'dhcp-request', 'dhcp-bound', 'dhcp-failed', 'dhcp-no-server', 'tftp-start', 'tftp-file', 'tftp-progress',
   'tftp-done', 'tftp-error', 'tftp-timeout', 'arp-failed', 'script-exec', 'script-error', 'boot-error',
-  'kernel-start', 'linux-start', 'kernel-panic', 'walt-init', 'login-prompt', 'reset', 'reset-loop', 'probe',
+  'kernel-load', 'kernel-start', 'linux-start', 'kernel-panic', 'walt-init', 'login-prompt', 'reset', 'reset-loop', 'probe',
 ];

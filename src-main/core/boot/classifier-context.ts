@@ -1,4 +1,4 @@
-import type { BootEventBody, Loader } from './boot-event.js';
+import type { Loader } from './boot-event.js';
 
 /** What the line rules remember between lines of one boot attempt (reset at every new cycle). */
 export interface ClassifierContext {
@@ -14,29 +14,42 @@ export interface ClassifierContext {
   bound: boolean;
   /** The UEFI PXE ROM's announced NBP size. */
   nbpSize: number | null;
+  /** What the network was doing last: `Retry count exceeded` means DHCP after BOOTP, TFTP after a transfer. */
+  phase: 'none' | 'dhcp' | 'tftp' | 'arp';
+  /** Why the link failed in this attempt (PHY timeout, no link), or null: later DHCP/ARP failures stem from it. */
+  linkFailed: string | null;
+  /** Whether Linux is running in this attempt (walt-init lines count only then). */
+  linux: boolean;
+  /** Raspberry Pi EEPROM: the UDP receive counter of the last `RX:` line, and its value at the last `TFTP_GET`. */
+  rx: number;
+  rxAtGet: number;
+  /** `ARP` lines seen since the last `TFTP_GET` with no packet received: the transfer stalls. */
+  arpSinceGet: number;
+  /** A `TFTP_GET` whose transfer may still stall (cleared once reported). */
+  getPending: boolean;
+  /** Pi 1-3 bootcode.bin: DHCP requests sent without an answer in this attempt. */
+  dhcpWaits: number;
 }
 
 /** A fresh context for a new boot attempt. */
 export function newContext(): ClassifierContext {
-  return { loaders: new Set(), file: null, server: null, linkUp: false, bound: false, nbpSize: null };
+  return {
+    loaders: new Set(),
+    file: null,
+    server: null,
+    linkUp: false,
+    bound: false,
+    nbpSize: null,
+    phase: 'none',
+    linkFailed: null,
+    linux: false,
+    rx: -1,
+    rxAtGet: -1,
+    arpSinceGet: 0,
+    getPending: false,
+    dhcpWaits: 0,
+  };
 }
-
-/**
- * What the classifier finds out about a line once, for every rule: most lines carry no event, and searching each
- * whole line once per rule and substring used to be most of the analyzer's cost.
- */
-export interface LineScan {
-  /**
-   * Whether the line holds one of the substrings the rules search for anywhere in a line (ANYWHERE in
-   * line-classifier.ts); when false a rule skips those searches.
-   */
-  anywhere: boolean;
-  /** Index of the line's first space, or -1. A `^(\S+)<text>` regex can only match when `<text>` starts there. */
-  firstSpace: number;
-}
-
-/** A rule: looks at one trimmed line; pushes the events it recognizes and returns true when it consumed the line. */
-export type LineRule = (s: string, ctx: ClassifierContext, out: BootEventBody[], scan: LineScan) => boolean;
 
 /** An IPv4 address in text. */
 export const IPV4 = '\\d{1,3}(?:\\.\\d{1,3}){3}';

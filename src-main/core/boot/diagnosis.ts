@@ -46,6 +46,8 @@ export function diagnose(f: DiagnosisFacts): { diagnosis: string; hints: string[
       else if (f.lastWaltStep) parts.push(`walt-init is at "${f.lastWaltStep}"`);
       else if (f.furthest === 'kernel') parts.push('the kernel started');
       diagnosis = parts.join(', ') + '.';
+      const panic = f.notes.find((n) => n.kind === 'kernel-panic');
+      if (panic?.kind === 'kernel-panic') diagnosis += ` Then the kernel panicked: ${panic.message}. The network boot worked; the image or its kernel command line is at fault.`;
       const harmless = f.files.filter((x) => x.status === 'not-found');
       if (harmless.some((x) => x.name === 'fit-start.uboot')) {
         hints.push('fit-start.uboot was not found first: normal with an image older than 2025, the board fell back to start.uboot.');

@@ -1,30 +1,35 @@
 import type { BootEventBody } from './boot-event.js';
-import { type ClassifierContext, type LineRule, type LineScan, newContext } from './classifier-context.js';
-import { firmwareRule } from './classifier-firmware.js';
-import { ipxeRule } from './classifier-ipxe.js';
-import { linuxRule } from './classifier-linux.js';
-import { ubootRule } from './classifier-uboot.js';
+import { type ClassifierContext, newContext } from './classifier-context.js';
+import { anchorRegex, COLLAPSED_MIN, normalizeLine, splitCollapsed } from './line-normalizer.js';
+import { type Pattern, PatternSet } from './pattern.js';
+import { PATTERN_TABLES } from './patterns.js';
 
-const KERNEL_TIME = /^\[\s*\d+\.\d+\]\s?/;
 /** What classify() returns for the many lines that carry no event (never mutated). */
 const NO_EVENTS: readonly BootEventBody[] = [];
-/**
- * The rules, tried in this order until one consumes the line. Called one by one rather than looped over: each call
- * site then sees one function, which V8 can inline.
- */
-const [LINUX, UBOOT, FIRMWARE, IPXE] = [linuxRule, ubootRule, firmwareRule, ipxeRule] as const satisfies readonly LineRule[];
-/**
- * Every substring a rule searches for anywhere in a line (not only at its start): one scan of this regex per line
- * replaces one search per substring, and the rules search only when it matched. A rule that searches a line for a
- * new substring must add it here.
- */
-const ANYWHERE = /Kernel panic|Waiting for|TFTP error|Wrong image format/;
 
-/** Lines -> boot events: tries each bootloader's rules on the trimmed line (kernel timestamps removed). */
+/** The tables compiled once for every analyzer (a filtered set is compiled per classifier). */
+let shared: { set: PatternSet; anchors: RegExp } | null = null;
+
+function compile(keep?: (p: Pattern) => boolean): { set: PatternSet; anchors: RegExp } {
+  const set = new PatternSet(PATTERN_TABLES, keep);
+  return { set, anchors: anchorRegex(set.starts) };
+}
+
+/**
+ * Lines -> boot events: each console line is normalized (capture prefixes, HTML entities; a collapsed paste cut back
+ * into lines), then the pattern tables are tried on it.
+ */
 export class LineClassifier {
   private ctx: ClassifierContext = newContext();
-  /** Reused for every line (the rules read it during classify() only). */
-  private readonly scan: LineScan = { anywhere: false, firstSpace: -1 };
+  private readonly set: PatternSet;
+  private readonly anchors: RegExp;
+
+  /** `keep` limits the patterns (the held-out evaluation develops on half of the corpus's patterns). */
+  constructor(keep?: (p: Pattern) => boolean) {
+    const compiled = keep ? compile(keep) : (shared ??= compile());
+    this.set = compiled.set;
+    this.anchors = compiled.anchors;
+  }
 
   /** Forgets the current attempt (after a reset). */
   newCycle(): void {
@@ -33,26 +38,48 @@ export class LineClassifier {
 
   /** The events one console line carries (usually none; then a shared empty list). */
   classify(text: string): readonly BootEventBody[] {
-    let s = text.trim();
+    const s = text.trim();
     if (s.length < 3) return NO_EVENTS;
-    if (s.charCodeAt(0) === 0x5b) s = withoutKernelTime(s);
+    if (s.length >= COLLAPSED_MIN) return this.classifyCollapsed(s);
     const out: BootEventBody[] = [];
-    this.scan.anywhere = ANYWHERE.test(s);
-    this.scan.firstSpace = s.indexOf(' ');
-    const { ctx, scan } = this;
-    if (!LINUX(s, ctx, out, scan) && !UBOOT(s, ctx, out, scan) && !FIRMWARE(s, ctx, out, scan)) IPXE(s, ctx, out, scan);
+    this.matchPiece(s, out);
     return out.length === 0 ? NO_EVENTS : out;
+  }
+
+  /** The line as it is, then (when nothing took it) without its capture prefixes. */
+  private matchPiece(s: string, out: BootEventBody[]): string | null {
+    const id = this.set.match(s, this.ctx, out);
+    if (id !== null) return id;
+    const n = normalizeLine(s);
+    return n === s ? null : this.set.match(n, this.ctx, out);
+  }
+
+  /** The patterns that take each piece of a line (for the corpus tests: which pattern read which line). */
+  matchIds(text: string): string[] {
+    const ids: string[] = [];
+    for (const piece of this.pieces(text.trim())) {
+      const id = this.matchPiece(piece, []);
+      if (id) ids.push(id);
+    }
+    return ids;
   }
 
   /** A login prompt still waiting on an unfinished line (`host login: ` has no newline), or null. */
   promptIn(pending: string): BootEventBody | null {
-    const m = /^(\S+) login:\s*$/.exec(pending.trim() + ' ');
+    const m = /^(\S+) login:\s*$/.exec(normalizeLine(pending.trim()) + ' ');
     return m ? { kind: 'login-prompt', host: m[1]! } : null;
   }
-}
 
-/** The line without its leading kernel timestamp (`[    1.234567] `), if it has one. */
-function withoutKernelTime(s: string): string {
-  const m = KERNEL_TIME.exec(s);
-  return m ? s.slice(m[0].length) : s;
+  private classifyCollapsed(s: string): readonly BootEventBody[] {
+    const out: BootEventBody[] = [];
+    for (const piece of this.pieces(s)) this.matchPiece(piece, out);
+    return out.length === 0 ? NO_EVENTS : out;
+  }
+
+  /** The normalized pieces of a line: one, or several when a paste lost its newlines. */
+  private pieces(s: string): string[] {
+    if (s.length < 3) return [];
+    if (s.length < COLLAPSED_MIN) return [s];
+    return splitCollapsed(normalizeLine(s), this.anchors);
+  }
 }

@@ -19,6 +19,16 @@ export interface Stage {
   /** Milliseconds from the attempt's first console line to this stage's first event, or null. */
   at: number | null;
   detail: string | null;
+  /** The console line that opened the row (its first event), and the one that moved it last. */
+  opened: StageLine | null;
+  last: StageLine | null;
+}
+
+/** A console line a stage points to. */
+export interface StageLine {
+  line: number;
+  t: number;
+  text: string;
 }
 
 /** Human labels of the stages. */
@@ -51,15 +61,17 @@ export class StageTracker {
   private readonly origin: number;
   /** The rank of the furthest row reached (rows never go back to pending), or -1. */
   private reached = -1;
+  /** The event being applied (its line goes to the rows it moves). */
+  private by: BootEvent | null = null;
 
   constructor(origin: number) {
     this.origin = origin;
-    this.rows = STAGE_IDS.map((id) => ({ id, label: STAGE_LABELS[id], state: 'pending', at: null, detail: null }));
+    this.rows = STAGE_IDS.map((id) => ({ id, label: STAGE_LABELS[id], state: 'pending', at: null, detail: null, opened: null, last: null }));
   }
 
   /** A copy of the rows. */
   snapshot(): Stage[] {
-    return this.rows.map((r) => ({ ...r }));
+    return this.rows.map((r) => ({ ...r, opened: r.opened && { ...r.opened }, last: r.last && { ...r.last } }));
   }
 
   /** The furthest row that was reached (active, done or failed), or null. */
@@ -68,12 +80,13 @@ export class StageTracker {
   }
 
   /** Marks the first output of the attempt. */
-  power(t: number): boolean {
-    return this.move('power', 'done', t, null);
+  power(t: number, line: StageLine | null = null): boolean {
+    return this.move('power', 'done', t, null, line);
   }
 
   /** Applies one event; returns true when a row changed. */
   apply(e: BootEvent): boolean {
+    this.by = e;
     switch (e.kind) {
       case 'banner':
         return this.move('firmware', 'done', e.t, e.version ? `${e.loader} ${e.version}` : e.loader);
@@ -119,6 +132,7 @@ export class StageTracker {
         return this.move('script', 'failed', e.t, e.message);
       case 'boot-error':
         return false;
+      case 'kernel-load':
       case 'kernel-start':
         return this.move('kernel', 'active', e.t, e.how);
       case 'linux-start':
@@ -143,13 +157,17 @@ export class StageTracker {
   }
 
   /** Moves one row; returns true when its state, detail or time changed (the rows it closes do not count). */
-  private move(id: StageId, state: StageState, t: number, detail: string | null): boolean {
+  private move(id: StageId, state: StageState, t: number, detail: string | null, line: StageLine | null = this.by && { line: this.by.line, t: this.by.t, text: this.by.text }): boolean {
     const rank = STAGE_RANK[id];
     const row = this.rows[rank]!;
     let changed = false;
     if (row.at === null) {
       row.at = Math.max(0, t - this.origin);
       changed = true;
+    }
+    if (line) {
+      row.opened ??= line;
+      row.last = line;
     }
     // a retry after a failure shows as active again; done stays done unless it fails
     if (!(row.state === 'done' && state === 'active') && row.state !== state) {

@@ -21,16 +21,36 @@ export interface FileRequest {
 /** A step of the boot that counts toward the outcome: a success (a file fetched or further) or a failure. */
 export interface Mark {
   type: 'success' | 'failure';
-  /** Weak failures (a generic error line, no network device yet) only decide when nothing stronger happened. */
-  strong: boolean;
+  /**
+   * `firm`: a failure the console states (a timeout, a not-found). `tentative`: a guess (no data when the log ends,
+   * requests not yet answered, a generic word): like firm, but the verdict it decides has low confidence. `weak`: an
+   * error that is usually a consequence (a missing image after a failed load, no network device yet): it decides
+   * only when no firm or tentative failure came after the last success.
+   */
+  strength: 'firm' | 'tentative' | 'weak';
   outcome: Outcome;
   seq: number;
   event: BootEvent;
 }
 
+/** A console line shown as evidence: where it is in the log and what it says. */
+export interface EvidenceLine {
+  line: number;
+  t: number;
+  text: string;
+  /** `decided`: the line that decided the outcome; `opened`: the line that opened the stage it ended. */
+  role: 'decided' | 'opened';
+}
+
+/** How sure a verdict is: `low` when it rests on a guess (a tentative failure, generic words, nothing at all). */
+export type Confidence = 'high' | 'low';
+
 /** The verdict of a boot: outcome, timeline, files, addresses, diagnosis. */
 export interface BootVerdict {
   outcome: Outcome;
+  confidence: Confidence;
+  /** The lines that decided the outcome (empty when nothing did). */
+  evidence: EvidenceLine[];
   /** True when the boot reached its end (login, a reset loop, a failure or success followed by quiet); false while it may still change. */
   final: boolean;
   /** The furthest stage reached in any attempt. */
@@ -61,36 +81,41 @@ export interface BootVerdict {
 }
 
 /**
- * The outcome from the ordered marks: a failure after the last success wins (the boot ended there); otherwise any
- * success wins (a harmless failure followed by success is a success); otherwise the last strong failure, then the
- * last weak one; nothing at all is `other`.
+ * The outcome from the ordered marks: the boot ended at the last firm or tentative failure after the last success
+ * (or, without one, at the last weak failure after it: rule 2 of the labels, a later failure that ends the log
+ * decides); otherwise a success wins (a harmless failure followed by success is a success); nothing at all is
+ * `other`.
  */
 export function decideOutcome(marks: readonly Mark[]): { outcome: Outcome; deciding: Mark | null } {
   let lastSuccess = -1;
   for (const m of marks) if (m.type === 'success') lastSuccess = m.seq;
-  const strongAfter = marks.filter((m) => m.type === 'failure' && m.strong && m.seq > lastSuccess);
-  if (strongAfter.length > 0) {
-    const d = strongAfter[strongAfter.length - 1]!;
-    return { outcome: d.outcome, deciding: d };
+  let firm: Mark | null = null;
+  let weak: Mark | null = null;
+  for (const m of marks) {
+    if (m.type !== 'failure' || m.seq <= lastSuccess) continue;
+    if (m.strength === 'weak') weak = m;
+    else firm = m;
   }
+  const d = firm ?? weak;
+  if (d) return { outcome: d.outcome, deciding: d };
   if (lastSuccess >= 0) return { outcome: 'success', deciding: marks.find((m) => m.seq === lastSuccess) ?? null };
-  const weak = marks.filter((m) => m.type === 'failure');
-  if (weak.length > 0) {
-    const d = weak[weak.length - 1]!;
-    return { outcome: d.outcome, deciding: d };
-  }
   return { outcome: 'other', deciding: null };
 }
 
+/** A verdict's confidence: low when a tentative failure decided it, or nothing did. */
+export function confidenceOf(deciding: Mark | null): Confidence {
+  return !deciding || deciding.strength === 'tentative' ? 'low' : 'high';
+}
+
 /**
- * The marks of a session that can still decide its outcome: the last success, the last strong failure and the last
- * failure. decideOutcome() over these gives the same answer as over every mark of the session (an older mark of a
- * kind is always outranked by the newer one), so a session of any length keeps at most three.
+ * The marks of a session that can still decide its outcome: the last success, the last firm-or-tentative failure
+ * and the last weak one. decideOutcome() over these gives the same answer as over every mark of the session (an
+ * older mark of a kind is always outranked by the newer one), so a session of any length keeps at most three.
  */
 export class DecidingMarks {
   private lastSuccess: Mark | null = null;
-  private lastStrongFailure: Mark | null = null;
-  private lastFailure: Mark | null = null;
+  private lastFirm: Mark | null = null;
+  private lastWeak: Mark | null = null;
   private seen = 0;
 
   /** Marks seen since the start (including the ones no longer kept). */
@@ -101,16 +126,14 @@ export class DecidingMarks {
   add(mark: Mark): void {
     this.seen += 1;
     if (mark.type === 'success') this.lastSuccess = mark;
-    else {
-      this.lastFailure = mark;
-      if (mark.strong) this.lastStrongFailure = mark;
-    }
+    else if (mark.strength === 'weak') this.lastWeak = mark;
+    else this.lastFirm = mark;
   }
 
   /** The kept marks, oldest first, for decideOutcome(). */
   list(): Mark[] {
     const kept: Mark[] = [];
-    for (const m of [this.lastSuccess, this.lastStrongFailure, this.lastFailure]) if (m && !kept.includes(m)) kept.push(m);
+    for (const m of [this.lastSuccess, this.lastFirm, this.lastWeak]) if (m) kept.push(m);
     return kept.sort((a, b) => a.seq - b.seq);
   }
 }
@@ -119,9 +142,10 @@ export class DecidingMarks {
 export function markOf(e: BootEvent, seq: number, fromEeprom: boolean): Mark | null {
   const outcome = outcomeOf(e, fromEeprom);
   if (outcome === null) return null;
-  if (outcome === 'success') return { type: 'success', strong: true, outcome, seq, event: e };
-  const weak = WEAK.has(e.kind) || (e.kind === 'tftp-error' && !e.notFound);
-  return { type: 'failure', strong: !weak, outcome, seq, event: e };
+  if (outcome === 'success') return { type: 'success', strength: 'firm', outcome, seq, event: e };
+  const tentative = 'tentative' in e && e.tentative === true;
+  const weak = WEAK.has(e.kind) || (e.kind === 'tftp-error' && !e.notFound && e.code === null && !tentative);
+  return { type: 'failure', strength: tentative ? 'tentative' : weak ? 'weak' : 'firm', outcome, seq, event: e };
 }
 
 /** Failures that decide only when nothing stronger happened. */
@@ -131,6 +155,7 @@ const WEAK = new Set<BootEvent['kind']>(['no-net-device', 'script-error', 'boot-
 function outcomeOf(e: BootEvent, fromEeprom: boolean): Outcome | null {
   switch (e.kind) {
     case 'tftp-done':
+    case 'kernel-load':
     case 'kernel-start':
     case 'linux-start':
     case 'walt-init':
@@ -150,6 +175,7 @@ function outcomeOf(e: BootEvent, fromEeprom: boolean): Outcome | null {
     case 'arp-failed':
       return 'arp-failure';
     case 'kernel-panic':
+      return null; // the kernel ran: a panic does not undo a network boot (rule 1)
     case 'script-error':
     case 'boot-error':
     case 'dhcp-no-server':

@@ -9,7 +9,7 @@ const ICONS: Record<StageData['state'], string> = { pending: '', active: '', don
 /** The boot timeline: the verdict, one row per stage (live or from a captured log), files, addresses. */
 export function BootTimeline(props: { verdict: BootVerdictData | null; mode: 'live' | 'log'; testId: string }): ReactNode {
   const v = props.verdict;
-  const stages: StageData[] = v?.stages ?? STAGE_IDS.map((id) => ({ id, label: STAGE_LABELS[id], state: 'pending', at: null, detail: null }));
+  const stages: StageData[] = v?.stages ?? STAGE_IDS.map((id) => ({ id, label: STAGE_LABELS[id], state: 'pending', at: null, detail: null, opened: null, last: null }));
   const badge = verdictBadge(v);
   const failed = stages.filter((s) => s.state === 'failed');
   const diagnosisRow = failed.length > 0 ? failed[failed.length - 1]!.id : null;
@@ -55,10 +55,20 @@ export function BootTimeline(props: { verdict: BootVerdictData | null; mode: 'li
                 <span className="boot-stage__time numeric">{timed ? formatSincePowerOn(s.at) : ''}</span>
               </div>
               {s.detail && <div className="boot-stage__detail mono">{s.detail}</div>}
+              {s.opened && s.state !== 'pending' && (
+                <div className="boot-stage__evidence mono muted small" data-testid={`stage-${s.id}-line`} title={s.opened.text}>
+                  line {s.opened.line}
+                </div>
+              )}
               {v && s.id === diagnosisRow && (
                 <div className="boot-stage__diagnosis" data-testid="stage-diagnosis">
                   <p>{v.diagnosis}</p>
                   {v.decidingLine && <code className="boot-stage__quote">{v.decidingLine}</code>}
+                  {v.evidence.map((e) => (
+                    <div key={`${e.role}-${e.line}`} className="boot-stage__evidence mono small" data-testid="verdict-evidence">
+                      line {e.line} ({e.role}, confidence {v.confidence})
+                    </div>
+                  ))}
                 </div>
               )}
             </div>

@@ -1,18 +1,20 @@
 /**
- * Every real transcript in ../shared/bootlogs gives the outcome its .meta.json labels, and the same bytes fed in
- * random chunk sizes (random split points, a different arrival time per chunk) give identical events.
+ * Every real transcript of the corpus (../shared/bootlogs and test/fixtures/bootlogs) labelled with high confidence
+ * gives the outcome its .meta.json labels (low-confidence ones give a final verdict in words), and the same bytes fed
+ * in random chunk sizes (random split points, a different arrival time per chunk) give identical events.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeLog, BootAnalyzer } from '../../../../src-main/core/boot/analyzer.js';
 import type { BootEvent } from '../../../../src-main/core/boot/boot-event.js';
 import { OUTCOMES } from '../../../../src-main/core/boot/verdict.js';
 
-/** The shared fixtures (read-only). */
-export const BOOTLOGS = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'bootlogs');
-const logs = existsSync(BOOTLOGS) ? readdirSync(BOOTLOGS).filter((f) => f.endsWith('.log')).sort() : [];
+import { loadCorpus, SHARED_BOOTLOGS as BOOTLOGS } from '../../../support/bootlog-corpus.js';
+
+const corpus = loadCorpus();
+const logs = corpus.filter((t) => t.path.startsWith(BOOTLOGS)).map((t) => t.file);
 
 /** A seeded PRNG so a failure can be replayed. */
 function prng(seed: number): () => number {
@@ -38,18 +40,21 @@ function eventsInChunks(bytes: Uint8Array, rand: () => number): Omit<BootEvent, 
   return out.map(({ t: _t, ...rest }) => rest);
 }
 
-test('the fixtures are there (15 labelled transcripts)', { skip: logs.length === 0 ? `no ${BOOTLOGS}` : false }, () => {
-  assert.ok(logs.length >= 15, `found ${logs.length} transcripts`);
+test('the corpus is there (the shared transcripts and at least 80 gathered ones)', { skip: logs.length === 0 ? `no ${BOOTLOGS}` : false }, () => {
+  assert.ok(logs.length >= 15, `found ${logs.length} shared transcripts`);
+  assert.ok(corpus.length - logs.length >= 80, `found ${corpus.length - logs.length} gathered transcripts`);
 });
 
-for (const file of logs) {
-  const meta = JSON.parse(readFileSync(join(BOOTLOGS, file.replace(/\.log$/, '.meta.json')), 'utf8')) as { outcome: string };
-  const bytes = readFileSync(join(BOOTLOGS, file));
+for (const t of corpus) {
+  const { file, bytes, outcome, confidence } = t;
 
-  test(`${file}: outcome is the labelled "${meta.outcome}"`, () => {
-    assert.ok((OUTCOMES as readonly string[]).includes(meta.outcome), `label ${meta.outcome} is in the vocabulary`);
+  test(`${file}: outcome is the labelled "${outcome}" (${confidence})`, () => {
+    assert.ok((OUTCOMES as readonly string[]).includes(outcome), `label ${outcome} is in the vocabulary`);
     const { verdict } = analyzeLog(bytes);
-    assert.equal(verdict.outcome, meta.outcome, verdict.diagnosis);
+    if (confidence === 'high') assert.equal(verdict.outcome, outcome, verdict.diagnosis);
+    if (verdict.outcome !== 'success' && verdict.outcome !== 'other' && verdict.confidence === 'high') {
+      assert.ok(verdict.evidence.some((e) => e.role === 'decided' && e.line > 0), 'a confident failure names its line');
+    }
     assert.ok(verdict.diagnosis.length > 20, 'a diagnosis in words');
     assert.equal(verdict.final, true, 'a finished log has a final verdict');
   });
