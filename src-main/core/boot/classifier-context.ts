@@ -15,7 +15,7 @@ export interface ClassifierContext {
   /** The UEFI PXE ROM's announced NBP size. */
   nbpSize: number | null;
   /** What the network was doing last: `Retry count exceeded` means DHCP after BOOTP, TFTP after a transfer. */
-  phase: 'none' | 'dhcp' | 'tftp' | 'arp';
+  phase: 'none' | 'dhcp' | 'tftp';
   /** Why the link failed in this attempt (PHY timeout, no link), or null: later DHCP/ARP failures stem from it. */
   linkFailed: string | null;
   /** Whether Linux is running in this attempt (walt-init lines count only then). */

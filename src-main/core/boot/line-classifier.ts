@@ -54,16 +54,6 @@ export class LineClassifier {
     return n === s ? null : this.set.match(n, this.ctx, out);
   }
 
-  /** The patterns that take each piece of a line (for the corpus tests: which pattern read which line). */
-  matchIds(text: string): string[] {
-    const ids: string[] = [];
-    for (const piece of this.pieces(text.trim())) {
-      const id = this.matchPiece(piece, []);
-      if (id) ids.push(id);
-    }
-    return ids;
-  }
-
   /** A login prompt still waiting on an unfinished line (`host login: ` has no newline), or null. */
   promptIn(pending: string): BootEventBody | null {
     const m = /^(\S+) login:\s*$/.exec(normalizeLine(pending.trim()) + ' ');
