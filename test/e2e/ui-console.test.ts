@@ -135,6 +135,11 @@ test('UI: a live QEMU U-Boot console with its timeline, typed commands, then a c
   assert.match(await byTestId(pane, 'boot-file-uImage').innerText(), /File not found/);
   assert.match(await byTestId(pane, 'boot-facts').innerText(), /192\.168\.1\.6/);
   assert.match(await byTestId(pane, 'analysis-events').innerText(), /TFTP error: 'File not found'/);
+  // the verdict's evidence: a click shows the deciding line in the log, highlighted
+  await byTestId(pane, 'verdict-evidence').last().click();
+  const focused = pane.locator('.event-log__row--focus');
+  await focused.waitFor({ timeout: 5_000 });
+  assert.match(await focused.innerText(), /TFTP error: 'File not found'/);
   await p.evaluate(() => window.scrollTo(0, 0));
   await p.screenshot({ path: join(SHOTS, 'console-analyze.png') });
 

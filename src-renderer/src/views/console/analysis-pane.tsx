@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { BootTimeline } from './boot-timeline.js';
 import { formatSincePowerOn } from './boot-format.js';
 import type { BootEventData, LogAnalysis } from './console-types.js';
@@ -24,6 +24,12 @@ export function AnalysisPane(props: { analysis: LogAnalysis; visible: boolean; o
   const events = a.events.filter((e) => e.kind !== 'tftp-progress');
   const t0 = a.events[0]?.t ?? 0;
   const timed = events.some((e) => e.t !== t0);
+  // a line chosen in the timeline (a stage's opening line, the verdict's evidence): scrolled to and highlighted
+  const [focus, setFocus] = useState<number | null>(null);
+  const list = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (focus !== null) list.current?.querySelector(`[data-line="${focus}"]`)?.scrollIntoView({ block: 'center' });
+  }, [focus]);
   return (
     <section className="console-session" data-testid="analysis-pane" data-path={a.path} hidden={!props.visible}>
       <div className="console-session__main">
@@ -38,10 +44,15 @@ export function AnalysisPane(props: { analysis: LogAnalysis; visible: boolean; o
             Close
           </button>
         </header>
-        <div className="event-log" data-testid="analysis-events" role="list" aria-label="Console lines the analyzer recognised">
+        <div ref={list} className="event-log" data-testid="analysis-events" role="list" aria-label="Console lines the analyzer recognised">
           {events.length === 0 && <p className="event-log__empty">No boot line recognised in this file.</p>}
           {events.map((e, i) => (
-            <div key={`${e.line}-${i}`} role="listitem" className={`event-log__row${FAILURES.has(e.kind) ? ' event-log__row--fail' : ''}`}>
+            <div
+              key={`${e.line}-${i}`}
+              role="listitem"
+              data-line={e.line}
+              className={`event-log__row${FAILURES.has(e.kind) ? ' event-log__row--fail' : ''}${e.line === focus ? ' event-log__row--focus' : ''}`}
+            >
               <span className="event-log__line numeric">{e.line}</span>
               <span className="event-log__time numeric">{timed ? formatSincePowerOn(e.t - t0) : ''}</span>
               <span className="event-log__kind">{e.kind}</span>
@@ -51,7 +62,7 @@ export function AnalysisPane(props: { analysis: LogAnalysis; visible: boolean; o
         </div>
       </div>
       <div className="console-session__side">
-        <BootTimeline verdict={a.verdict} mode="log" testId="analysis-timeline" />
+        <BootTimeline verdict={a.verdict} mode="log" testId="analysis-timeline" onLine={setFocus} />
       </div>
     </section>
   );

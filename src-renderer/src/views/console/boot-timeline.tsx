@@ -7,7 +7,7 @@ import type { BootVerdictData, StageData } from './console-types.js';
 const ICONS: Record<StageData['state'], string> = { pending: '', active: '', done: '✓', failed: '✕' };
 
 /** The boot timeline: the verdict, one row per stage (live or from a captured log), files, addresses. */
-export function BootTimeline(props: { verdict: BootVerdictData | null; mode: 'live' | 'log'; testId: string }): ReactNode {
+export function BootTimeline(props: { verdict: BootVerdictData | null; mode: 'live' | 'log'; testId: string; onLine?: (line: number) => void }): ReactNode {
   const v = props.verdict;
   const stages: StageData[] = v?.stages ?? STAGE_IDS.map((id) => ({ id, label: STAGE_LABELS[id], state: 'pending', at: null, detail: null, opened: null, last: null }));
   const badge = verdictBadge(v);
@@ -56,18 +56,14 @@ export function BootTimeline(props: { verdict: BootVerdictData | null; mode: 'li
               </div>
               {s.detail && <div className="boot-stage__detail mono">{s.detail}</div>}
               {s.opened && s.state !== 'pending' && (
-                <div className="boot-stage__evidence mono muted small" data-testid={`stage-${s.id}-line`} title={s.opened.text}>
-                  line {s.opened.line}
-                </div>
+                <LineRef line={s.opened.line} text={s.opened.text} testId={`stage-${s.id}-line`} onLine={props.onLine} label={`line ${s.opened.line}`} />
               )}
               {v && s.id === diagnosisRow && (
                 <div className="boot-stage__diagnosis" data-testid="stage-diagnosis">
                   <p>{v.diagnosis}</p>
                   {v.decidingLine && <code className="boot-stage__quote">{v.decidingLine}</code>}
                   {v.evidence.map((e) => (
-                    <div key={`${e.role}-${e.line}`} className="boot-stage__evidence mono small" data-testid="verdict-evidence">
-                      line {e.line} ({e.role}, confidence {v.confidence})
-                    </div>
+                    <LineRef key={`${e.role}-${e.line}`} line={e.line} text={e.text} testId="verdict-evidence" onLine={props.onLine} label={`line ${e.line} (${e.role}, confidence ${v.confidence})`} />
                   ))}
                 </div>
               )}
@@ -77,6 +73,23 @@ export function BootTimeline(props: { verdict: BootVerdictData | null; mode: 'li
       </ol>
       {v && <VerdictFacts verdict={v} showDiagnosis={diagnosisRow === null} />}
     </aside>
+  );
+}
+
+/** A console line a stage or the verdict points to: a button that shows it in the log when the view can. */
+function LineRef(props: { line: number; text: string; testId: string; label: string; onLine?: ((line: number) => void) | undefined }): ReactNode {
+  const { onLine } = props;
+  if (!onLine) {
+    return (
+      <div className="boot-stage__evidence mono muted small" data-testid={props.testId} title={props.text}>
+        {props.label}
+      </div>
+    );
+  }
+  return (
+    <button type="button" className="boot-stage__evidence boot-stage__evidence--link mono small" data-testid={props.testId} title={props.text} onClick={() => onLine(props.line)}>
+      {props.label}
+    </button>
   );
 }
 
