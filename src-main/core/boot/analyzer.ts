@@ -235,11 +235,7 @@ export class BootAnalyzer {
     const e = this.place(body, line);
     events.push(e);
     this.facts(e);
-    const mark = markOf(e, (this.seq += 1), e.kind === 'tftp-file' && this.cycleLoaders.has('rpi-eeprom') && !this.cycleLoaders.has('u-boot'));
-    if (mark) {
-      this.marks.add(mark);
-      this.lastMark = mark;
-    }
+    const mark = this.addMark(e, e.kind === 'tftp-file' && this.cycleLoaders.has('rpi-eeprom') && !this.cycleLoaders.has('u-boot'));
     if ((mark?.type === 'failure' && mark.strength === 'weak') || e.kind === 'kernel-panic') pushBounded(this.notes, e, MAX_NOTES);
     changed = this.stages!.apply(e) || changed;
     this.noteFurthest();
@@ -289,11 +285,17 @@ export class BootAnalyzer {
     if (!last || last.type !== 'success' || last.event.kind !== 'kernel-load' || last.event.cycle !== this.cycle) return;
     const e = this.place({ kind: 'boot-error', message: `the board reset while booting the image (${last.event.how}), before "Starting kernel"` }, line);
     events.push(e);
-    const mark = markOf(e, (this.seq += 1), false);
+    this.addMark(e, false);
+  }
+
+  /** The mark an event makes (if any), kept for the outcome. */
+  private addMark(e: BootEvent, fromEeprom: boolean): Mark | null {
+    const mark = markOf(e, (this.seq += 1), fromEeprom);
     if (mark) {
       this.marks.add(mark);
       this.lastMark = mark;
     }
+    return mark;
   }
 
   private place(body: BootEventBody, line: ConsoleLine): BootEvent {

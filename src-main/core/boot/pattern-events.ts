@@ -1,4 +1,4 @@
-import type { BootEventBody } from './boot-event.js';
+import type { BootEventBody, Loader } from './boot-event.js';
 import type { ClassifierContext } from './classifier-context.js';
 
 /** The events several families' patterns push, with the context they keep. */
@@ -39,5 +39,18 @@ export function tftpError(ctx: ClassifierContext, out: BootEventBody[], code: nu
   ctx.phase = 'none';
   const notFound = code === 1 || /not found|no such file/i.test(message);
   out.push(tentative ? { kind: 'tftp-error', code, message, notFound, tentative } : { kind: 'tftp-error', code, message, notFound });
+  return true;
+}
+
+/** A loader's banner: the loader is part of this attempt. */
+export function banner(ctx: ClassifierContext, out: BootEventBody[], loader: Loader, version: string | null): boolean {
+  ctx.loaders.add(loader);
+  out.push({ kind: 'banner', loader, version });
+  return true;
+}
+
+/** Announces a loader once per attempt when its lines show up without its banner (an excerpt that starts later). */
+export function announce(ctx: ClassifierContext, out: BootEventBody[], loader: Loader): boolean {
+  if (!ctx.loaders.has(loader)) banner(ctx, out, loader, null);
   return true;
 }

@@ -1,7 +1,7 @@
 import type { BootEventBody, Loader } from './boot-event.js';
 import type { ClassifierContext } from './classifier-context.js';
 import type { PatternTable } from './pattern.js';
-import { dhcpFailed, linkDown, tftpError, tftpTimeout } from './pattern-events.js';
+import { banner, dhcpFailed, linkDown, tftpError, tftpTimeout } from './pattern-events.js';
 
 /**
  * Other bootloaders a bench meets: GRUB's and PXELINUX's network loads after iPXE or a PXE ROM, and the router and
@@ -119,10 +119,4 @@ function genericTftp(word: string, s: string, ctx: ClassifierContext, out: BootE
   if (/not found|no such/i.test(word)) return tftpError(ctx, out, 1, s, true);
   if (/out/i.test(word)) return tftpTimeout(ctx, out, s, true);
   return tftpError(ctx, out, null, s, true);
-}
-
-function banner(ctx: ClassifierContext, out: BootEventBody[], loader: Loader, version: string): boolean {
-  ctx.loaders.add(loader);
-  out.push({ kind: 'banner', loader, version });
-  return true;
 }

@@ -1,7 +1,7 @@
 import type { BootEventBody } from './boot-event.js';
 import { type ClassifierContext, IPV4, MAC } from './classifier-context.js';
 import type { PatternTable } from './pattern.js';
-import { dhcpFailed, linkDown, tftpError, tftpTimeout } from './pattern-events.js';
+import { banner, dhcpFailed, linkDown, tftpError, tftpTimeout } from './pattern-events.js';
 
 /** A UEFI or BIOS PXE ROM, before the network bootstrap program (often iPXE). */
 export const PXE_ROM: PatternTable = {
@@ -11,10 +11,7 @@ export const PXE_ROM: PatternTable = {
       id: 'pxe.uefi-start',
       start: '>>Start PXE over IPv',
       from: ['13', '501', '502'],
-      on: (_m, _s, ctx, out) => {
-        ctx.loaders.add('uefi-pxe');
-        out.push({ kind: 'banner', loader: 'uefi-pxe', version: null });
-      },
+      on: (_m, _s, ctx, out) => banner(ctx, out, 'uefi-pxe', null),
     },
     { id: 'pxe.station-ip', start: 'Station IP address is ', re: new RegExp(`^Station IP address is (${IPV4})`), from: ['13', '501', '502'], on: (m, _s, ctx, out) => bound(ctx, out, m![1]!) },
     { id: 'pxe.bios-client-ip', start: 'CLIENT IP: ', re: new RegExp(`^CLIENT IP: (${IPV4})`), from: ['506', '507'], on: (m, _s, ctx, out) => bound(ctx, out, m![1]!) },
@@ -73,10 +70,7 @@ export const IPXE: PatternTable = {
       start: 'iPXE ',
       re: /^iPXE (\d\S*|v\d\S*)? .*Open Source Network Boot Firmware/,
       from: ['14', '16'],
-      on: (m, _s, ctx, out) => {
-        ctx.loaders.add('ipxe');
-        out.push({ kind: 'banner', loader: 'ipxe', version: m![1] ?? null });
-      },
+      on: (m, _s, ctx, out) => banner(ctx, out, 'ipxe', m![1] ?? null),
     },
     {
       id: 'ipxe.configuring',

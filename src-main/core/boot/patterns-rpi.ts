@@ -1,7 +1,7 @@
 import type { BootEventBody } from './boot-event.js';
 import { type ClassifierContext, IPV4, MAC } from './classifier-context.js';
 import type { PatternTable } from './pattern.js';
-import { dhcpFailed, linkDown, linkUp, tftpError, tftpTimeout } from './pattern-events.js';
+import { announce, banner, dhcpFailed, linkDown, linkUp, tftpError, tftpTimeout } from './pattern-events.js';
 
 /** ARP lines after a `TFTP_GET` with no packet received that make a stalled transfer. */
 const STALL_ARPS = 2;
@@ -19,19 +19,16 @@ export const RPI_EEPROM: PatternTable = {
       start: 'RPi: BOOTLOADER release VERSION:',
       re: /^RPi: BOOTLOADER release VERSION:(\S+)/,
       from: ['02', '22', '24'],
-      on: (m, _s, ctx, out) => {
-        ctx.loaders.add('rpi-eeprom');
-        out.push({ kind: 'banner', loader: 'rpi-eeprom', version: m![1]! });
-      },
+      on: (m, _s, ctx, out) => banner(ctx, out, 'rpi-eeprom', m![1]!),
     },
-    { id: 'eeprom.boot-mode', start: 'Boot mode: ', re: /^Boot mode: (\S+)/, from: ['01', '03'], on: (m, _s, ctx, out) => void (m![1] === 'NETWORK' && eeprom(ctx, out)) },
+    { id: 'eeprom.boot-mode', start: 'Boot mode: ', re: /^Boot mode: (\S+)/, from: ['01', '03'], on: (m, _s, ctx, out) => void (m![1] === 'NETWORK' && announce(ctx, out, 'rpi-eeprom')) },
     {
       id: 'eeprom.wait-link',
       start: ['NET_BOOT: ', 'NETWORK: '],
       re: new RegExp(`^(?:NET_BOOT|NETWORK): (${MAC}) wait for link`),
       from: ['01', '03'],
       on: (m, _s, ctx, out) => {
-        eeprom(ctx, out);
+        announce(ctx, out, 'rpi-eeprom');
         out.push({ kind: 'link-wait', device: 'GENET', mac: m![1]!.toLowerCase() });
       },
     },
@@ -46,7 +43,7 @@ export const RPI_EEPROM: PatternTable = {
       start: 'DHCP src:',
       from: ['01'],
       on: (_m, _s, ctx, out) => {
-        eeprom(ctx, out);
+        announce(ctx, out, 'rpi-eeprom');
         out.push({ kind: 'dhcp-request', attempt: null, iface: null, mac: null });
       },
     },
@@ -56,7 +53,7 @@ export const RPI_EEPROM: PatternTable = {
       re: new RegExp(`^NET (${IPV4}) (?:${IPV4}) gw (?:${IPV4}) tftp (${IPV4})|^NET ([0-9a-fA-F:]+) tftp ([0-9a-fA-F:]+)`),
       from: ['01', '03'],
       on: (m, _s, ctx, out) => {
-        eeprom(ctx, out);
+        announce(ctx, out, 'rpi-eeprom');
         ctx.bound = true;
         ctx.server = m![2] ?? m![4]!;
         out.push({ kind: 'dhcp-bound', ip: m![1] ?? m![3]!, server: ctx.server, ms: null });
@@ -68,7 +65,7 @@ export const RPI_EEPROM: PatternTable = {
       re: new RegExp(`^TFTP_GET: (?:${MAC} )?(\\S+) (\\S+)`),
       from: ['01', '20'],
       on: (m, _s, ctx, out) => {
-        eeprom(ctx, out);
+        announce(ctx, out, 'rpi-eeprom');
         ctx.server = m![1]!;
         ctx.file = m![2]!;
         ctx.getPending = true;
@@ -144,10 +141,7 @@ export const RPI_BOOTCODE: PatternTable = {
       id: 'bootcode.banner',
       start: 'Raspberry Pi Bootcode',
       from: ['37'],
-      on: (_m, _s, ctx, out) => {
-        ctx.loaders.add('pi3-bootcode');
-        out.push({ kind: 'banner', loader: 'pi3-bootcode', version: null });
-      },
+      on: (_m, _s, ctx, out) => banner(ctx, out, 'pi3-bootcode', null),
     },
     {
       id: 'bootcode.mac',
@@ -155,7 +149,7 @@ export const RPI_BOOTCODE: PatternTable = {
       re: new RegExp(`(${MAC})?$`),
       from: ['37', '38', '200'],
       on: (m, _s, ctx, out) => {
-        bootcode(ctx, out);
+        announce(ctx, out, 'pi3-bootcode');
         out.push({ kind: 'net-device', device: m![1] ? `USB Ethernet ${m![1].toLowerCase()}` : 'USB Ethernet' });
       },
     },
@@ -202,21 +196,6 @@ export const RPI_BOOTCODE: PatternTable = {
     { id: 'bootcode.read-file', start: 'Read File: ', re: /^Read File: ([^,\s]+),? (\d+)/, from: ['201', '202'], on: (m, _s, ctx, out) => done(ctx, out, m![1]!, Number(m![2])) },
   ],
 };
-
-/** Announces the EEPROM firmware once per attempt when its lines show up without the release banner. */
-function eeprom(ctx: ClassifierContext, out: BootEventBody[]): boolean {
-  if (ctx.loaders.has('rpi-eeprom')) return true;
-  ctx.loaders.add('rpi-eeprom');
-  out.push({ kind: 'banner', loader: 'rpi-eeprom', version: null });
-  return true;
-}
-
-/** The same for bootcode.bin (a log that starts after its banner). */
-function bootcode(ctx: ClassifierContext, out: BootEventBody[]): void {
-  if (ctx.loaders.has('pi3-bootcode')) return;
-  ctx.loaders.add('pi3-bootcode');
-  out.push({ kind: 'banner', loader: 'pi3-bootcode', version: null });
-}
 
 function done(ctx: ClassifierContext, out: BootEventBody[], file: string | null, bytes: number): boolean {
   ctx.getPending = false;

@@ -1,7 +1,6 @@
-import type { BootEventBody } from './boot-event.js';
-import { type ClassifierContext, IPV4 } from './classifier-context.js';
+import { IPV4 } from './classifier-context.js';
 import type { PatternTable } from './pattern.js';
-import { dhcpFailed, linkDown, linkUp, tftpError, tftpTimeout } from './pattern-events.js';
+import { banner, dhcpFailed, linkDown, linkUp, tftpError, tftpTimeout } from './pattern-events.js';
 
 /**
  * U-Boot, 2010 to 2026 (net/bootp.c, net/tftp.c, net/arp.c, cmd/pxe.c, cmd/source.c, boot/bootm.c, the PHY
@@ -211,9 +210,3 @@ export const UBOOT: PatternTable = {
     },
   ],
 };
-
-function banner(ctx: ClassifierContext, out: BootEventBody[], loader: 'u-boot' | 'u-boot-spl', version: string): boolean {
-  ctx.loaders.add(loader);
-  out.push({ kind: 'banner', loader, version });
-  return true;
-}
