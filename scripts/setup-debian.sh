@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# Installs the Debian packages walt-bench needs. Run as root (sudo).
+# Installs the Debian packages walt-bench needs. As root, or as a user who may sudo/su (it elevates itself).
 #   scripts/setup-debian.sh          what the app needs at run time (Electron's libraries, udev, util-linux)
 #   scripts/setup-debian.sh --test   also what the test suite and the benchmarks use (zram cards, compressors,
 #                                    mkfs, headless Chromium for the UI tests)
 set -euo pipefail
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "setup-debian.sh: run me as root (sudo bash scripts/setup-debian.sh ${1:-})" >&2
+# Node is the user's (root's PATH after sudo may not have it): checked once, before elevating.
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ -z "${WB_NODE_CHECKED:-}" ] && [ "$node_major" -lt 20 ]; then
+  echo "setup-debian.sh: walt-bench needs Node.js >= 20 with npm >= 10 (found: $(node -v 2>/dev/null || echo none))." >&2
+  echo "  Debian 12 ships Node 18: install Node 20 from nodejs.org or your distribution's backports first." >&2
   exit 1
 fi
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then
-  echo "setup-debian.sh: walt-bench needs Node.js >= 20 with npm >= 10 (found: $(node -v 2>/dev/null || echo none))." >&2
-  echo "  Debian 12 ships Node 18: install Node 20 from nodejs.org or your distribution's backports first." >&2
+# Root installs directly (a root shell often has no sudo at all); a normal user is asked for a password once, through
+# sudo when it is there, else su.
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    exec sudo env WB_NODE_CHECKED=1 bash "$0" "$@"
+  elif command -v su >/dev/null 2>&1; then
+    echo "setup-debian.sh: installing Debian packages needs root: su asks for root's password" >&2
+    exec su root -c "WB_NODE_CHECKED=1 bash '$0' $*"
+  fi
+  echo "setup-debian.sh: run me as root (neither sudo nor su is installed): bash scripts/setup-debian.sh ${1:-}" >&2
   exit 1
 fi
 
