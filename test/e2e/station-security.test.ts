@@ -235,6 +235,29 @@ describe('station security (real process)', { skip }, () => {
     assert.equal(readFileSync(first, 'utf8'), 'first image', 'the first upload was not replaced');
     assert.equal(readFileSync(second, 'utf8'), 'second image');
   });
+
+  it('uploads a file dropped on the page with the token in Authorization (no cookie), stored and chosen', { timeout: 60_000 }, async () => {
+    const t = tab ?? (tab = await openTestPage({ width: 1280, height: 800 }));
+    await t.page.goto(station!.url);
+    await connected(t);
+    const drop = async (content: string): Promise<void> => {
+      const dataTransfer = await t.page.evaluateHandle((text) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], 'dropped.img', { type: 'application/octet-stream' }));
+        return dt;
+      }, content);
+      for (const type of ['dragenter', 'dragover', 'drop']) await t.page.dispatchEvent('[data-testid="flash-view"]', type, { dataTransfer });
+    };
+    const uploads = join(home, 'state', 'uploads');
+    await drop('dropped bytes');
+    await byTestId(t, 'image-name').filter({ hasText: 'dropped.img' }).waitFor({ timeout: 15_000 });
+    assert.equal(readFileSync(join(uploads, 'dropped.img'), 'utf8'), 'dropped bytes');
+    await drop('dropped again');
+    await byTestId(t, 'image-name').filter({ hasText: 'dropped-2.img' }).waitFor({ timeout: 15_000 });
+    assert.equal(readFileSync(join(uploads, 'dropped.img'), 'utf8'), 'dropped bytes', 'the first drop was not replaced');
+    assert.equal(readFileSync(join(uploads, 'dropped-2.img'), 'utf8'), 'dropped again');
+    assert.deepEqual(await t.page.context().cookies(), []);
+  });
 });
 
 describe('a restarted station (real process, Chromium)', { skip }, () => {

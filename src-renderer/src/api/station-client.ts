@@ -123,7 +123,7 @@ export class StationClient implements ApiClient {
   private refuse(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    this.connection.set('refused');
+    if (this.connection.get() !== 'no-token') this.connection.set('refused');
     this.socket?.close();
   }
 
