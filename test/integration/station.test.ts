@@ -206,4 +206,23 @@ describe('station transport', () => {
     assert.equal(chunked.status, 413);
     assert.deepEqual(readdirSync(t.backend.paths.uploads).sort(), before, 'nothing stored, no temporary file left');
   });
+
+  it('keeps nothing of an upload the browser abandons half way', async () => {
+    const before = readdirSync(t.backend.paths.uploads).sort();
+    await new Promise<void>((resolve) => {
+      const req = request({
+        host: '127.0.0.1',
+        port: station.port,
+        method: 'PUT',
+        path: '/api/upload?name=half.img',
+        headers: { ...auth, 'content-length': 4096 },
+      });
+      req.on('error', () => resolve());
+      req.write(Buffer.alloc(1024), () => setTimeout(() => req.destroy(), 100));
+    });
+    const deadline = Date.now() + 5000;
+    while (readdirSync(t.backend.paths.uploads).length !== before.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(readdirSync(t.backend.paths.uploads).sort(), before, 'no half.img, no temporary file');
+    assert.equal((await fetch(`${base}/api/session`, { headers: auth })).status, 200, 'the station still answers');
+  });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { link, rm, statfs } from 'node:fs/promises';
+import { constants, createWriteStream } from 'node:fs';
+import { copyFile, link, rm, statfs } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { basename, extname, join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -72,7 +72,14 @@ async function linkUnderFreeName(tmp: string, dir: string, name: string): Promis
   for (let n = 1; n < 10_000; n += 1) {
     const candidate = join(dir, n === 1 ? name : `${stem}-${n}${ext}`);
     try {
-      await link(tmp, candidate);
+      await link(tmp, candidate).catch(async (error: NodeJS.ErrnoException) => {
+        // A file system without hard links: an exclusive copy never replaces a file either.
+        if (error.code === 'EPERM' || error.code === 'ENOTSUP' || error.code === 'ENOSYS') {
+          await copyFile(tmp, candidate, constants.COPYFILE_EXCL);
+        } else {
+          throw error;
+        }
+      });
       return candidate;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -93,9 +100,9 @@ export async function storeUpload(req: IncomingMessage, rawName: string | null, 
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) throw tooLarge(name, limit);
   const tmp = join(options.dir, `.upload-${randomBytes(8).toString('hex')}`);
+  // req is piped, not part of the pipeline: a refusal must not destroy the socket before the 413 is answered.
+  const cut = limiter(name, limit);
   try {
-    // req is piped, not part of the pipeline: a refusal must not destroy the socket before the 413 is answered.
-    const cut = limiter(name, limit);
     req.once('error', (e) => cut.destroy(e));
     req.once('close', () => {
       if (!req.complete) cut.destroy(new Error('the browser stopped sending before the end'));
@@ -107,6 +114,7 @@ export async function storeUpload(req: IncomingMessage, rawName: string | null, 
     if (error instanceof UploadError) throw error;
     throw new UploadError(500, 'io-error', `upload of ${name} to ${options.dir} failed: ${(error as Error).message}`);
   } finally {
+    req.unpipe(cut);
     await rm(tmp, { force: true });
   }
 }
