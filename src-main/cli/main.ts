@@ -24,7 +24,9 @@ usage: walt-bench <command> [options]
   flash <image> --drive DEV [--drive DEV ...] [--entry NAME] [--no-verify] [--yes] [--allow-large] [--json]
                                        write an image (.img .dd .raw .gz .xz .zip .bz2) to cards, verified
   journal [--csv|--json] [--limit N]   every card written, as a table, CSV or JSON
-  station [--port P] [--host H]        serve the app to a browser (prints a URL with its access token)
+  station [--port P] [--host H] [--tls] [--max-upload SIZE]
+                                       serve the app to a browser (prints a URL with its access token);
+                                       off 127.0.0.1 always HTTPS with a self-signed certificate
   bench --iface IF [--observe|--serve] [--root DIR] [--json]
                                        watch DHCP on the desk link, or serve walt bootloaders DHCP + TFTP
   check --iface IF --expect MODEL [--port TTY] [--observe] [--root DIR] [--mac MAC] [--timeout S] [--json]

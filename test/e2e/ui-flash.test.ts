@@ -83,7 +83,7 @@ test('UI: pick an image, select two zram cards, flash, both verified and equal t
   const p = page!;
   const [cardA] = cards;
   await p.goto(station!.url);
-  // the token went into a cookie: it is no longer in the address bar
+  // the token (in the fragment) went into sessionStorage: it is no longer in the address bar
   assert.ok(!p.url().includes('token='), `token left in the address bar: ${p.url()}`);
 
   // a card present at start is listed

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -12,19 +12,44 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
   '.ico': 'image/x-icon',
+  '.map': 'application/json',
 };
 
-/** Content-Security-Policy of every page the station serves. */
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-  "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+/** The `connect-src` of a station page: its own origin and its own event socket, nothing else. */
+export function connectSrc(origin: string): string {
+  const socket = origin.replace(/^http/, 'ws');
+  return `connect-src 'self' ${origin} ${socket}`;
+}
 
-/** Serves a file of the built UI, jailed to its root; unknown paths fall back to index.html. */
-export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<void> {
-  const rel = normalize(decodeURIComponent(urlPath)).replace(/^([/\\])+/, '');
+/** Content-Security-Policy of every page the station serves (`origin`: the station's own, e.g. http://127.0.0.1:8717). */
+export function stationCsp(origin: string): string {
+  return (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+    `${connectSrc(origin)}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'`
+  );
+}
+
+/** Headers of every station answer: no referrer, no sniffing, no framing. */
+export const COMMON_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+} as const;
+
+/** index.html with its CSP meta tag's connect-src narrowed to the station's own origin (the file says only 'self'). */
+function pageWithOrigin(html: string, origin: string): string {
+  return html.replace(/connect-src [^;"]*/, connectSrc(origin));
+}
+
+/**
+ * Serves a file of the built UI, jailed to its root; unknown paths fall back to index.html. `urlPath` is already
+ * %-decoded (a bad encoding was answered 400 before). Static files hold no secret: they need no token.
+ */
+export async function serveStatic(root: string, urlPath: string, origin: string, res: ServerResponse): Promise<void> {
+  const rel = normalize(urlPath).replace(/^([/\\])+/, '');
   let file = join(root, rel);
-  if (!file.startsWith(root + sep) && file !== root) {
-    res.writeHead(403).end('forbidden');
+  if ((!file.startsWith(root + sep) && file !== root) || urlPath.includes('\0')) {
+    res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', ...COMMON_HEADERS }).end('forbidden');
     return;
   }
   let st = await stat(file).catch(() => null);
@@ -33,16 +58,23 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
     st = await stat(file).catch(() => null);
   }
   if (!st) {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end(`the UI is not built (${root}): run npm run build`);
+    res
+      .writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...COMMON_HEADERS })
+      .end(`the UI is not built (${root}): run npm run build`);
     return;
   }
-  res.writeHead(200, {
+  const page = file.endsWith('.html');
+  const headers = {
     'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-    'content-length': st.size,
-    'content-security-policy': CSP,
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'cache-control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600',
-  });
+    'content-security-policy': stationCsp(origin),
+    ...COMMON_HEADERS,
+    'cache-control': page ? 'no-store' : 'max-age=3600',
+  };
+  if (page) {
+    const body = Buffer.from(pageWithOrigin(await readFile(file, 'utf8'), origin));
+    res.writeHead(200, { ...headers, 'content-length': body.length }).end(body);
+    return;
+  }
+  res.writeHead(200, { ...headers, 'content-length': st.size });
   createReadStream(file).pipe(res);
 }

@@ -1,14 +1,14 @@
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { basename, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { networkInterfaces } from 'node:os';
 import { WebSocketServer } from 'ws';
 import type { Dispatcher } from '../../api/dispatcher.js';
 import { ApiError, toApiError } from '../../api/errors.js';
-import { isAuthorized, newToken, originAllowed, TOKEN_COOKIE } from './auth.js';
-import { serveStatic } from './static-files.js';
+import { EVENTS_PROTOCOL, isAuthorized, newToken, stationUrl } from './auth.js';
+import { allowedHostNames, hostAllowed, isWildcardHost, originAllowed, ownOrigin, type StationIdentity } from './host-check.js';
+import { COMMON_HEADERS, serveStatic } from './static-files.js';
+import { storeUpload, UploadError } from './upload.js';
 
 /** Options of the station transport. */
 export interface StationOptions {
@@ -21,26 +21,49 @@ export interface StationOptions {
   port?: number;
   /** Fixed token (tests); a random one otherwise. */
   token?: string;
+  /** Serve HTTPS/WSS with this PEM key and certificate (required off loopback: see the station command). */
+  tls?: { key: string; cert: string };
+  /** Largest upload accepted (besides the free space of uploadDir). */
+  maxUploadBytes?: number;
+  /** More names the Host header may carry (e.g. the station's DNS name on the lab network). */
+  hostNames?: string[];
 }
 
 /** A running station. */
 export interface Station {
+  /** What to open in a browser: the origin, then the token in the fragment (`/#token=...`). */
   url: string;
+  /** The origin shown (e.g. http://127.0.0.1:8717). */
+  origin: string;
   token: string;
   port: number;
+  /** Host names and addresses the Host header may carry. */
+  names: ReadonlySet<string>;
   server: Server;
   close(): Promise<void>;
 }
 
 const MAX_BODY = 1 << 20;
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  });
+/** Headers of every API answer: never cached, never framed, never run as a page. */
+const API_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  ...COMMON_HEADERS,
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...API_HEADERS, ...extra });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string, hint?: string): void {
+  sendJson(res, status, { ok: false, error: hint === undefined ? { code, message } : { code, message, hint } });
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...COMMON_HEADERS });
   res.end(text);
 }
 
@@ -78,43 +101,115 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** The request's URL (path and query), or null when it does not parse. */
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://station.invalid');
+  } catch {
+    return null;
+  }
+}
+
+/** The %-decoded path of a request, or null when its %-encoding is malformed (answered 400). */
+function decodedPath(url: URL): string | null {
+  try {
+    return decodeURIComponent(url.pathname);
+  } catch {
+    return null;
+  }
+}
+
+/** The address to show in the URL for a bind address (a wildcard shows this machine's first lab address). */
+function shownHost(host: string): string {
+  if (isWildcardHost(host)) {
+    const lab = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && !a.internal && a.family === 'IPv4');
+    return lab?.address ?? '127.0.0.1';
+  }
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** Words of a refused token, for the API's 401 and the page. */
+const TOKEN_REFUSED = 'this walt-bench station refused the request: its access token is missing or wrong';
+const TOKEN_HINT = 'if the station restarted, open the new URL it printed (it ends with #token=...)';
+
 /**
- * The station transport: the UI and the API over HTTP + WebSocket for a browser. Bound to 127.0.0.1 by default;
- * every request and socket must carry the per-run token (Authorization: Bearer, the wb_token cookie set when the
- * browser opens /?token=..., or ?token= on the socket URL). Without it: HTTP 401, socket refused.
+ * The station transport: the UI and the API over HTTP(S) + WebSocket for a browser. Bound to 127.0.0.1 by default.
+ * Static files need no token (they hold no secret); every API path, upload and the event socket need the per-run
+ * token (`Authorization: Bearer`, or the `token.<hex>` WebSocket subprotocol), compared in constant time. Every
+ * request must name the station in its Host header (DNS rebinding: 421), and a browser's Origin must be the
+ * station's own (403). No cookie is ever set: a cookie of 127.0.0.1 would reach every other port of it.
  */
 export async function startStation(options: StationOptions): Promise<Station> {
   const token = options.token ?? newToken();
   const host = options.host ?? '127.0.0.1';
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const scheme = options.tls ? 'https' : 'http';
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    // Echo only the non-secret protocol; the token.<hex> one is never sent back.
+    handleProtocols: (offered) => (offered.has(EVENTS_PROTOCOL) ? EVENTS_PROTOCOL : false),
+  });
+  const id: { current: StationIdentity | null } = { current: null };
+  const identity = (): StationIdentity => {
+    if (!id.current) throw new ApiError('internal', 'the station is not listening yet');
+    return id.current;
+  };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     void handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: toApiError(error).toJSON() });
+      const e = toApiError(error);
+      if (!res.headersSent) sendJson(res, statusOf(e), { ok: false, error: e.toJSON() });
       else res.destroy();
     });
-  });
+  };
+  const server: Server = options.tls
+    ? (createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) as unknown as Server)
+    : createHttpServer(onRequest);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://station.invalid');
-    if (!isAuthorized(req, url, token) || !originAllowed(req)) {
-      sendJson(res, 401, {
-        ok: false,
-        error: { code: 'permission', message: 'this walt-bench station needs its token: open the URL it printed' },
-      });
+    const me = identity();
+    const url = requestUrl(req);
+    if (!url) {
+      sendText(res, 400, 'the request line does not hold a valid path');
       return;
     }
-    if (url.searchParams.has('token') && req.method === 'GET' && !url.pathname.startsWith('/api/')) {
-      // Trade the token in the address bar for an HttpOnly same-site cookie, and drop it from the URL.
-      res.writeHead(302, {
-        'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        location: url.pathname,
-      });
-      res.end();
+    const api = url.pathname.startsWith('/api/');
+    if (!hostAllowed(req, me)) {
+      const message = `this walt-bench station does not answer to the host "${req.headers.host ?? ''}": open the URL it printed`;
+      if (api) sendError(res, 421, 'permission', message);
+      else sendText(res, 421, message);
       return;
     }
-    if (url.pathname.startsWith('/api/call/') && req.method === 'POST') {
-      const name = decodeURIComponent(url.pathname.slice('/api/call/'.length));
+    const path = decodedPath(url);
+    if (path === null) {
+      if (api) sendError(res, 400, 'bad-request', `malformed %-encoding in the path ${url.pathname}`);
+      else sendText(res, 400, `malformed %-encoding in the path ${url.pathname}`);
+      return;
+    }
+    if (!api) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        sendText(res, 405, `${req.method ?? ''} is not allowed on ${url.pathname}`);
+        return;
+      }
+      await serveStatic(options.staticRoot, path, ownOrigin(req, me), res);
+      return;
+    }
+    if (!originAllowed(req, me)) {
+      sendError(res, 403, 'permission', `this walt-bench station refuses requests from the page at ${req.headers.origin ?? ''}`);
+      return;
+    }
+    if (!isAuthorized(req, token)) {
+      sendError(res, 401, 'permission', TOKEN_REFUSED, TOKEN_HINT);
+      return;
+    }
+    if (path === '/api/session' && req.method === 'GET') {
+      sendJson(res, 200, { ok: true, result: {} });
+      return;
+    }
+    if (path.startsWith('/api/call/') && req.method === 'POST') {
+      const name = path.slice('/api/call/'.length);
       try {
         const result = await options.dispatcher.dispatch(name, await readBody(req));
         sendJson(res, 200, { ok: true, result });
@@ -124,44 +219,32 @@ export async function startStation(options: StationOptions): Promise<Station> {
       }
       return;
     }
-    if (url.pathname === '/api/upload' && req.method === 'PUT') {
-      await upload(req, res, url);
+    if (path === '/api/upload' && req.method === 'PUT') {
+      try {
+        const stored = await storeUpload(req, url.searchParams.get('name'), { dir: options.uploadDir, maxBytes: options.maxUploadBytes });
+        sendJson(res, 200, { ok: true, result: { path: stored } });
+      } catch (error) {
+        if (!(error instanceof UploadError)) throw error;
+        // The rest of a refused body is not read: close the connection once the answer is out.
+        sendJson(res, error.status, { ok: false, error: error.toJSON() }, req.complete ? {} : { connection: 'close' });
+      }
       return;
     }
-    if (url.pathname.startsWith('/api/')) {
-      sendJson(res, 404, { ok: false, error: { code: 'not-found', message: `no such endpoint ${url.pathname}` } });
-      return;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405).end();
-      return;
-    }
-    await serveStatic(options.staticRoot, url.pathname, res);
+    sendError(res, 404, 'not-found', `no such endpoint ${req.method ?? ''} ${url.pathname}`);
   }
 
-  async function upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const name = basename(url.searchParams.get('name') ?? '').replace(/[^\w.+-]/g, '_');
-    if (!name || name.startsWith('.')) {
-      sendJson(res, 400, { ok: false, error: { code: 'bad-request', message: 'upload needs ?name=<file name>' } });
-      return;
-    }
-    const path = join(options.uploadDir, name);
-    try {
-      await pipeline(req, createWriteStream(path));
-    } catch (error) {
-      await rm(path, { force: true });
-      throw new ApiError('io-error', `upload of ${name} failed: ${(error as Error).message}`);
-    }
-    sendJson(res, 200, { ok: true, result: { path } });
-  }
-
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://station.invalid');
-    if (url.pathname !== '/api/events' || !isAuthorized(req, url, token) || !originAllowed(req)) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
+  server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+    const refuse = (status: string): void => {
+      socket.write(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       socket.destroy();
-      return;
-    }
+    };
+    const me = id.current;
+    if (!me) return refuse('503 Service Unavailable');
+    const url = requestUrl(req);
+    if (!hostAllowed(req, me)) return refuse('421 Misdirected Request');
+    if (url?.pathname !== '/api/events') return refuse('404 Not Found');
+    if (!originAllowed(req, me)) return refuse('403 Forbidden');
+    if (!isAuthorized(req, token)) return refuse('401 Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const unsubscribe = options.dispatcher.subscribe((message) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
@@ -178,11 +261,15 @@ export async function startStation(options: StationOptions): Promise<Station> {
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const names = allowedHostNames(host, options.hostNames ?? []);
+  id.current = { scheme, port, names };
+  const origin = `${scheme}://${shownHost(host)}:${port}`;
   return {
-    url: `http://${shownHost}:${port}/?token=${token}`,
+    url: stationUrl(origin, token),
+    origin,
     token,
     port,
+    names,
     server,
     async close() {
       for (const client of wss.clients) client.terminate();

@@ -1,5 +1,9 @@
-/** Whether the UI hears the server's events: 'connecting' before the first open, then 'up' or 'down'. */
-export type ConnectionState = 'connecting' | 'up' | 'down';
+/**
+ * Whether the UI hears the server's events: 'connecting' before the first open, then 'up' or 'down'. A station
+ * page can also end 'refused' (the station no longer takes this tab's token: it restarted with a new one) or
+ * 'no-token' (the page was opened without the URL the station printed); neither retries.
+ */
+export type ConnectionState = 'connecting' | 'up' | 'down' | 'refused' | 'no-token';
 
 /** A tiny observable value for the connection state (read by the banner, the drive list reloads on 'up'). */
 export class ConnectionStatus {

@@ -3,7 +3,7 @@ import { getBridge } from './bridge.js';
 import type { ConnectionStatus } from './connection.js';
 import { ElectronClient } from './electron-client.js';
 import { StationClient } from './station-client.js';
-import { takeStationToken } from './token.js';
+import { reloadOnNewToken, takeStationToken } from './token.js';
 import { uploadToStation, type UploadHandle, type UploadProgress } from './upload.js';
 
 /** What the page can do beyond the contract, depending on where it runs. */
@@ -35,6 +35,7 @@ function init(): { client: ApiClient; host: Host } {
       pathForFile: (file) => bridge.pathForFile(file),
     };
   } else {
+    reloadOnNewToken();
     const c = new StationClient(takeStationToken());
     client = c;
     host = {

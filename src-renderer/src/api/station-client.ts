@@ -4,10 +4,17 @@ import { ClientApiError, toClientError } from './client-error.js';
 import { ConnectionStatus } from './connection.js';
 import { parseCommandOutput, parseEventMessage } from './validate.js';
 
+/** The WebSocket subprotocol the station echoes; the token rides in a second one (`token.<hex>`), never echoed. */
+const EVENTS_PROTOCOL = 'walt-bench.v1';
+
 /** Reconnection delays of the event socket, in ms (the last one repeats). */
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
 
-/** Talks to a `walt-bench station` over HTTP (commands) and a WebSocket (events), same origin. */
+/**
+ * Talks to a `walt-bench station` over HTTP (commands, with `Authorization: Bearer`) and a WebSocket (events, the
+ * token as a subprotocol), same origin. When the station refuses the token (it restarted with a new one), the
+ * connection ends 'refused' and stops retrying: the page then says to open the new URL.
+ */
 export class StationClient implements ApiClient {
   private readonly listeners = new EventListeners();
   private socket: WebSocket | null = null;
@@ -15,13 +22,14 @@ export class StationClient implements ApiClient {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
   /** Up while the event socket is open. */
-  readonly connection = new ConnectionStatus('connecting');
+  readonly connection: ConnectionStatus;
 
   constructor(private readonly token: string | null) {
-    this.connect();
+    this.connection = new ConnectionStatus(token ? 'connecting' : 'no-token');
+    if (token) this.connect();
   }
 
-  /** Headers every request carries (the cookie rides along too). */
+  /** Headers every request carries (the only way the token reaches the station over HTTP). */
   authHeaders(): Record<string, string> {
     return this.token ? { Authorization: `Bearer ${this.token}` } : {};
   }
@@ -31,7 +39,7 @@ export class StationClient implements ApiClient {
     try {
       res = await fetch(`api/call/${encodeURIComponent(name)}`, {
         method: 'POST',
-        credentials: 'same-origin',
+        credentials: 'omit',
         headers: { 'Content-Type': 'application/json', ...this.authHeaders() },
         body: JSON.stringify(input ?? {}),
       });
@@ -40,6 +48,7 @@ export class StationClient implements ApiClient {
     }
     const body = await readJson(res);
     if (res.ok && isOkEnvelope(body)) return parseCommandOutput(name, body.result);
+    if (res.status === 401) this.refuse();
     throw errorFromResponse(res, body);
   }
 
@@ -58,11 +67,11 @@ export class StationClient implements ApiClient {
     const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
     const url = new URL('api/events', window.location.href);
     url.protocol = proto;
-    url.search = this.token ? `?token=${encodeURIComponent(this.token)}` : '';
+    url.search = '';
     url.hash = '';
     let ws: WebSocket;
     try {
-      ws = new WebSocket(url.toString());
+      ws = new WebSocket(url.toString(), [EVENTS_PROTOCOL, `token.${this.token ?? ''}`]);
     } catch {
       this.scheduleReconnect();
       return;
@@ -85,14 +94,41 @@ export class StationClient implements ApiClient {
     };
     ws.onclose = () => {
       if (this.socket === ws) this.socket = null;
-      if (this.closed) return;
+      if (this.closed || this.isRefused()) return;
       this.connection.set('down');
-      this.scheduleReconnect();
+      void this.probeThenReconnect();
     };
   }
 
+  /** After a closed socket: ask whether the station still takes the token (a browser hides the upgrade's 401). */
+  private async probeThenReconnect(): Promise<void> {
+    try {
+      const res = await fetch('api/session', { credentials: 'omit', headers: this.authHeaders(), cache: 'no-store' });
+      if (res.status === 401) {
+        this.refuse();
+        return;
+      }
+    } catch {
+      // the station is not there (yet): keep trying
+    }
+    this.scheduleReconnect();
+  }
+
+  private isRefused(): boolean {
+    const s = this.connection.get();
+    return s === 'refused' || s === 'no-token';
+  }
+
+  /** The station no longer takes this tab's token: stop retrying, the page says to open the new URL. */
+  private refuse(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (this.connection.get() !== 'no-token') this.connection.set('refused');
+    this.socket?.close();
+  }
+
   private scheduleReconnect(): void {
-    if (this.closed) return;
+    if (this.closed || this.isRefused()) return;
     const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)] ?? 8000;
     this.attempt += 1;
     this.retryTimer = setTimeout(() => this.connect(), delay);
@@ -121,7 +157,7 @@ export function errorFromResponse(res: { status: number; statusText: string }, b
     return new ClientApiError(
       'permission',
       'The station refused this page: its access token is missing or wrong',
-      'Open the address with ?token=... that `walt-bench station` printed when it started',
+      'Open the URL (ending with #token=...) that `walt-bench station` printed when it started',
     );
   }
   return new ClientApiError('internal', `The station answered HTTP ${res.status} ${res.statusText}`.trim());

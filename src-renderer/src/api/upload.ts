@@ -14,7 +14,7 @@ export interface UploadHandle {
 }
 
 /**
- * Sends a dropped file to the station (`PUT /api/upload?name=`), reporting progress. XMLHttpRequest, not fetch:
+ * Sends a dropped file to the station (`PUT /api/upload?name=`, the token in `Authorization`), reporting progress. XMLHttpRequest, not fetch:
  * fetch cannot report upload progress.
  */
 export function uploadToStation(
@@ -25,7 +25,6 @@ export function uploadToStation(
   const xhr = new XMLHttpRequest();
   const done = new Promise<string>((resolve, reject) => {
     xhr.open('PUT', `api/upload?name=${encodeURIComponent(file.name)}`);
-    xhr.withCredentials = true;
     for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.upload.onprogress = (ev) => onProgress({ loaded: ev.loaded, total: ev.lengthComputable ? ev.total : file.size });

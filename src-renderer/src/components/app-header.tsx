@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SettingsData } from '../../../src-main/api/contract.js';
 import { useConnection, useHost } from '../api/api-context.js';
+import type { ConnectionState } from '../api/connection.js';
 
 /** The views of the app. */
 export type ViewName = 'flash' | 'journal' | 'check' | 'console';
@@ -11,6 +12,15 @@ const VIEWS: { name: ViewName; label: string }[] = [
   { name: 'console', label: 'Console' },
   { name: 'journal', label: 'Journal' },
 ];
+
+/** The header's words for each connection state. */
+const CONNECTION_WORDS: Record<ConnectionState, string> = {
+  connecting: 'connecting…',
+  up: 'connected',
+  down: 'disconnected',
+  refused: 'token refused',
+  'no-token': 'no token',
+};
 
 /** The dark-blue header: app name, view tabs, connection state, settings menu. */
 export function AppHeader(props: {
@@ -48,7 +58,7 @@ export function AppHeader(props: {
         <span className={`conn conn--${connection}`} data-testid="connection-state">
           <span className="conn__dot" aria-hidden="true" />
           {host.mode === 'station' ? 'Station' : 'Local'}:{' '}
-          {connection === 'up' ? 'connected' : connection === 'down' ? 'disconnected' : 'connecting…'}
+          {CONNECTION_WORDS[connection]}
         </span>
         <SettingsMenu settings={props.settings} onSettings={props.onSettings} info={props.info} mode={host.mode} />
       </div>
