@@ -109,6 +109,8 @@ export class BenchTftpServer {
   /** Running transfers by client "ip:port" (a retransmitted RRQ joins its transfer instead of starting one). */
   private readonly running = new Map<string, Socket>();
   private readonly perClient = new Map<string, number>();
+  /** Transfer slots taken (running transfers and requests being looked up for one). */
+  private slots = 0;
   /** Requests being looked up (between the RRQ and its first answer). */
   private readonly pending = new Set<string>();
   private readonly limit: KeyedRateLimit;
@@ -118,6 +120,11 @@ export class BenchTftpServer {
     const rate = options.requestsPerSecond ?? 10;
     this.limit = new KeyedRateLimit(rate, rate * 2, 1024);
     this.now = options.now ?? (() => performance.now());
+  }
+
+  /** The port the server listens on (after start). */
+  get port(): number | null {
+    return this.socket?.address().port ?? null;
   }
 
   /** Number of transfers running (bounded by maxTransfers). */
@@ -158,6 +165,7 @@ export class BenchTftpServer {
     this.transfers.clear();
     this.running.clear();
     this.perClient.clear();
+    this.slots = 0;
     this.socket?.close();
     this.socket = null;
   }
@@ -227,20 +235,39 @@ export class BenchTftpServer {
     }
     const all = this.options.maxTransfers ?? 32;
     const each = this.options.maxTransfersPerClient ?? 4;
-    if (this.transfers.size >= all || (this.perClient.get(ip) ?? 0) >= each) {
-      const why = this.transfers.size >= all ? `${all} transfers already running` : `${each} transfers to ${ip} already running`;
+    if (this.slots >= all || (this.perClient.get(ip) ?? 0) >= each) {
+      const why = this.slots >= all ? `${all} transfers already running` : `${each} transfers to ${ip} already running`;
       this.drop('rate-limited', ip, why);
       await this.replyError(ip, port, TFTP_ERROR.notDefined, `server busy: ${why}, retry later`);
       event('refused', { message: `busy: ${why}` });
       return;
     }
-    const found = await this.find(request.filename, ip);
-    if ('error' in found) {
-      await this.replyError(ip, port, found.code, found.error);
-      event(found.code === TFTP_ERROR.fileNotFound ? 'not-found' : 'refused', { message: found.error });
-      return;
+    // The slot is taken now (the lookup below awaits): concurrent requests cannot all pass the check.
+    this.takeSlot(ip);
+    let handedOver = false;
+    try {
+      const found = await this.find(request.filename, ip);
+      if ('error' in found) {
+        await this.replyError(ip, port, found.code, found.error);
+        event(found.code === TFTP_ERROR.fileNotFound ? 'not-found' : 'refused', { message: found.error });
+        return;
+      }
+      handedOver = await this.serve(found, request.options, ip, port, started, event);
+    } finally {
+      if (!handedOver) this.freeSlot(ip);
     }
-    await this.serve(found, request.options, ip, port, started, event);
+  }
+
+  private takeSlot(ip: string): void {
+    this.slots += 1;
+    this.perClient.set(ip, (this.perClient.get(ip) ?? 0) + 1);
+  }
+
+  private freeSlot(ip: string): void {
+    this.slots = Math.max(0, this.slots - 1);
+    const left = (this.perClient.get(ip) ?? 1) - 1;
+    if (left > 0) this.perClient.set(ip, left);
+    else this.perClient.delete(ip);
   }
 
   private async find(filename: string, ip: string): Promise<Source | { error: string; code: number }> {
@@ -309,7 +336,7 @@ export class BenchTftpServer {
     port: number,
     started: number,
     event: (result: TftpEvent['result'], extra: Partial<TftpEvent>) => void,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const negotiated = negotiate(requested, source.size, { maxBlksize: this.options.maxBlksize ?? 1468, defaultTimeoutMs: 1000, maxTimeoutS: 10 });
     const transfer = new ReadTransfer(source.size, negotiated);
     let socket: Socket;
@@ -318,12 +345,11 @@ export class BenchTftpServer {
     } catch (error) {
       await source.close().catch(() => undefined);
       event('error', { message: `no transfer socket: ${(error as Error).message}` });
-      return;
+      return false;
     }
     const key = `${ip}:${port}`;
     this.transfers.add(socket);
     this.running.set(key, socket);
-    this.perClient.set(ip, (this.perClient.get(ip) ?? 0) + 1);
     const base = { servedFrom: source.servedFrom, size: source.size, blksize: negotiated.blksize };
     event('started', base);
     let last: Uint8Array | null = null;
@@ -336,9 +362,7 @@ export class BenchTftpServer {
       if (timer) clearTimeout(timer);
       this.transfers.delete(socket);
       if (this.running.get(key) === socket) this.running.delete(key);
-      const left = (this.perClient.get(ip) ?? 1) - 1;
-      if (left > 0) this.perClient.set(ip, left);
-      else this.perClient.delete(ip);
+      this.freeSlot(ip);
       try {
         socket.close();
       } catch {
@@ -400,5 +424,6 @@ export class BenchTftpServer {
       else this.drop('malformed', ip, `${p.op} in a read transfer (only ACK and ERROR belong there)`);
     });
     act(transfer.start());
+    return true;
   }
 }
