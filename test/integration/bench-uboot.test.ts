@@ -343,6 +343,8 @@ describe('bench service under hostile packets (issue 13)', { skip: netnsAvailabl
       // Logged once per source, then counted: the summary names the source and the totals.
       const firsts = bench.lines.filter((l) => l.event === 'status' && /^dropped a malformed packet from 192\.168\.152\.1:/.test(String(l.message)));
       assert.equal(firsts.length, 1, 'one line for the one source, whatever it sent');
+      // The first hostile packet was the one that used to kill the process: a walt DISCOVER with hlen 0.
+      assert.match(String(firsts[0]!.message), /DHCP DISCOVER: hardware type 1 length 0, not an Ethernet MAC \(type 1, length 6\)/);
       const summary = await bench.waitFor((l) => l.event === 'status' && /^packets dropped: /.test(String(l.message)), 15000);
       const totals = /\(in all: (\d+) malformed, (\d+) rate-limited\)$/.exec(String(summary.message));
       assert.ok(totals, String(summary.message));
