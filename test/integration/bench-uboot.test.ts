@@ -8,6 +8,7 @@ import { assertBuilt, runCli } from '../support/cli.js';
 import { createZramCard, zramAvailable } from '../support/zram.js';
 import { startCliJson, type JsonProcess } from '../support/cli-process.js';
 import { startDnsmasq, type Dnsmasq } from '../support/dnsmasq.js';
+import type { HostileResult } from '../support/net-hostile.js';
 import { createNetns, type NetNamespace, netnsAvailable } from '../support/netns.js';
 import { type IpxeBoard, ipxeBoardAvailable, startIpxeBoard } from '../support/qemu-ipxe.js';
 import { startUbootBoard, type UbootBoard, ubootBoardAvailable } from '../support/qemu-uboot.js';
@@ -281,6 +282,83 @@ describe('bench service under garbage', { skip: netnsAvailable() ? false : 'need
         await board.stop();
       }
     } finally {
+      await bench.stop();
+      ns.remove();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('bench service under hostile packets (issue 13)', { skip: netnsAvailable() ? false : 'needs root and ip netns' }, () => {
+  it('header fields and options at their limits, TFTP at its limits, 100 walt DISCOVERs from random MACs: counted, logged once, and a proper walt client still gets OFFER, ACK and its file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wb-hostile-'));
+    const ns = createNetns();
+    const bench = startCliJson(['bench', '--iface', ns.tap, '--serve', '--json'], { WALT_BENCH_HOME: join(dir, 'home') }, ns.wrap());
+    let board: UbootBoard | null = null;
+    try {
+      await bench.waitFor((l) => l.event === 'ready', 15000);
+      const fuzzer = join(__dirname, '..', 'support', 'net-fuzzer.ts');
+      const out = execFileSync(ns.wrap()[0]!, [...ns.wrap().slice(1), process.execPath, '--import', 'tsx', fuzzer, ns.hostIp, '0', 'hostile'], { encoding: 'utf8' });
+      const r = JSON.parse(out.trim().split('\n').at(-1)!) as HostileResult;
+      assert.equal(bench.child.exitCode, null, `the bench is still running\n${bench.stderr()}`);
+      assert.equal(r.answeredHostile, 0, 'no malformed packet is answered');
+      assert.ok(r.floodOffers < 50, `${r.floodOffers} of the 100 random MACs got an OFFER: the new-client limit holds the rest`);
+      assert.ok(r.offer, `the proper walt DISCOVER got an OFFER (${r.offerTries} tries)`);
+      assert.ok(r.offerTries <= 3, `OFFER after ${r.offerTries} DISCOVERs`);
+      assert.equal(r.offer.leaseTime, 3600, 'the OFFER gives the lease time');
+      assert.deepEqual(r.ack, { yiaddr: r.offer.yiaddr, leaseTime: 3600 });
+      // The probe start.uboot fits one 512-byte block: "data <size>" without an OACK = the option was ignored.
+      const whole = `data ${r.startUbootBytes}`;
+      assert.deepEqual(r.tftp, {
+        empty: 'silence',
+        '1 byte': 'silence',
+        '3 bytes': 'silence',
+        'opcode 0': 'silence',
+        'opcode 7': 'silence',
+        'opcode 65535': 'silence',
+        'RRQ without NUL': 'silence',
+        'RRQ without mode': 'silence',
+        'RRQ option without value': 'silence',
+        'RRQ with 40 options': 'silence',
+        'ACK to port 69': 'silence',
+        'DATA to port 69': 'silence',
+        'ERROR to port 69': 'silence',
+        'OACK to port 69': 'silence',
+        'RRQ of 600 bytes': 'error 4',
+        WRQ: 'error 2',
+        'mode mail': 'error 4',
+        'blksize 0': whole,
+        'blksize 1': whole,
+        'blksize 65536': whole,
+        'blksize 65464': 'oack blksize,1468',
+        'windowsize 16': `oack tsize,${r.startUbootBytes}`,
+        'timeout 0': whole,
+        'timeout 256': whole,
+        '__proto__ option': whole,
+        'path escape': 'error 2',
+      });
+      assert.ok(r.startUbootBytes !== null && r.startUbootBytes > 0, 'a whole read of start.uboot, garbage sent into its transfer first');
+      const served = await bench.waitFor((l) => l.event === 'tftp' && l.filename === 'start.uboot' && l.result === 'complete' && l.blksize === 1468);
+      assert.equal(served.bytes, r.startUbootBytes);
+      // Logged once per source, then counted: the summary names the source and the totals.
+      const firsts = bench.lines.filter((l) => l.event === 'status' && /^dropped a malformed packet from 192\.168\.152\.1:/.test(String(l.message)));
+      assert.equal(firsts.length, 1, 'one line for the one source, whatever it sent');
+      // The first hostile packet was the one that used to kill the process: a walt DISCOVER with hlen 0.
+      assert.match(String(firsts[0]!.message), /DHCP DISCOVER: hardware type 1 length 0, not an Ethernet MAC \(type 1, length 6\)/);
+      const summary = await bench.waitFor((l) => l.event === 'status' && /^packets dropped: /.test(String(l.message)), 15000);
+      const totals = /\(in all: (\d+) malformed, (\d+) rate-limited\)$/.exec(String(summary.message));
+      assert.ok(totals, String(summary.message));
+      assert.ok(Number(totals[1]) >= r.mustCountMalformed, `${totals[1]} malformed counted, ${r.mustCountMalformed} sent`);
+      assert.match(String(summary.message), /\d+ malformed from 192\.168\.152\.1 \(/);
+      assert.equal(bench.lines.some((l) => l.event === 'dhcp' && l.xid === 0x0badf00d && l.answered === true), false);
+      // And a real U-Boot board still boots from it.
+      if (ubootBoardAvailable()) {
+        board = await startUbootBoard({ netns: ns, env: { bootp_vci: 'walt.node.rpi-4-b', autoload: 'no', bootdelay: '0', bootcmd: WALT_BOOTCMD }, noReboot: true });
+        await board.waitForLog(/WALT-BENCH start\.uboot/, 30000);
+      }
+      assert.equal(bench.child.exitCode, null, 'still running at the end');
+    } finally {
+      await board?.stop();
       await bench.stop();
       ns.remove();
       rmSync(dir, { recursive: true, force: true });

@@ -2,12 +2,15 @@
  * Run inside a test namespace (`ip netns exec NS node --import tsx net-fuzzer.ts <server ip> <count>`): sends random
  * and mutated DHCP and TFTP packets at the bench and counts every DHCP reply and TFTP DATA/OACK it gets back.
  * Prints one JSON line: {"sent":N,"dhcpReplies":N,"tftpData":N}.
+ * With a third argument `hostile` it runs the hostile suite of net-hostile.ts instead (header fields and options at
+ * their limits, TFTP at its limits, a flood of walt DISCOVERs from random MACs, then a proper walt client).
  */
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runHostile } from './net-hostile.js';
 
-const [serverIp, countArg] = process.argv.slice(2);
+const [serverIp, countArg, mode] = process.argv.slice(2);
 const count = Number(countArg ?? 20000);
 const captures = (JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'net', 'dhcp-captures.json'), 'utf8')) as { packets: { hex: string }[] }).packets.map(
   (p) => Buffer.from(p.hex, 'hex'),
@@ -56,4 +59,5 @@ async function main(): Promise<void> {
   tftp.close();
 }
 
-void main();
+if (mode === 'hostile') void runHostile(serverIp!).then((r) => process.stdout.write(JSON.stringify(r) + '\n'));
+else void main();

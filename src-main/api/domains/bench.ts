@@ -37,12 +37,23 @@ export const TftpTransfer = z.object({
   durationMs: z.number(),
 });
 
+/** Packets the bench dropped (malformed, over a rate limit), per source: the technician's "3 malformed from 10.0.0.7". */
+export const BenchDrops = z.object({
+  malformed: z.number(),
+  rateLimited: z.number(),
+  sources: z.array(
+    z.object({ source: z.string(), kind: z.enum(['malformed', 'rate-limited']), count: z.number(), lastCause: z.string(), firstAt: z.number(), lastAt: z.number() }),
+  ),
+  otherSources: z.number(),
+});
+
 const BenchState = z.object({
   running: z.boolean(),
   iface: z.string().nullable(),
   ip: z.string().nullable(),
   mode: z.enum(['observe', 'serve']).nullable(),
   root: z.string().nullable(),
+  dropped: BenchDrops.nullable(),
 });
 
 /** Commands of the bench service (DHCP/TFTP on the desk link). */

@@ -11,6 +11,8 @@ export const MIN_PACKET = 300;
 export interface DhcpPacket {
   op: 'request' | 'reply';
   htype: number;
+  /** Hardware address length (byte 2): 6 for an Ethernet MAC, 0..16 accepted by the decoder. */
+  hlen: number;
   hops: number;
   xid: number;
   secs: number;
@@ -19,7 +21,7 @@ export interface DhcpPacket {
   yiaddr: string;
   siaddr: string;
   giaddr: string;
-  /** Client hardware address ("52:54:00:12:34:56" for Ethernet). */
+  /** Client hardware address: its `hlen` bytes ("52:54:00:12:34:56" for Ethernet, "" when hlen is 0). */
   chaddr: string;
   /** Server host name field (empty when overloaded with options). */
   sname: string;
@@ -33,6 +35,8 @@ export interface DhcpPacket {
 /**
  * Decodes a DHCP packet: fixed fields, the cookie, options with pads and END, option overload (52) into the file
  * and sname fields, split options (RFC 3396). A truncated or malformed packet throws a PacketError naming the field.
+ * An overload value other than 1, 2 or 3 is malformed; an option 52 inside the file or sname field is ignored (it
+ * cannot send the decoder round in a loop). A missing END is tolerated, as dnsmasq and ISC dhcpd do.
  */
 export function decodeDhcp(bytes: Uint8Array): DhcpPacket {
   if (bytes.length < FIXED) throw new PacketError(`packet too short for BOOTP (${bytes.length} < ${FIXED} bytes)`, bytes.length);
@@ -49,13 +53,26 @@ export function decodeDhcp(bytes: Uint8Array): DhcpPacket {
   if (isDhcp) {
     readOptionArea(bytes.subarray(FIXED + 4), FIXED + 4, raw);
     const ov = raw.get(OPT.overload);
-    overload = ov?.length === 1 ? ov[0]! : 0;
-    if (overload & 1) readOptionArea(fileField, 108, raw);
-    if (overload & 2) readOptionArea(snameField, 44, raw);
+    if (ov !== undefined) {
+      if (ov.length !== 1 || ov[0]! < 1 || ov[0]! > 3) {
+        throw new PacketError(`option overload (52) must be one byte 1, 2 or 3 (got ${ov.length} bytes: ${[...ov.subarray(0, 4)].join(',')})`, FIXED + 4);
+      }
+      overload = ov[0]!;
+    }
+    // Options carried in the file then sname fields (RFC 2131 4.1 order); a 52 there is not followed.
+    const moved = new Map<number, Uint8Array>();
+    if (overload & 1) readOptionArea(fileField, 108, moved);
+    if (overload & 2) readOptionArea(snameField, 44, moved);
+    moved.delete(OPT.overload);
+    for (const [code, value] of moved) {
+      const prev = raw.get(code);
+      raw.set(code, prev ? concat([prev, value]) : value);
+    }
   }
   return {
     op: op === 1 ? 'request' : 'reply',
     htype: bytes[1]!,
+    hlen,
     hops: bytes[3]!,
     xid: view.getUint32(4),
     secs: view.getUint16(8),

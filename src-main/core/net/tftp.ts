@@ -36,10 +36,19 @@ function strings(bytes: Uint8Array, at: number): string[] {
   return out;
 }
 
+/** Most options a request may carry (RFC 2347 keeps a request within 512 bytes: a few dozen at most). */
+export const MAX_TFTP_OPTIONS = 32;
+
 function optionPairs(list: string[], at: number): Record<string, string> {
   if (list.length % 2 !== 0) throw new PacketError('an option has no value', at);
+  if (list.length / 2 > MAX_TFTP_OPTIONS) throw new PacketError(`${list.length / 2} options (at most ${MAX_TFTP_OPTIONS})`, at);
   const options: Record<string, string> = {};
-  for (let i = 0; i < list.length; i += 2) options[list[i]!.toLowerCase()] = list[i + 1]!;
+  for (let i = 0; i < list.length; i += 2) {
+    const name = list[i]!.toLowerCase();
+    // Names such as "__proto__" or "constructor" are nobody's option: they never reach the object.
+    if (name in Object.prototype) continue;
+    options[name] = list[i + 1]!;
+  }
   return options;
 }
 
@@ -100,6 +109,13 @@ export interface TftpLimits {
   maxBlksize: number;
   /** Default retransmission timeout in ms when the client does not ask for one. */
   defaultTimeoutMs: number;
+  /** Largest timeout option granted, in s (default 10): a transfer nobody ACKs ends within (retries + 1) x this. */
+  maxTimeoutS?: number;
+}
+
+/** A decimal option value as RFC 2347 writes it (digits only, no sign, no hex, no exponent), or NaN. */
+function decimal(value: string | undefined): number {
+  return value !== undefined && /^[0-9]{1,10}$/.test(value) ? Number(value) : NaN;
 }
 
 /** What the server agreed to for one read. */
@@ -112,20 +128,21 @@ export interface Negotiated {
 
 /**
  * Negotiates RFC 2347/2348/2349 options for a read of `size` bytes: blksize (8..65464, capped at the limit), tsize
- * (answered with the real size), timeout (1..255 s). Unknown or invalid options are ignored, as the RFCs say.
+ * (answered with the real size), timeout (1..255 s, granted up to the limit). Unknown options (windowsize: the
+ * transfer stays lock-step) and invalid or out-of-range values are left out of the OACK, as RFC 2347 says.
  */
 export function negotiate(requested: Record<string, string>, size: number, limits: TftpLimits): Negotiated {
   const oack: Record<string, string> = {};
   let blksize = 512;
   let timeoutMs = limits.defaultTimeoutMs;
-  const b = Number(requested.blksize);
-  if (requested.blksize !== undefined && Number.isInteger(b) && b >= 8 && b <= 65464) {
+  const b = decimal(requested.blksize);
+  if (b >= 8 && b <= 65464) {
     blksize = Math.min(b, limits.maxBlksize);
     oack.blksize = String(blksize);
   }
   if (requested.tsize !== undefined) oack.tsize = String(size);
-  const t = Number(requested.timeout);
-  if (requested.timeout !== undefined && Number.isInteger(t) && t >= 1 && t <= 255) {
+  const t = decimal(requested.timeout);
+  if (t >= 1 && t <= Math.min(255, limits.maxTimeoutS ?? 10)) {
     timeoutMs = t * 1000;
     oack.timeout = String(t);
   }

@@ -17,7 +17,14 @@ export class BenchHolder {
   /** The state for the API. */
   state(): CommandOutput<'bench.status'> {
     const link = this.service?.deskLink ?? null;
-    return { running: this.service !== null, iface: link?.name ?? null, ip: link?.ip ?? null, mode: this.mode, root: this.root };
+    return {
+      running: this.service !== null,
+      iface: link?.name ?? null,
+      ip: link?.ip ?? null,
+      mode: this.mode,
+      root: this.root,
+      dropped: this.service?.dropped() ?? null,
+    };
   }
 
   /** Stops the bench if it runs. */

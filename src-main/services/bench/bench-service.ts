@@ -1,8 +1,12 @@
 import type { Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { ApiError } from '../../api/errors.js';
+import type { RemoteInfo } from 'node:dgram';
+import { macText, PacketError } from '../../core/net/bytes.js';
 import { type DhcpPacket, decodeDhcp, encodeDhcp } from '../../core/net/dhcp.js';
-import { type BenchDhcpConfig, decideReply, type LeaseTable } from '../../core/net/dhcp-reply.js';
+import { BenchDhcp, type BenchDhcpConfig } from '../../core/net/dhcp-reply.js';
+import { type DropKind, type DropSummary, DropTally } from '../../core/net/drop-tally.js';
+import { TokenBucket } from '../../core/net/rate-limit.js';
 import { identify } from '../../core/walt/vci.js';
 import { benchRange, type DeskLink, deskLink } from './net-interface.js';
 import { captureDhcp, type DhcpCapture } from './capture.js';
@@ -46,21 +50,39 @@ export interface BenchOptions {
   /** How long to listen for another DHCP server before serving (ms). */
   probeMs?: number;
   now?: () => number;
+  /** How often a summary of the dropped packets goes out as a status line, when some were (ms, default 10 s). */
+  dropSummaryMs?: number;
+  /** Lease time given to the boards (s, default 3600). */
+  leaseSeconds?: number;
+  /** How long an unanswered OFFER holds its address (s, default 4). */
+  offerSeconds?: number;
 }
+
+/** Client packets shown as sightings per second when the bench does not answer them (a flood is counted instead). */
+const SIGHTINGS_PER_SECOND = 50;
 
 /** Events: 'dhcp' (DhcpSighting), 'tftp' (TftpEvent), 'status' (string). */
 export class BenchService extends EventEmitter {
   private sockets: Socket[] = [];
   private tftp: BenchTftpServer | null = null;
   private capture: DhcpCapture | null = null;
-  private readonly leases: LeaseTable = { byMac: new Map() };
+  private dhcp: BenchDhcp | null = null;
   private readonly modelsByIp = new Map<string, string>();
   private link: DeskLink | null = null;
   private readonly now: () => number;
+  private readonly drops = new DropTally(64);
+  private readonly sightings = new TokenBucket(SIGHTINGS_PER_SECOND, SIGHTINGS_PER_SECOND * 2);
+  private unshownSightings = 0;
+  private summaryTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: BenchOptions) {
     super();
     this.now = options.now ?? (() => performance.now());
+  }
+
+  /** What was dropped so far (malformed packets and rate limits, per source). */
+  dropped(): DropSummary {
+    return this.drops.summary();
   }
 
   /** The desk link in use (after start). */
@@ -75,12 +97,14 @@ export class BenchService extends EventEmitter {
   async start(): Promise<void> {
     const link = deskLink(this.options.iface);
     this.link = link;
+    this.summaryTimer = setInterval(() => this.summarizeDrops(), this.options.dropSummaryMs ?? 10_000);
+    this.summaryTimer.unref();
     if (!link.carrier) this.emit('status', `${link.name} has no carrier yet (cable unplugged or board off): waiting for the board`);
     if (this.options.mode === 'observe') {
       // Passive: a capture sees every DHCP packet on the link, the servers' unicast answers too; nothing is sent.
       this.capture = await captureDhcp(
         link.name,
-        (d) => void this.onPacket(d.payload, null, null),
+        (d) => this.receive(d.payload, null, null, null),
         (message) => this.emit('status', message),
       );
       this.emit('status', `observing DHCP on ${link.name} (${link.ip}); answering nothing`);
@@ -90,6 +114,7 @@ export class BenchService extends EventEmitter {
     this.sockets.push(server);
     const client = await bindUdp(68, '0.0.0.0', { broadcast: true });
     this.sockets.push(client);
+    for (const s of [server, client]) s.on('error', (e) => this.emit('status', `DHCP socket error (kept serving): ${e.message}`));
     this.emit('status', `probing ${link.name} for another DHCP server...`);
     const other = await findOtherDhcpServer(client, link, this.options.probeMs ?? 2000);
     if (other) {
@@ -106,26 +131,33 @@ export class BenchService extends EventEmitter {
       subnetMask: link.netmask,
       rangeStart: range.start,
       rangeEnd: range.end,
-      leaseSeconds: 3600,
+      leaseSeconds: this.options.leaseSeconds ?? 3600,
+      offerSeconds: this.options.offerSeconds ?? 4,
       answerRpiFirmware: this.options.answerRpiFirmware ?? true,
     };
-    server.on('message', (msg) => void this.onPacket(new Uint8Array(msg), config, server));
-    client.on('message', (msg) => void this.onPacket(new Uint8Array(msg), config, null));
+    this.dhcp = new BenchDhcp(config);
+    server.on('message', (msg, rinfo) => this.receive(new Uint8Array(msg), rinfo, config, server));
+    client.on('message', (msg, rinfo) => this.receive(new Uint8Array(msg), rinfo, config, null));
     this.tftp = new BenchTftpServer({
       address: link.ip,
       root: this.options.root,
       modelOf: (ip) => this.modelsByIp.get(ip) ?? null,
-      onEvent: (e: TftpEvent) => this.emit('tftp', e),
+      onEvent: (e: TftpEvent) => this.safeEmit('tftp', e),
+      onDrop: (kind, source, cause) => this.countDrop(kind, source, `TFTP: ${cause}`),
     });
     await this.tftp.start();
     this.emit(
       'status',
-      `serving walt bootloaders on ${link.name} (${link.ip}, leases ${range.start}-${range.end}, files: ${this.options.root ?? 'probe scripts'})`,
+      `serving walt bootloaders on ${link.name} (${link.ip}, leases ${range.start}-${range.end} for ${config.leaseSeconds} s, ` +
+        `offers held ${config.offerSeconds} s, at most ${this.dhcp.newClientsPerSecond} new boards/s, files: ${this.options.root ?? 'probe scripts'})`,
     );
   }
 
   /** Stops every socket and transfer. */
   async stop(): Promise<void> {
+    if (this.summaryTimer) clearInterval(this.summaryTimer);
+    this.summaryTimer = null;
+    this.summarizeDrops();
     this.capture?.stop();
     this.capture = null;
     await this.tftp?.stop();
@@ -134,24 +166,47 @@ export class BenchService extends EventEmitter {
     this.sockets = [];
   }
 
-  private async onPacket(bytes: Uint8Array, config: BenchDhcpConfig | null, answerOn: Socket | null): Promise<void> {
+  /**
+   * Every datagram enters here: whatever it holds and whatever goes wrong handling it, nothing escapes to end the
+   * process. A malformed packet is counted and dropped (logged the first time its source sends one).
+   */
+  private receive(bytes: Uint8Array, rinfo: RemoteInfo | null, config: BenchDhcpConfig | null, answerOn: Socket | null): void {
+    this.onPacket(bytes, rinfo, config, answerOn).catch((error: Error) =>
+      this.countDrop('malformed', dhcpSource(bytes, rinfo), `DHCP packet not handled: ${error.message}`),
+    );
+  }
+
+  private async onPacket(bytes: Uint8Array, rinfo: RemoteInfo | null, config: BenchDhcpConfig | null, answerOn: Socket | null): Promise<void> {
     const at = this.now();
     let p: DhcpPacket;
     try {
       p = decodeDhcp(bytes);
-    } catch {
-      return; // garbage: never answered, never reported as a client
+    } catch (error) {
+      // Garbage: never answered, never reported as a client, counted.
+      const cause = error instanceof PacketError ? error.message : `undecodable (${(error as Error).message})`;
+      this.countDrop('malformed', dhcpSource(bytes, rinfo), `DHCP ${cause}`);
+      return;
     }
     if (p.options.vendorClass === 'walt-bench.probe') return;
-    const sighting = this.describe(p, at);
-    if (p.op === 'request' && answerOn && config) {
-      const decision = decideReply(p, config, this.leases);
+    if (p.op === 'request' && answerOn && config && this.dhcp) {
+      const decision = this.dhcp.decide(p, at);
+      if (!decision.answer && (decision.drop === 'malformed' || decision.drop === 'rate-limited')) {
+        const source = decision.drop === 'malformed' ? dhcpSource(bytes, rinfo) : decision.reason.startsWith('more than') ? 'new MACs' : p.chaddr;
+        this.countDrop(decision.drop, source, `DHCP ${p.options.messageType ?? 'request'}: ${decision.reason}`);
+        return;
+      }
+      if (!decision.answer && !this.sightings.take(at)) {
+        this.unshownSightings += 1;
+        return;
+      }
+      const sighting = this.describe(p, at);
       sighting.answered = decision.answer;
       sighting.reason = decision.answer ? `answered with ${decision.reply.options.messageType}` : decision.reason;
       // Reported before the answer goes out, so the client's packet always precedes our reply in the event stream.
-      this.emit('dhcp', sighting);
+      this.safeEmit('dhcp', sighting);
       if (decision.answer) {
-        if (decision.identity.model) this.modelsByIp.set(decision.reply.yiaddr ?? '', decision.identity.model);
+        const type = decision.reply.options.messageType;
+        if (decision.identity.model && type !== 'NAK') this.modelsByIp.set(decision.reply.yiaddr ?? '', decision.identity.model);
         // To the link's broadcast: the answer leaves by the desk link only (and reaches a client without an address).
         await sendUdp(answerOn, encodeDhcp(decision.reply), 68, this.link!.broadcast).catch((e: Error) =>
           this.emit('status', `could not answer ${p.chaddr}: ${e.message}`),
@@ -159,7 +214,40 @@ export class BenchService extends EventEmitter {
       }
       return;
     }
-    this.emit('dhcp', sighting);
+    if (p.op === 'request' && !this.sightings.take(at)) {
+      this.unshownSightings += 1;
+      return;
+    }
+    this.safeEmit('dhcp', this.describe(p, at));
+  }
+
+  /** Counts a dropped packet; the first malformed one from a source is said at once, the rest go in the summaries. */
+  private countDrop(kind: DropKind, source: string, cause: string): void {
+    const { first } = this.drops.record(kind, source, cause, this.now());
+    if (first && kind === 'malformed') {
+      this.emit('status', `dropped a malformed packet from ${source}: ${cause} (further ones from ${source} are counted, not logged)`);
+    }
+  }
+
+  /** One status line for the drops since the last one (none when nothing was dropped). */
+  private summarizeDrops(): void {
+    const news = this.drops.takeNews(5);
+    const unshown = this.unshownSightings;
+    this.unshownSightings = 0;
+    if (!news && unshown === 0) return;
+    const parts = [...(news?.lines ?? []), ...(news?.more ? [`${news.more} from other sources`] : [])];
+    if (unshown > 0) parts.push(`${unshown} unanswered client packets over ${SIGHTINGS_PER_SECOND}/s not shown`);
+    const total = this.drops.summary();
+    this.emit('status', `packets dropped: ${parts.join('; ')} (in all: ${total.malformed} malformed, ${total.rateLimited} rate-limited)`);
+  }
+
+  /** Emits an event; a listener that throws (an event that fails its schema) is counted, never fatal. */
+  private safeEmit(event: 'dhcp' | 'tftp', payload: DhcpSighting | TftpEvent): void {
+    try {
+      this.emit(event, payload);
+    } catch (error) {
+      this.countDrop('malformed', event === 'dhcp' ? (payload as DhcpSighting).mac : (payload as TftpEvent).clientIp, `${event} event not delivered: ${(error as Error).message}`);
+    }
   }
 
   private describe(p: DhcpPacket, at: number): DhcpSighting {
@@ -186,4 +274,11 @@ export class BenchService extends EventEmitter {
       model: isServer ? null : id.model,
     };
   }
+}
+
+/** Names the source of a DHCP packet: the sender's address, or for a client without one (0.0.0.0) its chaddr bytes. */
+function dhcpSource(bytes: Uint8Array, rinfo: RemoteInfo | null): string {
+  const chaddr = bytes.length >= 34 ? macText(bytes.subarray(28, 34)) : null;
+  if (rinfo && rinfo.address !== '0.0.0.0') return rinfo.address;
+  return chaddr ? `${rinfo?.address ?? 'capture'} (chaddr ${chaddr})` : (rinfo?.address ?? 'capture');
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PacketError } from '../../../../src-main/core/net/bytes.js';
 import { decodeDhcp } from '../../../../src-main/core/net/dhcp.js';
-import { type BenchDhcpConfig, decideReply } from '../../../../src-main/core/net/dhcp-reply.js';
+import { BenchDhcp, type BenchDhcpConfig } from '../../../../src-main/core/net/dhcp-reply.js';
 import { decodeTftp } from '../../../../src-main/core/net/tftp.js';
 
 const captures = (JSON.parse(readFileSync(join(__dirname, '../../../fixtures/net/dhcp-captures.json'), 'utf8')) as { packets: { hex: string }[] }).packets.map(
@@ -36,6 +36,7 @@ describe('fuzzing the packet codecs (10^5 packets)', () => {
     const r = rng(20261122);
     let decoded = 0;
     let answered = 0;
+    const dhcp = new BenchDhcp(config);
     for (let i = 0; i < 100_000; i += 1) {
       let bytes: Uint8Array;
       if (i % 2 === 0) {
@@ -51,7 +52,7 @@ describe('fuzzing the packet codecs (10^5 packets)', () => {
           const p = decode(bytes);
           if (decode === decodeDhcp) {
             decoded += 1;
-            const d = decideReply(p as ReturnType<typeof decodeDhcp>, config, { byMac: new Map() });
+            const d = dhcp.decide(p as ReturnType<typeof decodeDhcp>, i);
             if (d.answer) {
               answered += 1;
               const q = p as ReturnType<typeof decodeDhcp>;
