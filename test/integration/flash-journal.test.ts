@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -46,13 +47,13 @@ describe('signals and the journal, with the built CLI on throttled zram cards', 
   });
 
   /** A fresh state folder and a card writing at 8 MiB/s (4 s for the image). */
-  function setup(): { env: NodeJS.ProcessEnv; home: string; card: ZramCard } {
+  function setup(readBytesPerSecond?: number): { env: NodeJS.ProcessEnv; home: string; card: ZramCard } {
     n += 1;
     const home = join(dir, `home${n}`);
     const card = createZramCard(64 * MiB);
     cards.push(card);
     restore?.();
-    restore = throttleWrites([{ device: card.device, bytesPerSecond: 8 * MiB }]);
+    restore = throttleWrites([{ device: card.device, bytesPerSecond: 8 * MiB, ...(readBytesPerSecond ? { readBytesPerSecond } : {}) }]);
     return { env: { WALT_BENCH_HOME: home, WALT_BENCH_VIRTUAL_DRIVES: '1' }, home, card };
   }
 
@@ -80,6 +81,32 @@ describe('signals and the journal, with the built CLI on throttled zram cards', 
       assert.ok(readHead(card.device, MiB).every((x) => x === 0), 'the partition table chunk (written last) was never written');
     });
   }
+
+  it('SIGINT while verifying cancels the card: journaled cancelled with every byte written, not verified', async () => {
+    const { env, card } = setup(4 * MiB);
+    const cli = startCliJson(['flash', img, '--drive', card.device, '--yes', '--json'], env);
+    clis.push(cli);
+    await cli.waitFor((l) => l.event === 'progress' && l.phase === 'verify' && (l.bytes as number) > 0, 30000);
+    cli.child.kill('SIGINT');
+    assert.equal(await cli.exited, 130, cli.stderr());
+    const { records } = await journal(env);
+    assert.deepEqual(records.map((r) => [r.result, r.bytes, (r as unknown as { verified: boolean }).verified]), [['cancelled', SIZE, false]]);
+  });
+
+  it('SIGINT while decompressing stops at once: nothing written, no .part left, exit 130', async () => {
+    const { env, home, card } = setup();
+    const bz = join(dir, 'node.img.bz2');
+    if (!existsSync(bz)) execFileSync('bzip2', ['-1', '-k', img]);
+    const cli = startCliJson(['flash', bz, '--drive', card.device, '--yes', '--json'], env);
+    clis.push(cli);
+    await cli.waitFor((l) => l.event === 'progress' && l.phase === 'decompress', 30000);
+    cli.child.kill('SIGINT');
+    assert.equal(await cli.exited, 130, cli.stderr());
+    assert.deepEqual(cli.lines.at(-1), { event: 'cancelled', signal: 'SIGINT', message: 'cancelled before any card was written: nothing was written' });
+    assert.deepEqual(readdirSync(join(home, 'cache')).filter((f) => f.endsWith('.part') || f.endsWith('.img')), []);
+    assert.ok(readHead(card.device, 4 * MiB).every((x) => x === 0));
+    assert.deepEqual((await journal(env)).records, []);
+  });
 
   it('kill -9 mid-write leaves a started record that the next start shows as interrupted, with the bytes known', async () => {
     const { env, card } = setup();

@@ -160,7 +160,9 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
     } catch (error) {
       const signal = stop.received();
       if (signal === null) throw error;
-      say('cancelled before any card was written: nothing was written');
+      const message = 'cancelled before any card was written: nothing was written';
+      if (json) jsonLine({ event: 'cancelled', signal, message });
+      else say(message);
       return SIGNAL_EXIT[signal];
     }
     learn(session.sessionId);
