@@ -112,6 +112,9 @@ describe('signals and the journal, with the built CLI on throttled zram cards', 
     const { env, card } = setup();
     const cli = startCliJson(['flash', img, '--drive', card.device, '--yes', '--json'], env);
     clis.push(cli);
+    await cli.waitFor((l) => l.event === 'progress' && l.phase === 'write' && (l.bytes as number) > 0, 30000);
+    const during = await journal(env);
+    assert.deepEqual(during.records.map((r) => r.result), ['in-progress'], 'another process reading the journal sees the attempt running');
     const seen = await cli.waitFor((l) => l.event === 'progress' && l.phase === 'write' && (l.bytes as number) >= 16 * MiB, 30000);
     cli.child.kill('SIGKILL');
     assert.equal(await cli.exited, null);
