@@ -113,7 +113,8 @@ export const JournalRecord = z.object({
   durationMs: z.number(),
   averageSpeed: z.number(),
   verified: z.boolean(),
-  result: z.enum(['ok', 'failed', 'cancelled']),
+  /** 'interrupted': started but never finished (the process died); 'in-progress': its process still runs. */
+  result: z.enum(['ok', 'failed', 'cancelled', 'interrupted', 'in-progress']),
   error: z.string().nullable(),
 });
 

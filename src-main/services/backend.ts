@@ -135,6 +135,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     paths,
     flash,
     async close() {
+      // Cards still being written are cancelled and journaled, never abandoned mid-write.
+      await flash.shutdown();
       watcher.stop();
       await serial.closeAll();
       await bench.stop();

@@ -6,6 +6,8 @@ const BLKIO = '/sys/fs/cgroup/blkio';
 export interface BlkioGroup {
   /** Throttles O_DIRECT writes to a device to `bytesPerSecond` (can be called any time). */
   throttle(device: string, bytesPerSecond: number): void;
+  /** Throttles O_DIRECT reads from a device to `bytesPerSecond` (a slow verification pass). */
+  throttleRead(device: string, bytesPerSecond: number): void;
   /** Moves a process (all its threads) into the group. */
   addProcess(pid: number): void;
   /** Moves a process back to the root group. */
@@ -27,6 +29,10 @@ export function createBlkioGroup(name: string): BlkioGroup {
     throttle(device, bytesPerSecond) {
       const majMin = readFileSync(`/sys/block/${device.replace('/dev/', '')}/dev`, 'utf8').trim();
       writeFileSync(`${group}/blkio.throttle.write_bps_device`, `${majMin} ${bytesPerSecond}`);
+    },
+    throttleRead(device, bytesPerSecond) {
+      const majMin = readFileSync(`/sys/block/${device.replace('/dev/', '')}/dev`, 'utf8').trim();
+      writeFileSync(`${group}/blkio.throttle.read_bps_device`, `${majMin} ${bytesPerSecond}`);
     },
     addProcess(pid) {
       writeFileSync(`${group}/cgroup.procs`, String(pid));

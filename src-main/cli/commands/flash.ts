@@ -4,6 +4,7 @@ import { formatBytes, formatDecimalSize, formatDuration } from '../../core/util/
 import { EXIT, parse, UsageError } from '../args.js';
 import { jsonLine, progressLine } from '../output.js';
 import { ask } from '../prompt.js';
+import { onStopSignals, SIGNAL_EXIT } from '../stop-signals.js';
 
 const USAGE = 'flash <image|archive|folder> --drive <dev> [--drive <dev> ...] [--entry NAME] [--grow] [--no-verify] [--yes] [--allow-large] [--json]';
 
@@ -116,8 +117,29 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
   }
 
   const view = new ProgressView();
+  // The session's id comes with its first progress event (decompression) or when flash.start returns.
+  let sessionId: string | null = null;
+  const cancel = (): void => {
+    if (sessionId !== null) void api.call('flash.cancel', { sessionId }).catch(() => undefined);
+  };
+  const learn = (id: string): void => {
+    if (sessionId !== null) return;
+    sessionId = id;
+    if (stop.received()) cancel();
+  };
+  const stop = onStopSignals(
+    (signal) => {
+      say(`\n${signal}: cancelling; the cards stop and are journaled (${signal === 'SIGINT' ? 'Ctrl-C' : 'a second signal'} again quits at once)`);
+      cancel();
+    },
+    (signal) => say(`\n${signal}: quitting at once: the journal shows the cards being written as interrupted`),
+  );
   const off = [
-    api.on('flash.progress', (p) => (json ? jsonLine({ event: 'progress', ...p }) : view.update(p))),
+    api.on('flash.progress', (p) => {
+      learn(p.sessionId);
+      if (json) jsonLine({ event: 'progress', ...p });
+      else view.update(p);
+    }),
     api.on('flash.card-done', (d) => json && jsonLine({ event: 'card-done', ...d })),
   ];
   let results: CardResultData[];
@@ -125,19 +147,28 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
     const done = new Promise<CardResultData[]>((resolveDone) => {
       off.push(api.on('flash.done', (d) => resolveDone(d.results)));
     });
-    const session = await api.call('flash.start', {
-      image,
-      ...(entry ? { entry } : {}),
-      drives: drives.map((d) => ({ device: d.device, size: d.size, description: d.description, serial: d.serial })),
-      verify: !values['no-verify'],
-      confirmLarge: Boolean(values['allow-large']),
-      growToCard: Boolean(values.grow),
-    });
-    const cancel = (): void => void api.call('flash.cancel', { sessionId: session.sessionId });
-    process.once('SIGINT', cancel);
+    let session;
+    try {
+      session = await api.call('flash.start', {
+        image,
+        ...(entry ? { entry } : {}),
+        drives: drives.map((d) => ({ device: d.device, size: d.size, description: d.description, serial: d.serial })),
+        verify: !values['no-verify'],
+        confirmLarge: Boolean(values['allow-large']),
+        growToCard: Boolean(values.grow),
+      });
+    } catch (error) {
+      const signal = stop.received();
+      if (signal === null) throw error;
+      const message = 'cancelled before any card was written: nothing was written';
+      if (json) jsonLine({ event: 'cancelled', signal, message });
+      else say(message);
+      return SIGNAL_EXIT[signal];
+    }
+    learn(session.sessionId);
     results = await done;
-    process.removeListener('SIGINT', cancel);
   } finally {
+    stop.dispose();
     for (const f of off) f();
   }
   if (json) {
@@ -151,5 +182,7 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
       say(`${r.device}: ${status}, ${formatBytes(r.bytes)} in ${formatDuration(r.durationMs / 1000)}${r.error ? `\n  ${r.error}` : ''}`);
     }
   }
+  const signal = stop.received();
+  if (signal !== null) return SIGNAL_EXIT[signal];
   return results.every((r) => r.ok) ? EXIT.ok : EXIT.failed;
 }

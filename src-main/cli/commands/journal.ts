@@ -17,11 +17,11 @@ export async function journalCommand(api: ApiClient, argv: string[]): Promise<nu
   if (values.csv) process.stdout.write(journalToCsv(records));
   else if (values.json) process.stdout.write(JSON.stringify(records, null, 2) + '\n');
   else {
-    console.log(`${cell('TIME', 20)} ${cell('DEVICE', 13)} ${cell('RESULT', 9)} ${cell('BYTES', 10)} ${cell('TIME', 7)} IMAGE`);
+    console.log(`${cell('TIME', 20)} ${cell('DEVICE', 13)} ${cell('RESULT', 11)} ${cell('BYTES', 10)} ${cell('TIME', 7)} IMAGE`);
     for (const r of records) {
       const result = r.result === 'ok' ? (r.verified ? 'ok+verif' : 'ok') : r.result;
       console.log(
-        `${cell(r.time.replace('T', ' ').slice(0, 19), 20)} ${cell(r.device, 13)} ${cell(result, 9)} ${cell(formatBytes(r.bytes), 10)} ${cell(formatDuration(r.durationMs / 1000), 7)} ${r.imageName}${r.error ? `\n${' '.repeat(22)}${r.error}` : ''}`,
+        `${cell(r.time.replace('T', ' ').slice(0, 19), 20)} ${cell(r.device, 13)} ${cell(result, 11)} ${cell(formatBytes(r.bytes), 10)} ${cell(formatDuration(r.durationMs / 1000), 7)} ${r.imageName}${r.error ? `\n${' '.repeat(22)}${r.error}` : ''}`,
       );
     }
   }

@@ -10,6 +10,7 @@ import { isSystemMountpoint } from '../../core/drives/drive.js';
 import { formatBytes } from '../../core/util/format.js';
 import { CancelledError, explainCardError, verificationFailed } from './errors.js';
 import { etcher } from './etcher.js';
+import { openExclusive } from './exclusive-open.js';
 import { type CardRegion, writeRegions } from './region-writer.js';
 
 const run = promisify(execFile);
@@ -65,6 +66,14 @@ function asDrivelistDrive(d: Drive): drivelist.Drive {
   } as unknown as drivelist.Drive;
 }
 
+/** etcher-sdk's mountutils unmountDisk (what its BlockDevice runs before opening a card for writing). */
+function etcherUnmountDisk(): (device: string) => Promise<void> {
+  etcher();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lazy = require('etcher-sdk/build/lazy') as { getUnmountDisk(): (device: string) => Promise<void> };
+  return lazy.getUnmountDisk();
+}
+
 /** Unmounts every partition of the card, or says which mount could not be released and why. */
 export async function unmountCard(drive: Drive): Promise<void> {
   for (const m of drive.mountpoints) {
@@ -97,13 +106,22 @@ export async function cardDevice(job: CardJob): Promise<InstanceType<ReturnType<
     );
   }
   await unmountCard(drive);
-  return new (etcher().sdk.sourceDestination.BlockDevice)({
+  const dest = new (etcher().sdk.sourceDestination.BlockDevice)({
     drive: asDrivelistDrive(drive),
     unmountOnSuccess: false,
     write: true,
     direct: true,
     keepOriginal: true,
   });
+  // etcher-sdk's own open retries EBUSY for ~19 minutes and cannot be cancelled: open the card ourselves, with the
+  // same flags, failing fast and naming whoever holds it.
+  const inner = dest as unknown as { _open(): Promise<void>; getOpenFlags(): number; fileHandle: FileHandle };
+  inner._open = async () => {
+    // As etcher-sdk does before opening: release any mount that appeared since the drive list was read.
+    if (process.platform !== 'win32') await etcherUnmountDisk()(drive.device);
+    inner.fileHandle = await openExclusive(drive.device, inner.getOpenFlags(), job.signal);
+  };
+  return dest;
 }
 
 /**
@@ -144,6 +162,7 @@ export async function writeCard(job: CardJob): Promise<CardOutcome> {
     await dest.open();
   } catch (error) {
     await Promise.allSettled([source.close(), dest.close()]);
+    if (error instanceof CancelledError) throw error;
     throw explainCardError(drive.device, null, error);
   }
   try {

@@ -4,7 +4,7 @@ import { blockingMessage, checkDrive } from '../../core/drives/constraints.js';
 import type { DriveIdentity } from '../../core/drives/drive.js';
 import { recheckIdentity } from '../../core/drives/identity.js';
 import { type CardPhase, type CardProgress, type CardResult, etaSeconds, sampleSpeed, type SpeedWindow } from '../../core/flash/progress.js';
-import type { JournalRecord } from '../../core/journal/record.js';
+import type { JournalLine, JournalRecord } from '../../core/journal/record.js';
 import type { Journal } from '../journal/journal.js';
 import type { DriveWatcher } from '../drives/drive-watcher.js';
 import type { CardJob, CardOutcome } from './card-writer.js';
@@ -17,7 +17,7 @@ import { entryRequired, type ImageInfo, inspectImage } from './image-inspect.js'
 /** What the flash service needs from the outside world (real parts in the app, fakes in unit tests). */
 export interface FlashDeps {
   watcher: Pick<DriveWatcher, 'refresh' | 'recent'>;
-  journal: Pick<Journal, 'append'>;
+  journal: Pick<Journal, 'append' | 'self'>;
   cacheDir: string;
   includeVirtual: () => boolean;
   writeCard: (job: CardJob) => Promise<CardOutcome>;
@@ -47,6 +47,8 @@ interface Session {
   /** The raw image every card is written from, or the card built from an archive of files (written sparse). */
   raw: Promise<RawImage | PreparedCard>;
   sha256: Promise<string | null>;
+  /** The image's sha256 once known (journaled with the attempts that start after it is). */
+  sha256Known: string | null;
   abort: AbortController;
   running: Set<Promise<void>>;
   finished: boolean;
@@ -63,6 +65,9 @@ export interface SessionSnapshot {
 }
 
 const EMIT_INTERVAL_MS = 250;
+/** A progress checkpoint goes to the journal every tenth of the image, or at least this often, while writing. */
+const CHECKPOINT_FRACTION = 0.1;
+const CHECKPOINT_INTERVAL_MS = 60_000;
 
 /**
  * Runs flash sessions. The image is decompressed once (to the cache) and every card is then written from the raw
@@ -103,6 +108,7 @@ export class FlashService {
         ? prepareCardSource(image, { growToCard: input.growToCard ?? false })
         : prepareRawImage(image, this.deps.cacheDir, (done, total) => this.decompressProgress(session, done, total), abort.signal),
       sha256: imageSha256(image.path, this.deps.cacheDir).catch(() => null),
+      sha256Known: null,
       abort,
       running: new Set(),
       finished: false,
@@ -110,6 +116,7 @@ export class FlashService {
     // The raw image must be ready (and valid) before any card is touched: a corrupt source fails the whole session
     // with its cause, and nothing is written.
     session.raw.catch(() => undefined);
+    void session.sha256.then((h) => (session.sha256Known = h));
     this.sessions.set(session.id, session);
     const cards = input.drives.map((identity) => this.newCard(session, identity));
     try {
@@ -153,6 +160,18 @@ export class FlashService {
   /** The current state of a session. */
   status(sessionId: string): SessionSnapshot {
     return this.snapshot(this.get(sessionId));
+  }
+
+  /** Cancels every card of every session and waits until each is journaled (the backend's shutdown). */
+  async shutdown(): Promise<void> {
+    for (const session of this.sessions.values()) {
+      session.abort.abort();
+      for (const card of session.cards.values()) card.abort.abort();
+    }
+    await Promise.allSettled([...this.sessions.values()].flatMap((s) => [s.raw, ...s.running]));
+    for (const session of this.sessions.values()) {
+      while (session.running.size > 0) await Promise.allSettled([...session.running]);
+    }
   }
 
   /** Waits for every card of every session (used at shutdown and by the CLI). */
@@ -217,6 +236,31 @@ export class FlashService {
     let bytes = 0;
     let verified = false;
     let error: unknown = null;
+    const attempt = randomUUID();
+    let started = false;
+    const base = (): Omit<JournalRecord, 'result' | 'bytes' | 'durationMs' | 'averageSpeed' | 'verified' | 'error'> => ({
+      time: new Date(card.started).toISOString(),
+      device: card.identity.device,
+      size: card.identity.size,
+      description: card.identity.description,
+      serial: card.identity.serial,
+      imageName: session.image.entry ? `${session.image.name}:${session.image.entry}` : session.image.name,
+      imageSha256: session.sha256Known,
+    });
+    const timing = (): { durationMs: number; averageSpeed: number } => {
+      const durationMs = this.now() - card.started;
+      return { durationMs, averageSpeed: durationMs > 0 ? Math.round((bytes / durationMs) * 1000) : 0 };
+    };
+    const checkpoints = { bytes: 0, at: this.now(), phase: 'write' as CardPhase };
+    const checkpoint = (phase: 'write' | 'verify', total: number): void => {
+      const due =
+        phase !== checkpoints.phase ||
+        bytes - checkpoints.bytes >= total * CHECKPOINT_FRACTION ||
+        (bytes > checkpoints.bytes && this.now() - checkpoints.at >= CHECKPOINT_INTERVAL_MS);
+      if (!due) return;
+      Object.assign(checkpoints, { bytes, at: this.now(), phase });
+      this.journal({ attempt, result: 'progress', bytes, ...timing(), imageSha256: session.sha256Known }, false);
+    };
     try {
       const raw = await session.raw;
       if (card.abort.signal.aborted) throw new CancelledError();
@@ -225,6 +269,9 @@ export class FlashService {
       const check = recheckIdentity(card.identity, current);
       if (!check.ok) throw new ApiError('refused', check.message);
       const built = 'regionsFor' in raw ? await raw.regionsFor(check.drive.size) : null;
+      // Journaled (fsynced) before the first byte: a crash from here on shows as an interrupted attempt.
+      this.journal({ ...base(), bytes: 0, durationMs: 0, averageSpeed: 0, verified: false, error: null, attempt, result: 'started', process: this.deps.journal.self() }, true);
+      started = true;
       const outcome = await this.deps.writeCard({
         rawPath: raw.path,
         size: built?.size ?? raw.size,
@@ -232,7 +279,11 @@ export class FlashService {
         drive: check.drive,
         verify: session.verify,
         signal: card.abort.signal,
-        onProgress: (phase, done, total) => this.progress(session, card, phase, done, total),
+        onProgress: (phase, done, total) => {
+          if (phase === 'write') bytes = done;
+          checkpoint(phase, total);
+          this.progress(session, card, phase, done, total);
+        },
       });
       bytes = outcome.bytes;
       verified = outcome.verified;
@@ -240,7 +291,7 @@ export class FlashService {
       error = e;
     }
     const cancelled = error instanceof CancelledError || card.abort.signal.aborted;
-    const durationMs = this.now() - card.started;
+    const { durationMs, averageSpeed } = timing();
     const result: CardResult = {
       device: card.identity.device,
       ok: error === null,
@@ -250,27 +301,37 @@ export class FlashService {
       cancelled,
       durationMs,
     };
+    const outcome = result.ok ? 'ok' : cancelled ? 'cancelled' : 'failed';
+    const finished: JournalLine = {
+      ...base(),
+      imageSha256: await session.sha256,
+      bytes,
+      durationMs,
+      averageSpeed,
+      verified,
+      result: outcome,
+      error: result.error,
+      ...(started ? { attempt } : {}),
+    };
+    try {
+      this.journal(finished, true);
+    } catch (e) {
+      result.error = `${result.error ? `${result.error}; ` : ''}not journaled: ${describe(e)}`;
+    }
     card.result = result;
     const phase: CardPhase = result.ok ? 'done' : cancelled ? 'cancelled' : 'failed';
     card.progress = { ...card.progress, phase, speed: 0, eta: 0 };
     this.deps.onProgress({ ...card.progress, sessionId: session.id });
-    const record: JournalRecord = {
-      time: new Date(card.started).toISOString(),
-      device: card.identity.device,
-      size: card.identity.size,
-      description: card.identity.description,
-      serial: card.identity.serial,
-      imageName: session.image.entry ? `${session.image.name}:${session.image.entry}` : session.image.name,
-      imageSha256: await session.sha256,
-      bytes,
-      durationMs,
-      averageSpeed: durationMs > 0 ? Math.round((bytes / durationMs) * 1000) : 0,
-      verified,
-      result: result.ok ? 'ok' : cancelled ? 'cancelled' : 'failed',
-      error: result.error,
-    };
-    this.deps.journal.append(record);
     this.deps.onCardDone(session.id, result);
+  }
+
+  /** Appends a journal line; a checkpoint that cannot be written is not worth failing a card for. */
+  private journal(line: JournalLine, required: boolean): void {
+    try {
+      this.deps.journal.append(line);
+    } catch (error) {
+      if (required) throw error;
+    }
   }
 
   private decompressProgress(session: Session, done: number, total: number): void {

@@ -29,6 +29,7 @@ export async function writeRegions(job: CardJob, regions: CardRegion[]): Promise
     await dest.open();
   } catch (error) {
     await dest.close().catch(() => undefined);
+    if (error instanceof CancelledError) throw error;
     throw explainCardError(drive.device, null, error);
   }
   let offset: number | null = null;

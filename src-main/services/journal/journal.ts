@@ -1,35 +1,95 @@
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync, existsSync } from 'node:fs';
-import { type JournalRecord, parseJournal } from '../../core/journal/record.js';
-import { giveBack, type Owner } from '../ownership.js';
+import { closeSync, constants, fchownSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { ApiError } from '../../api/errors.js';
+import { type JournalLine, type JournalRecord, mergeJournal, parseJournalLines } from '../../core/journal/record.js';
+import type { Owner } from '../ownership.js';
+import { processIdentity, type ProcessIdentity } from './process-identity.js';
 
 /**
- * The flash journal: one JSON line per card attempt, appended with O_APPEND and fsynced before the append returns,
- * so a crash never loses a finished record (at worst a torn last line, which the reader skips).
+ * The flash journal: JSON lines appended with O_APPEND and fsynced before the append returns. An attempt is a
+ * 'started' line written before the card's first byte, progress checkpoints and the finished line that completes
+ * it, so a crash shows as an interrupted attempt. The file is opened with O_NOFOLLOW and must be a plain file with
+ * one link: a root helper never appends through a link planted in the user's state folder.
  */
 export class Journal {
   constructor(
     private readonly file: string,
     private readonly owner?: Owner,
+    private readonly processes: ProcessIdentity = processIdentity,
   ) {}
 
-  /** Appends one record durably. Serialised in one write so concurrent cards never interleave bytes. */
-  append(record: JournalRecord): void {
-    const line = Buffer.from(JSON.stringify(record) + '\n', 'utf8');
-    const isNew = !existsSync(this.file);
-    const fd = openSync(this.file, 'a', 0o644);
-    if (isNew) giveBack(this.file, this.owner);
+  /** The token a 'started' line carries: this process, as `isLive` recognises it. */
+  self(): string {
+    return this.processes.self();
+  }
+
+  /**
+   * Appends one line durably, in one write (concurrent cards never interleave bytes). The line starts on a fresh
+   * line even after a torn last line, so a crash mid-append never swallows the next record.
+   */
+  append(line: JournalLine): void {
+    const fd = this.open(constants.O_RDWR | constants.O_APPEND | constants.O_CREAT);
     try {
-      writeSync(fd, line);
+      const st = fstatSync(fd);
+      if (st.size === 0 && this.owner) {
+        try {
+          fchownSync(fd, this.owner.uid, this.owner.gid);
+        } catch {
+          // Not fatal: the file stays root's; the unprivileged fallback will say it cannot write it.
+        }
+      }
+      const last = Buffer.alloc(1);
+      const torn = st.size > 0 && readSync(fd, last, 0, 1, st.size - 1) === 1 && last[0] !== 0x0a;
+      writeSync(fd, Buffer.from(`${torn ? '\n' : ''}${JSON.stringify(line)}\n`, 'utf8'));
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
   }
 
-  /** Reads every record (newest last); corrupt lines are reported by number, never fatal. */
+  /** Reads every attempt (oldest first); damaged lines are reported by number, never fatal. */
   read(limit?: number): { records: JournalRecord[]; skippedLines: number[] } {
-    if (!existsSync(this.file)) return { records: [], skippedLines: [] };
-    const { records, skipped } = parseJournal(readFileSync(this.file, 'utf8'));
+    let fd: number;
+    try {
+      fd = this.open(constants.O_RDONLY);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], skippedLines: [] };
+      throw error;
+    }
+    let text: string;
+    try {
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
+    const { lines, skipped } = parseJournalLines(text);
+    const records = mergeJournal(lines, (p) => this.processes.isLive(p));
     return { records: limit ? records.slice(-limit) : records, skippedLines: skipped };
+  }
+
+  /** Opens the journal without following a link, and refuses anything but a plain file with one name. */
+  private open(flags: number): number {
+    let fd: number;
+    try {
+      fd = openSync(this.file, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+        throw new ApiError(
+          'refused',
+          `${this.file} is a symbolic link: walt-bench never writes its journal through a link (it could point at any file)`,
+          `remove the link (rm ${this.file}) and walt-bench starts a new journal there`,
+        );
+      }
+      throw error;
+    }
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.nlink > 1) {
+      closeSync(fd);
+      throw new ApiError(
+        'refused',
+        `${this.file} is ${st.isFile() ? `a file with ${st.nlink} names (a hard link)` : 'not a plain file'}: walt-bench refuses to use it as its journal`,
+        `move it away (mv ${this.file} ${this.file}.old) and walt-bench starts a new journal there`,
+      );
+    }
+    return fd;
   }
 }
