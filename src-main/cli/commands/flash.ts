@@ -98,7 +98,10 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
     drives = selectDrives(await api.call('drives.list', { image, ...(entry ? { entry } : {}) }), wanted, Boolean(values['allow-large']));
   } catch (error) {
     if (!(error instanceof RefusedError)) throw error;
-    if (json) jsonLine({ event: 'refused', reasons: error.problems });
+    if (json) {
+      jsonLine({ event: 'refused', reasons: error.problems });
+      jsonLine({ event: 'error', code: 'refused', message: error.problems.join('; '), hint: 'nothing was written' });
+    }
     else for (const p of error.problems) process.stderr.write(`refused: ${p}\n`);
     process.stderr.write('nothing was written\n');
     return EXIT.refused;
@@ -116,11 +119,29 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
   }
 
   const view = new ProgressView();
+  // Ctrl-C cancels the session in any phase, decompression included (before flash.start has returned): the
+  // session's id comes with its first progress event.
+  let sessionId: string | null = null;
+  let cancelWanted = false;
+  const cancel = (): void => {
+    cancelWanted = true;
+    if (sessionId !== null) void api.call('flash.cancel', { sessionId }).catch(() => undefined);
+  };
+  const learnSession = (id: string): void => {
+    if (sessionId !== null) return;
+    sessionId = id;
+    if (cancelWanted) cancel();
+  };
   const off = [
-    api.on('flash.progress', (p) => (json ? jsonLine({ event: 'progress', ...p }) : view.update(p))),
+    api.on('flash.progress', (p) => {
+      learnSession(p.sessionId);
+      if (json) jsonLine({ event: 'progress', ...p });
+      else view.update(p);
+    }),
     api.on('flash.card-done', (d) => json && jsonLine({ event: 'card-done', ...d })),
   ];
   let results: CardResultData[];
+  process.once('SIGINT', cancel);
   try {
     const done = new Promise<CardResultData[]>((resolveDone) => {
       off.push(api.on('flash.done', (d) => resolveDone(d.results)));
@@ -133,11 +154,10 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
       confirmLarge: Boolean(values['allow-large']),
       growToCard: Boolean(values.grow),
     });
-    const cancel = (): void => void api.call('flash.cancel', { sessionId: session.sessionId });
-    process.once('SIGINT', cancel);
+    learnSession(session.sessionId);
     results = await done;
-    process.removeListener('SIGINT', cancel);
   } finally {
+    process.removeListener('SIGINT', cancel);
     for (const f of off) f();
   }
   if (json) {
