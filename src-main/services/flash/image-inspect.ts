@@ -54,11 +54,16 @@ export function zipEntryNames(path: string): Promise<{ name: string; size: numbe
   });
 }
 
-async function xzSize(path: string): Promise<number | null> {
+/** The xz index: the uncompressed size, and whether every stream carries an integrity check. */
+async function xzIndex(path: string): Promise<{ size: number; unchecked: boolean } | null> {
   const fh = await open(path, 'r');
   try {
     return await new Promise((resolve) => {
-      lzma.parseFileIndexFD(fh.fd, (err, info) => resolve(err || !info ? null : info.uncompressedSize));
+      lzma.parseFileIndexFD(fh.fd, (err, info) => {
+        // checks: the check ids used (0 = LZMA_CHECK_NONE).
+        const checks = (info as { checks?: number[] } | undefined)?.checks ?? [];
+        resolve(err || !info ? null : { size: info.uncompressedSize, unchecked: checks.includes(0) });
+      });
     });
   } finally {
     await fh.close();
@@ -122,8 +127,13 @@ export async function inspectImage(path: string, entry?: string): Promise<ImageI
       // ISIZE: the uncompressed size modulo 2^32, a lower bound for images over 4 GiB.
       return { ...info, size: tail.length === 4 ? tail.readUInt32LE(0) : null, sizeIsEstimate: true };
     case 'xz': {
-      const size = await xzSize(path);
-      if (size !== null) return { ...info, size };
+      const index = await xzIndex(path);
+      if (index !== null) {
+        const warnings = index.unchecked
+          ? [...info.warnings, `${info.name} carries no integrity check (made with xz -C none): corrupt data cannot be caught before writing; keep verification on`]
+          : info.warnings;
+        return { ...info, size: index.size, warnings };
+      }
       // An xz file ends with its index and a 12-byte footer whose last two bytes are "YZ": a cut download has none.
       if (tail.length < 2 || tail.toString('latin1', tail.length - 2) !== 'YZ') {
         throw new ApiError(
