@@ -118,6 +118,25 @@ describe('sources are checked before a byte reaches a card (built CLI, zram card
     }
   });
 
+  it('a zip of card files (start.elf) whose member lies about its size or CRC-32 is refused, never built onto a card', async () => {
+    const elf = join(dir, 'start.elf');
+    writeFileSync(elf, Buffer.concat([randomBytes(300 * 1024), Buffer.alloc(700 * 1024)]));
+    const files = join(dir, 'sd-files.zip');
+    execFileSync('zip', ['-j', '-q', files, elf]);
+    const target = createZramCard(128 * MiB);
+    cards.push(target);
+    const cases: [string, RegExp][] = [
+      [zipWithRecordedSize(files, join(dir, 'sd-lies.zip'), 500 * 1024), /^sd-lies\.zip: member "start\.elf" \(local header at offset 0\) is corrupt: it inflates to more than the 512000 bytes/],
+      [zipWithWrongCrc(files, join(dir, 'sd-crc.zip')), /^sd-crc\.zip: member "start\.elf" \(local header at offset 0\) is corrupt: its 1024000 bytes have CRC-32/],
+    ];
+    for (const [zip, message] of cases) {
+      const r = await runCli(['flash', zip, '--drive', target.device, '--yes', '--json'], freshEnv());
+      assert.equal(r.status, 3, r.stderr);
+      assert.match(String(jsonLines(r.stdout).find((l) => l.event === 'error')?.message), message);
+    }
+    assert.ok(untouched(target), 'not a byte reached the card');
+  });
+
   it('a gzip bomb stops as soon as the output passes the largest selected card: no partial file, bounded time', async (t) => {
     const bomb = join(dir, 'bomb.img.gz');
     const compressed = gzipBomb(bomb, 512); // 512 MiB of zeros in ~0.5 MiB

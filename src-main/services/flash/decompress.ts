@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -169,10 +170,13 @@ export async function prepareRawImage(info: ImageInfo, cacheDir: string, options
   const stages: Transform[] = [counter, decoderFor(info.kind, member)];
   if (member) stages.push(zipMemberCheck(info.name, member.record));
   const tmp = `${out}.part`;
+  const sink = createWriteStream(tmp);
   try {
-    await pipeline([input, ...stages, meter, createWriteStream(tmp)], options.signal ? { signal: options.signal } : {});
+    await pipeline([input, ...stages, meter, sink], options.signal ? { signal: options.signal } : {});
   } catch (error) {
     input.destroy();
+    // An abort can come before the file is even opened: wait until it is closed, so no .part appears after rm.
+    if (!sink.closed) await once(sink, 'close').catch(() => undefined);
     await rm(tmp, { force: true });
     if ((error as Error).name === 'AbortError' || options.signal?.aborted) throw error;
     throw explainFailure(info, member, error as Error, at, tmp);
