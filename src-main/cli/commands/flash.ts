@@ -101,8 +101,7 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
     if (json) {
       jsonLine({ event: 'refused', reasons: error.problems });
       jsonLine({ event: 'error', code: 'refused', message: error.problems.join('; '), hint: 'nothing was written' });
-    }
-    else for (const p of error.problems) process.stderr.write(`refused: ${p}\n`);
+    } else for (const p of error.problems) process.stderr.write(`refused: ${p}\n`);
     process.stderr.write('nothing was written\n');
     return EXIT.refused;
   }
