@@ -15,6 +15,7 @@ import { analyzeCommand } from './commands/analyze.js';
 import { consoleCommand } from './commands/console.js';
 import { watchCommand } from './commands/watch.js';
 import { OUTCOME_EXIT_HELP } from './boot-output.js';
+import { jsonError, jsonLine } from './output.js';
 
 const HELP = `walt-bench ${APP_VERSION}: the WalT technician's bench
 
@@ -91,15 +92,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(describeError(new UsageError(`unknown command "${command}"`)).text + '\n');
     return EXIT.usage;
   }
-  const backend = await createBackend({ home: defaultHome() });
-  const api: ApiClient = inProcessClient(backend.dispatcher);
+  let backend: Backend | null = null;
   try {
+    backend = await createBackend({ home: defaultHome() });
+    const api: ApiClient = inProcessClient(backend.dispatcher);
     return await run({ api, backend }, rest);
   } catch (error) {
     const { text, status } = describeError(error);
     process.stderr.write(text + '\n');
+    if (rest.includes('--json')) jsonLine(jsonError(error));
     return status;
   } finally {
-    await backend.close();
+    await backend?.close();
   }
 }

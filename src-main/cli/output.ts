@@ -1,9 +1,18 @@
 import { formatBytes, formatDuration } from '../core/util/format.js';
 import type { CardProgressEvent } from '../api/contract.js';
+import { ApiError } from '../api/errors.js';
+import { UsageError } from './args.js';
 
 /** Writes one JSON object per line (the CLI's --json mode). */
 export function jsonLine(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
+}
+
+/** The --json line for an error reaching the top of a command: {"event":"error","code":...,"message":...,"hint"?}. */
+export function jsonError(error: unknown): { event: 'error'; code: string; message: string; hint?: string } {
+  if (error instanceof ApiError) return { event: 'error', ...error.toJSON() };
+  if (error instanceof UsageError) return { event: 'error', code: 'usage', message: error.message };
+  return { event: 'error', code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
 
 /** Pads/cuts a string to a width. */

@@ -268,8 +268,8 @@ describe('refusals before any byte is written', { skip }, () => {
   });
 
   const corrupt: [string, (dir: string) => string, RegExp][] = [
-    ['a truncated gzip', (d) => { const p = join(d, 'trunc.img'); randomFile(p, 4 * MiB); execFileSync('gzip', ['-f', p]); truncateSync(`${p}.gz`, 2 * MiB); return `${p}.gz`; }, /trunc\.img\.gz is truncated: decoding failed at compressed offset \d+ of \d+/],
-    ['a truncated xz', (d) => { const p = join(d, 'trunc2.img'); randomFile(p, 4 * MiB); execFileSync('xz', ['-f', '-0', p]); truncateSync(`${p}.xz`, 2 * MiB); return `${p}.xz`; }, /trunc2\.img\.xz: the xz index cannot be read: the file is truncated or corrupt/],
+    ['a truncated gzip', (d) => { const p = join(d, 'trunc.img'); randomFile(p, 4 * MiB); execFileSync('gzip', ['-f', p]); truncateSync(`${p}.gz`, 2 * MiB); return `${p}.gz`; }, /trunc\.img\.gz is truncated: the file ends at offset 2097152 \(2\.0 MiB\) before its gzip stream is complete/],
+    ['a truncated xz', (d) => { const p = join(d, 'trunc2.img'); randomFile(p, 4 * MiB); execFileSync('xz', ['-f', '-0', p]); truncateSync(`${p}.xz`, 2 * MiB); return `${p}.xz`; }, /trunc2\.img\.xz is truncated: the file ends at offset 2097152 \(2\.0 MiB\) without the xz index and footer/],
     ['a zip without an image', (d) => { const p = join(d, 'notes.txt'); writeFileSync(p, 'hello'); execFileSync('zip', ['-j', '-q', join(d, 'noimg.zip'), p]); return join(d, 'noimg.zip'); }, /noimg\.zip: the zip holds no disk image .*found: notes\.txt/],
     ['an empty file', (d) => { const p = join(d, 'empty.img'); writeFileSync(p, ''); return p; }, /empty\.img: is empty \(0 bytes\)/],
     ['a missing file', (d) => join(d, 'nope.img'), /nope\.img: no such file/],

@@ -99,8 +99,10 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
     drives = selectDrives(await api.call('drives.list', { image, ...(entry ? { entry } : {}) }), wanted, Boolean(values['allow-large']));
   } catch (error) {
     if (!(error instanceof RefusedError)) throw error;
-    if (json) jsonLine({ event: 'refused', reasons: error.problems });
-    else for (const p of error.problems) process.stderr.write(`refused: ${p}\n`);
+    if (json) {
+      jsonLine({ event: 'refused', reasons: error.problems });
+      jsonLine({ event: 'error', code: 'refused', message: error.problems.join('; '), hint: 'nothing was written' });
+    } else for (const p of error.problems) process.stderr.write(`refused: ${p}\n`);
     process.stderr.write('nothing was written\n');
     return EXIT.refused;
   }

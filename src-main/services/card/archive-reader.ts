@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { lstat, open, readdir, readFile } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { constants as zc, createGunzip, gunzipSync } from 'node:zlib';
 import yauzl from 'yauzl';
@@ -9,6 +9,7 @@ import { MAX_FAT_FILE_BYTES } from '../../core/card/layout.js';
 import { isTarHeader, TarFormatError, TarParser } from '../../core/card/tar-parser.js';
 import { zipHoldsFiles } from '../../core/card/source-shape.js';
 import { zipEntryNames } from '../flash/image-inspect.js';
+import { zipMemberCheck, ZipMemberError, zipRecord } from '../flash/zip-member.js';
 
 /** How an archive of card files is packed. */
 export type ArchivePacking = 'tar' | 'tar.gz' | 'zip' | 'folder';
@@ -30,7 +31,8 @@ function sourceError(path: string, cause: string, fix = 'download the archive ag
  * images. Returns null for a disk image (or anything else).
  */
 export async function detectPacking(path: string): Promise<ArchivePacking | null> {
-  const st = await lstat(path).catch(() => null);
+  // stat, not lstat: a source given as a symlink is detected by what it points to (members inside stay lstat'ed).
+  const st = await stat(path).catch(() => null);
   if (!st) return null;
   if (st.isDirectory()) return 'folder';
   if (!st.isFile() || st.size < 4) return null;
@@ -148,7 +150,8 @@ function readZip(path: string, withData: boolean): Promise<ArchiveContent> {
         reject(sourceError(path, `holds "${m[2]}": ${cause}`, 'repack the archive with plain relative paths'));
       } else reject(sourceError(path, `is not a readable zip archive (${e.message})`));
     };
-    yauzl.open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true }, (err, zip) => {
+    // yauzl's own size check (validateEntrySizes) swallows its error and stalls the stream: zipMemberCheck does it.
+    yauzl.open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: false }, (err, zip) => {
       if (err || !zip) return fail(err ?? new Error('cannot open'));
       const content: ArchiveContent = { members: [], data: [] };
       zip.on('error', fail);
@@ -170,9 +173,11 @@ function readZip(path: string, withData: boolean): Promise<ArchiveContent> {
         content.data.push(chunks);
         zip.openReadStream(entry, (e2, stream) => {
           if (e2 || !stream) return fail(e2 ?? new Error('cannot read entry'));
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('error', (e3: Error) => fail(new Error(`${entry.fileName}: ${e3.message}`)));
-          stream.on('end', () => zip.readEntry());
+          const checked = stream.pipe(zipMemberCheck(basename(path), zipRecord(entry)));
+          stream.on('error', (e3: Error) => checked.destroy(e3));
+          checked.on('data', (c: Buffer) => chunks.push(c));
+          checked.on('error', (e3: Error) => (e3 instanceof ZipMemberError ? reject(e3.apiError) : fail(new Error(`${entry.fileName}: ${e3.message}`))));
+          checked.on('end', () => zip.readEntry());
         });
       });
       zip.readEntry();

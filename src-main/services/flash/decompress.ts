@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
-import yauzl from 'yauzl';
+import { createGunzip, createInflateRaw } from 'node:zlib';
 import * as lzma from 'lzma-native';
 import unbzip2 from 'unbzip2-stream';
 import { ApiError } from '../../api/errors.js';
+import { explainDecodeFailure, explainOverflow, explainZipMember, type OutputBound } from '../../core/flash/source-failure.js';
 import { formatBytes } from '../../core/util/format.js';
 import { entryRequired, type ImageInfo } from './image-inspect.js';
+import { type OpenedZipMember, openZipMember, zipMemberCheck, ZipMemberError } from './zip-member.js';
 
 /** A raw image ready to be written by any number of cards. */
 export interface RawImage {
@@ -21,36 +23,49 @@ export interface RawImage {
 /** Reports decompression progress in compressed bytes read. */
 export type DecompressProgress = (compressedBytes: number, compressedTotal: number, outBytes: number) => void;
 
-function openEntry(path: string, entry: string): Promise<Readable> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: true }, (err, zip) => {
-      if (err || !zip) return reject(err ?? new Error('cannot open zip'));
-      zip.on('entry', (e: yauzl.Entry) => {
-        if (e.fileName !== entry) return zip.readEntry();
-        zip.openReadStream(e, (err2, stream) => (err2 || !stream ? reject(err2) : resolve(stream)));
-      });
-      zip.on('end', () => reject(new Error(`entry ${entry} not found`)));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
+/** How to decompress: progress, cancellation, and the largest card the output is for. */
+export interface DecompressOptions {
+  onProgress: DecompressProgress;
+  /** Aborting stops decompression at once; the partial file is deleted and the promise rejects with an AbortError. */
+  signal?: AbortSignal;
+  /** The largest selected card: an output larger than it can never be written, so decoding stops there. */
+  largestCard?: { device: string; bytes: number } | null;
 }
 
-/** The decoder stream for a compressed kind. */
-function decoderFor(kind: ImageInfo['kind']): Transform {
+/** Read and inflate in 1 MiB chunks: zlib's 16 KiB default costs a stream hop (and a check) per 16 KiB. */
+const CHUNK = 1 << 20;
+
+/** Free space decompression always leaves in the cache's filesystem. */
+const CACHE_RESERVE_BYTES = 64 << 20;
+
+/** The decoder stream for a compressed kind (a zip member's: by its method). */
+function decoderFor(kind: ImageInfo['kind'], member: OpenedZipMember | null): Transform {
   switch (kind) {
     case 'gz':
-      return createGunzip();
+      return createGunzip({ chunkSize: CHUNK });
     case 'xz':
       return lzma.createDecompressor();
     case 'bz2':
       return unbzip2();
+    case 'zip':
+      return member?.method === 8 ? createInflateRaw({ chunkSize: CHUNK }) : passThrough();
     case 'tar':
     case 'folder':
       throw new ApiError('internal', `a ${kind} source is built into a card, never decompressed`);
     case 'raw':
-    case 'zip':
-      return new Transform({ transform: (chunk, _e, cb) => cb(null, chunk) });
+      return passThrough();
+  }
+}
+
+function passThrough(): Transform {
+  return new Transform({ transform: (chunk, _e, cb) => cb(null, chunk) });
+}
+
+/** Raised when the output passes its bound (the largest card, or the cache's free space). */
+class OverflowError extends Error {
+  constructor(readonly bound: OutputBound) {
+    super(`output exceeds ${bound.bytes} bytes`);
+    this.name = 'OverflowError';
   }
 }
 
@@ -63,28 +78,60 @@ async function cacheKey(info: ImageInfo): Promise<string> {
     .slice(0, 24);
 }
 
-/** Explains a decoder failure: which file, how far it got, why, and what to do. */
-function decodeError(info: ImageInfo, compressedOffset: number, error: Error): ApiError {
-  const msg = error.message || String(error);
-  const truncated = /unexpected end|truncated|LZMA_BUF_ERROR|premature|end of/i.test(msg);
-  const cause = truncated ? 'is truncated' : 'is corrupt';
-  return new ApiError(
-    'source-error',
-    `${info.name} ${cause}: decoding failed at compressed offset ${compressedOffset} of ${info.fileSize} (${msg})`,
-    'download the file again (and check its sha256); nothing was written to any card',
-  );
+/** The tighter of the two bounds on the output: the largest selected card and the cache's free space. */
+function outputBound(largestCard: DecompressOptions['largestCard'], cacheDir: string, free: number): OutputBound {
+  const cache: OutputBound = { type: 'cache', dir: cacheDir, bytes: Math.max(0, free - CACHE_RESERVE_BYTES) };
+  if (!largestCard || largestCard.bytes >= cache.bytes) return cache;
+  return { type: 'card', device: largestCard.device, bytes: largestCard.bytes };
+}
+
+/** Turns whatever stopped the pipeline into the sentence the technician reads. */
+function explainFailure(
+  info: ImageInfo,
+  member: OpenedZipMember | null,
+  error: Error,
+  at: { compressedRead: number; outBytes: number },
+  tmp: string,
+): ApiError {
+  if (error instanceof ZipMemberError) return error.apiError;
+  if (error instanceof OverflowError) {
+    const total = member ? member.record.compressedSize : info.fileSize;
+    const f = explainOverflow(member ? `${info.name} [${member.record.name}]` : info.name, error.bound, at.compressedRead, total);
+    return new ApiError('source-error', f.message, f.hint);
+  }
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'ENOSPC') {
+    return new ApiError('source-error', `the disk filled up while decompressing ${info.name} into the cache`, 'free space');
+  }
+  if (e.syscall !== undefined && (e.path === tmp || e.syscall === 'write')) {
+    return new ApiError('source-error', `writing the decompressed ${info.name} into the cache failed (${e.code ?? e.message})`, 'check the disk of WALT_BENCH_HOME');
+  }
+  if (e.syscall !== undefined) {
+    return new ApiError('source-error', `${info.name} cannot be read (${e.code ?? e.message})`, 'check the file and its permissions');
+  }
+  if (member) {
+    const f = explainZipMember(info.name, member.record, { type: 'inflate', detail: e.message, compressedRead: at.compressedRead });
+    return new ApiError('source-error', f.message, f.hint);
+  }
+  if (info.kind !== 'gz' && info.kind !== 'xz' && info.kind !== 'bz2') return new ApiError('internal', e.message);
+  const f = explainDecodeFailure(info.name, {
+    kind: info.kind,
+    message: e.message || String(error),
+    code: typeof e.code === 'string' ? e.code : e.name,
+    compressedRead: at.compressedRead,
+    fileSize: info.fileSize,
+    outBytes: at.outBytes,
+  });
+  return new ApiError('source-error', f.message, f.hint);
 }
 
 /**
  * Decompresses an image once into the cache (space checked first) and returns the raw file every card is then
- * written from. A finished cache file is reused; a failed one is removed.
+ * written from. Every check the format carries is made before the file is kept (gzip's trailer CRC-32 and size,
+ * xz's and bzip2's checks, a zip member's CRC-32 and sizes), and decoding stops as soon as the output exceeds the
+ * largest card or the cache's free space. A finished cache file is reused; a failed or cancelled one is removed.
  */
-export async function prepareRawImage(
-  info: ImageInfo,
-  cacheDir: string,
-  onProgress: DecompressProgress,
-  signal?: AbortSignal,
-): Promise<RawImage> {
+export async function prepareRawImage(info: ImageInfo, cacheDir: string, options: DecompressOptions): Promise<RawImage> {
   if (info.kind === 'raw') return { path: info.path, size: info.fileSize };
   if (info.kind === 'zip' && info.entry === null) throw entryRequired(info);
   const key = await cacheKey(info);
@@ -93,46 +140,52 @@ export async function prepareRawImage(
   if (existsSync(out) && existsSync(doneMarker)) return { path: out, size: (await stat(out)).size };
   const fsInfo = await statfs(cacheDir);
   const free = fsInfo.bavail * fsInfo.bsize;
-  const need = info.size ?? info.fileSize * 2;
-  if (need > free) {
+  // A known size is checked now; an estimate (gzip's ISIZE, garbage in a cut download) only bounds the stream below.
+  if (!info.sizeIsEstimate && info.size !== null && info.size > free) {
     throw new ApiError(
       'source-error',
-      `not enough space to decompress ${info.name}: ${formatBytes(need)} needed in ${cacheDir}, ${formatBytes(free)} free`,
+      `not enough space to decompress ${info.name}: ${formatBytes(info.size)} needed in ${cacheDir}, ${formatBytes(free)} free`,
       'free space there, or set WALT_BENCH_HOME to a larger disk',
     );
   }
-  let compressedRead = 0;
-  let outBytes = 0;
-  const input: Readable = info.kind === 'zip' ? await openEntry(info.path, info.entry!) : createReadStream(info.path);
+  const bound = outputBound(options.largestCard, cacheDir, free);
+  const at = { compressedRead: 0, outBytes: 0 };
+  const member = info.kind === 'zip' ? await openZipMember(info.path, info.fileSize, info.entry!) : null;
+  const input: Readable = member ? member.stored : createReadStream(info.path);
   const counter = new Transform({
     transform(chunk: Buffer, _e, cb) {
-      compressedRead += chunk.length;
+      at.compressedRead += chunk.length;
       cb(null, chunk);
     },
   });
   const meter = new Transform({
     transform(chunk: Buffer, _e, cb) {
-      outBytes += chunk.length;
-      onProgress(info.kind === 'zip' ? outBytes : compressedRead, info.kind === 'zip' ? (info.size ?? 0) : info.fileSize, outBytes);
+      at.outBytes += chunk.length;
+      if (at.outBytes > bound.bytes) return cb(new OverflowError(bound));
+      if (member) options.onProgress(at.outBytes, member.record.uncompressedSize, at.outBytes);
+      else options.onProgress(at.compressedRead, info.fileSize, at.outBytes);
       cb(null, chunk);
     },
   });
+  const stages: Transform[] = [counter, decoderFor(info.kind, member)];
+  if (member) stages.push(zipMemberCheck(info.name, member.record));
   const tmp = `${out}.part`;
+  const sink = createWriteStream(tmp);
   try {
-    await pipeline(input, counter, decoderFor(info.kind), meter, createWriteStream(tmp), { signal });
+    await pipeline([input, ...stages, meter, sink], options.signal ? { signal: options.signal } : {});
   } catch (error) {
+    input.destroy();
+    // An abort can come before the file is even opened: wait until it is closed, so no .part appears after rm.
+    if (!sink.closed) await once(sink, 'close').catch(() => undefined);
     await rm(tmp, { force: true });
-    if ((error as Error).name === 'AbortError') throw error;
-    if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
-      throw new ApiError('source-error', `the disk filled up while decompressing ${info.name} into ${cacheDir}`, 'free space');
-    }
-    throw decodeError(info, compressedRead, error as Error);
+    if ((error as Error).name === 'AbortError' || options.signal?.aborted) throw error;
+    throw explainFailure(info, member, error as Error, at, tmp);
   }
-  if (outBytes === 0) {
+  if (at.outBytes === 0) {
     await rm(tmp, { force: true });
     throw new ApiError('source-error', `${info.name} decompresses to nothing (0 bytes)`, 'download it again');
   }
   await rename(tmp, out);
-  await writeFile(doneMarker, `${outBytes}\n`);
-  return { path: out, size: outBytes };
+  await writeFile(doneMarker, `${at.outBytes}\n`);
+  return { path: out, size: at.outBytes };
 }

@@ -106,7 +106,11 @@ export class FlashService {
       cards: new Map(),
       raw: image.card
         ? prepareCardSource(image, { growToCard: input.growToCard ?? false })
-        : prepareRawImage(image, this.deps.cacheDir, (done, total) => this.decompressProgress(session, done, total), abort.signal),
+        : prepareRawImage(image, this.deps.cacheDir, {
+            onProgress: (done, total) => this.decompressProgress(session, done, total),
+            signal: abort.signal,
+            largestCard: largestCard(input.drives),
+          }),
       sha256: imageSha256(image.path, this.deps.cacheDir).catch(() => null),
       sha256Known: null,
       abort,
@@ -122,9 +126,12 @@ export class FlashService {
     try {
       await session.raw;
     } catch (error) {
-      // Not a card attempt: nothing was written, nothing is journaled; the caller gets the cause.
-      this.sessions.delete(session.id);
-      throw error;
+      // Not a card attempt: nothing was written, nothing is journaled; the caller gets the cause. A session cancelled
+      // while decompressing goes on instead: each card ends (and is journaled) as cancelled, with nothing written.
+      if (!abort.signal.aborted) {
+        this.sessions.delete(session.id);
+        throw error;
+      }
     }
     for (const card of cards) this.launch(session, card);
     return this.snapshot(session);
@@ -373,6 +380,13 @@ export class FlashService {
       finished: session.finished,
     };
   }
+}
+
+/** The largest of the selected cards (decompression never needs to produce more than it holds). */
+function largestCard(drives: DriveIdentity[]): { device: string; bytes: number } | null {
+  let best: { device: string; bytes: number } | null = null;
+  for (const d of drives) if (d.size !== null && (best === null || d.size > best.bytes)) best = { device: d.device, bytes: d.size };
+  return best;
 }
 
 function describe(error: unknown): string {

@@ -4,9 +4,11 @@ import yauzl from 'yauzl';
 import * as lzma from 'lzma-native';
 import { ApiError } from '../../api/errors.js';
 import { detectSourceKind, imageEntries, type SourceKind, sourceWarnings } from '../../core/flash/source-kind.js';
+import { CORRUPT_FIX, CUT_SHORT_FIX } from '../../core/flash/source-failure.js';
 import { formatBytes } from '../../core/util/format.js';
 import { sourceDevicesOf } from '../drives/source-device.js';
 import { type CardSourceInfo, inspectCardSource } from '../card/card-source.js';
+import { zipOpenError } from './zip-member.js';
 
 /** What walt-bench knows of an image file before writing it. */
 export interface ImageInfo {
@@ -33,7 +35,11 @@ export function zipEntryNames(path: string): Promise<{ name: string; size: numbe
   return new Promise((resolve, reject) => {
     yauzl.open(path, { lazyEntries: true, autoClose: true }, (err, zip) => {
       if (err || !zip) {
-        reject(sourceError(path, `not a readable zip archive (${err?.message ?? 'unknown error'})`, 'download it again'));
+        const fail = err ?? new Error('unknown error');
+        stat(path).then(
+          (st) => reject(zipOpenError(path, st.size, fail)),
+          () => reject(sourceError(path, `not a readable zip archive (${fail.message})`, 'download it again')),
+        );
         return;
       }
       const names: { name: string; size: number }[] = [];
@@ -48,11 +54,16 @@ export function zipEntryNames(path: string): Promise<{ name: string; size: numbe
   });
 }
 
-async function xzSize(path: string): Promise<number | null> {
+/** The xz index: the uncompressed size, and whether every stream carries an integrity check. */
+async function xzIndex(path: string): Promise<{ size: number; unchecked: boolean } | null> {
   const fh = await open(path, 'r');
   try {
     return await new Promise((resolve) => {
-      lzma.parseFileIndexFD(fh.fd, (err, info) => resolve(err || !info ? null : info.uncompressedSize));
+      lzma.parseFileIndexFD(fh.fd, (err, info) => {
+        // checks: the check ids used (0 = LZMA_CHECK_NONE).
+        const checks = (info as { checks?: number[] } | undefined)?.checks ?? [];
+        resolve(err || !info ? null : { size: info.uncompressedSize, unchecked: checks.includes(0) });
+      });
     });
   } finally {
     await fh.close();
@@ -116,11 +127,22 @@ export async function inspectImage(path: string, entry?: string): Promise<ImageI
       // ISIZE: the uncompressed size modulo 2^32, a lower bound for images over 4 GiB.
       return { ...info, size: tail.length === 4 ? tail.readUInt32LE(0) : null, sizeIsEstimate: true };
     case 'xz': {
-      const size = await xzSize(path);
-      if (size === null) {
-        throw sourceError(path, 'the xz index cannot be read: the file is truncated or corrupt', 'download it again');
+      const index = await xzIndex(path);
+      if (index !== null) {
+        const warnings = index.unchecked
+          ? [...info.warnings, `${info.name} carries no integrity check (made with xz -C none): corrupt data cannot be caught before writing; keep verification on`]
+          : info.warnings;
+        return { ...info, size: index.size, warnings };
       }
-      return { ...info, size };
+      // An xz file ends with its index and a 12-byte footer whose last two bytes are "YZ": a cut download has none.
+      if (tail.length < 2 || tail.toString('latin1', tail.length - 2) !== 'YZ') {
+        throw new ApiError(
+          'source-error',
+          `${info.name} is truncated: the file ends at offset ${st.size} (${formatBytes(st.size)}) without the xz index and footer`,
+          CUT_SHORT_FIX,
+        );
+      }
+      throw new ApiError('source-error', `${info.name} is corrupt: its xz index (before the footer at offset ${st.size - 12}) cannot be read`, CORRUPT_FIX);
     }
     case 'bz2':
       return { ...info, size: null, sizeIsEstimate: true };
