@@ -19,7 +19,7 @@ export function VerdictBanner(props: {
   const title = {
     idle: 'Ready',
     waiting: phase === 'starting' ? 'Starting…' : 'Waiting for the board',
-    pass: unwatched ? 'PASS (script run not watched)' : 'PASS',
+    pass: 'PASS',
     fail: 'FAIL',
     stopped: 'Stopped',
   }[state];
@@ -38,7 +38,10 @@ export function VerdictBanner(props: {
           {icon}
         </span>
         <div className="verdict__text">
-          <strong className="verdict__title">{title}</strong>
+          <strong className="verdict__title">
+            {title}
+            {unwatched && <span className="verdict__qualifier"> (script run not watched)</span>}
+          </strong>
           <span className="verdict__model mono">{model}</span>
           <p className="verdict__sub" data-testid={state === 'fail' ? 'check-diagnosis' : undefined}>
             {sub}
