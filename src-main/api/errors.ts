@@ -28,10 +28,16 @@ export class ApiError extends Error {
   }
 }
 
-/** Rebuilds an ApiError from its wire form (or wraps anything else). */
+const API_ERROR_CODES: ReadonlySet<string> = new Set<ApiErrorCode>(['bad-request', 'unknown-command', 'not-found', 'refused', 'source-error', 'io-error', 'permission', 'internal']);
+
+/**
+ * Rebuilds an ApiError from its wire form (or wraps anything else). A Node system error also has a `code` and a
+ * `message` ("ENOTFOUND"): it is wrapped, never taken for a wire form (the station mapped its unknown code to an
+ * HTTP status of undefined: "Invalid status code: undefined").
+ */
 export function toApiError(value: unknown): ApiError {
   if (value instanceof ApiError) return value;
-  if (typeof value === 'object' && value !== null && 'code' in value && 'message' in value) {
+  if (typeof value === 'object' && value !== null && 'code' in value && 'message' in value && API_ERROR_CODES.has(String(value.code))) {
     const v = value as { code: ApiErrorCode; message: string; hint?: string };
     return new ApiError(v.code, String(v.message), v.hint);
   }

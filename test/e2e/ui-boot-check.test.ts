@@ -1,7 +1,8 @@
 /**
  * The Boot check view in a real Chromium against a real `walt-bench station`, both inside a fresh network namespace
  * whose tap is the desk link, and a real U-Boot board (QEMU) on that tap: pick tap0, type the model, start, boot the
- * board, and read the verdict the technician reads. Screenshots go to test-output/screenshots/.
+ * board, and read the verdict the technician reads: a pass whose last step had no console to watch says so, and the
+ * steps are named, not numbered. Screenshots at 1366x768 and 800x600 go to test-output/screenshots/.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,6 +41,18 @@ let board: UbootBoard | null = null;
 let pageErrors: string[] = [];
 
 const byTestId = (p: Page, id: string) => p.locator(`[data-testid="${id}"]`);
+const WIDE = { width: 1366, height: 768 };
+const NARROW = { width: 800, height: 600 };
+
+/** Full-page screenshots at 1366x768 and 800x600, then back to 1366x768. */
+async function shots(p: Page, name: string): Promise<void> {
+  for (const size of [WIDE, NARROW]) {
+    await p.setViewportSize(size);
+    await p.waitForTimeout(200);
+    await p.screenshot({ path: join(SHOTS, `${name}-${size.width}.png`), fullPage: true });
+  }
+  await p.setViewportSize(WIDE);
+}
 
 before(async () => {
   if (missing.length > 0) return;
@@ -51,7 +64,7 @@ before(async () => {
   const wrapper = join(dir, 'chromium-in-netns.sh');
   writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns.name} ${CHROMIUM} "$@"\n`);
   chmodSync(wrapper, 0o755);
-  const opened = await openTestPage({ width: 1400, height: 1000 }, wrapper);
+  const opened = await openTestPage(WIDE, wrapper);
   browser = opened.browser;
   page = opened.page;
   pageErrors = opened.errors;
@@ -100,7 +113,7 @@ async function finalVerdict(p: Page): Promise<string> {
 test('UI boot check: a board sending walt.node.rpi-3-b-plus passes, fit-start.uboot not found then start.uboot fetched', { skip, timeout: 120_000 }, async () => {
   const p = page!;
   await startCheck(p, 'rpi-3-b-plus');
-  await p.screenshot({ path: join(SHOTS, 'boot-check-waiting.png'), fullPage: true });
+  await shots(p, 'boot-check-waiting');
   await bootBoard();
   const verdict = await finalVerdict(p);
   const diagnosis = await byTestId(p, 'check-verdict').innerText();
@@ -111,6 +124,14 @@ test('UI boot check: a board sending walt.node.rpi-3-b-plus passes, fit-start.ub
     assert.equal(await byTestId(p, `check-row-${id}`).getAttribute('data-state'), 'ok', `${id} is ok`);
   }
   assert.equal(await byTestId(p, 'check-row-run').getAttribute('data-state'), 'skipped', 'no serial port: "executes it" not watched');
+  // the last step was not watched: not a plain PASS
+  assert.equal(await p.locator('[data-testid="check-verdict"] .verdict__title').innerText(), 'PASS (script run not watched)');
+  assert.equal(await byTestId(p, 'check-verdict').getAttribute('data-unwatched'), 'true');
+  assert.match(diagnosis, /not watched: this check had no serial console/, diagnosis);
+  // the steps are named (the guide's numbers are in the tooltip), not "0, 1·2, 3, 3, 4"
+  const steps = await p.locator('[data-testid^="check-step-"]').evaluateAll((els) => els.map((e) => [e.textContent, e.getAttribute('title')]));
+  assert.deepEqual(steps.map(([name]) => name), ['Link', 'Identity', 'Request', 'Download', 'Run']);
+  for (const [name, title] of steps) assert.match(title ?? '', /WalT's guide/, `${name} explains its step`);
   assert.match(await byTestId(p, 'check-evidence-identity').innerText(), /walt\.node\.rpi-3-b-plus/);
   assert.match(await byTestId(p, 'check-vci').innerText(), /walt\.node\.rpi-3-b-plus/);
   assert.match(await byTestId(p, 'check-next').innerText(), /waltplatform\/rpi-3-b-plus-default:latest/);
@@ -131,7 +152,7 @@ test('UI boot check: a board sending walt.node.rpi-3-b-plus passes, fit-start.ub
   assert.match(row, /answered/);
 
   await p.locator('.checklist__spinner').waitFor({ state: 'detached' });
-  await p.screenshot({ path: join(SHOTS, 'boot-check-pass.png'), fullPage: true });
+  await shots(p, 'boot-check-pass');
   await board!.stop();
   board = null;
   assert.deepEqual(pageErrors, []);
@@ -154,7 +175,8 @@ test('UI boot check: the same board checked as rpi-4-b fails, naming both models
   await discover.waitFor();
   assert.equal(await byTestId(p, 'check-next').count(), 0, 'no next steps on a fail');
   await p.waitForTimeout(300);
-  await p.screenshot({ path: join(SHOTS, 'boot-check-fail.png'), fullPage: true });
+  assert.equal(await p.locator('[data-testid="check-verdict"] .verdict__title').innerText(), 'FAIL');
+  await shots(p, 'boot-check-fail');
   await board!.stop();
   board = null;
   assert.deepEqual(pageErrors, []);

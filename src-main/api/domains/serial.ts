@@ -138,7 +138,15 @@ export const serialCommands = {
   /** The timeline and verdict of a captured log file. */
   'serial.analyze': {
     input: z.object({ path: S.FilePath, expect: z.string().max(100).nullable().default(null) }),
-    output: z.object({ path: z.string(), verdict: BootVerdictSchema, events: z.array(BootEventSchema) }),
+    output: z.object({
+      path: z.string(),
+      verdict: BootVerdictSchema,
+      events: z.array(BootEventSchema),
+      /** The log's whole text as the analyzer decoded it, numbered like the events' lines. */
+      lines: z.array(z.object({ n: z.number().int(), text: z.string() })),
+      /** Lines left out after the first MAX_ANALYSIS_LINES. */
+      linesCut: z.number().int().min(0),
+    }),
   },
   /** The console logs in the state folder, newest first. */
   'serial.logs.list': { input: z.object({}), output: z.array(LogFileSchema) },

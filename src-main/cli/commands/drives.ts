@@ -1,5 +1,5 @@
 import type { ApiClient } from '../../api/contract.js';
-import { formatDecimalSize } from '../../core/util/format.js';
+import { formatBytes } from '../../core/util/format.js';
 import { EXIT, parse } from '../args.js';
 import { cell, jsonLine } from '../output.js';
 import { resolve } from 'node:path';
@@ -19,7 +19,7 @@ export async function drivesCommand(api: ApiClient, argv: string[]): Promise<num
   console.log(`${cell('DEVICE', 14)} ${cell('SIZE', 9)} ${cell('TARGET', 8)} DESCRIPTION`);
   for (const d of drives) {
     const target = d.eligible ? (d.needsConfirm ? 'confirm' : 'yes') : 'no';
-    console.log(`${cell(d.device, 14)} ${cell(d.size ? formatDecimalSize(d.size) : '-', 9)} ${cell(target, 8)} ${d.description}`);
+    console.log(`${cell(d.device, 14)} ${cell(d.size ? formatBytes(d.size) : '-', 9)} ${cell(target, 8)} ${d.description}`);
     for (const r of d.reasons) console.log(`${' '.repeat(16)}${r.severity === 'block' ? 'x' : r.severity === 'confirm' ? '?' : '!'} ${r.message}`);
   }
   return EXIT.ok;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { ApiClient, CardProgressEvent, CardResultData, DriveStatus, ImageInfo } from '../../api/contract.js';
-import { formatBytes, formatDecimalSize, formatDuration } from '../../core/util/format.js';
+import { formatBytes, formatDuration } from '../../core/util/format.js';
 import { EXIT, parse, UsageError } from '../args.js';
 import { jsonLine, progressLine } from '../output.js';
 import { ask } from '../prompt.js';
@@ -31,7 +31,7 @@ function selectDrives(all: DriveStatus[], wanted: string[], allowLarge: boolean)
     }
     if (!d.eligible) problems.push(...d.reasons.filter((r) => r.severity === 'block').map((r) => r.message));
     else if (d.needsConfirm && !allowLarge) {
-      problems.push(`${device} is larger than 128 GB (${formatDecimalSize(d.size ?? 0)}): add --allow-large if it really is the card`);
+      problems.push(`${device} is larger than 128 GB (${formatBytes(d.size ?? 0)}): add --allow-large if it really is the card`);
     } else chosen.push(d);
   }
   if (problems.length > 0) throw new RefusedError(problems);
@@ -109,7 +109,7 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
 
   if (!values.yes) {
     say('\nThese cards will be ERASED:');
-    for (const d of drives) say(`  ${d.device}  ${formatDecimalSize(d.size ?? 0)}  ${d.description}${d.serial ? `  serial ${d.serial}` : ''}`);
+    for (const d of drives) say(`  ${d.device}  ${formatBytes(d.size ?? 0)}  ${d.description}${d.serial ? `  serial ${d.serial}` : ''}`);
     const answer = await ask('Type "yes" to write them: ');
     if (answer === null) throw new UsageError('no terminal to confirm on: add --yes to write without asking');
     if (answer.toLowerCase() !== 'yes') {

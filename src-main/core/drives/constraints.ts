@@ -1,4 +1,4 @@
-import { formatBytes, formatDecimalSize } from '../util/format.js';
+import { formatBytes } from '../util/format.js';
 import { type Drive, isSystemMountpoint } from './drive.js';
 
 /** Why a drive is or is not a target. */
@@ -31,13 +31,15 @@ export interface Eligibility {
 
 /** What the rules need to know beyond the drive itself. */
 export interface ConstraintContext {
-  /** Bytes the image needs on the card, when an image is chosen. */
+  /** Bytes the image needs on the card, when an image is chosen (a lower bound when estimated). */
   imageSize?: number | null;
+  /** The size is an estimate (a gzip trailer's ISIZE): still a lower bound, worded as an estimate. */
+  imageSizeIsEstimate?: boolean;
   /** Block device(s) holding the image file (the image's own drive is never a target). */
   sourceDevices?: string[];
   /** Show virtual block devices (zram, nbd...) as targets: a setting, or WALT_BENCH_VIRTUAL_DRIVES=1. */
   includeVirtual?: boolean;
-  /** Drives above this size need an explicit confirmation (default 128 GB). */
+  /** Drives above this size need an explicit confirmation (default 128 GB = 119.2 GiB). */
   largeDriveBytes?: number;
 }
 
@@ -76,7 +78,7 @@ export function checkDrive(drive: Drive, ctx: ConstraintContext = {}): Eligibili
     add(
       'too-small',
       'block',
-      `${drive.device} is too small: ${formatBytes(drive.size)} for an image of ${formatBytes(ctx.imageSize)}`,
+      `${drive.device} is too small: ${formatBytes(drive.size)} for an image of ${ctx.imageSizeIsEstimate ? `~${formatBytes(ctx.imageSize)} (estimated from the gzip header)` : formatBytes(ctx.imageSize)}`,
     );
   }
   if (drive.isReadOnly) {
@@ -84,7 +86,7 @@ export function checkDrive(drive: Drive, ctx: ConstraintContext = {}): Eligibili
   }
   const large = ctx.largeDriveBytes ?? LARGE_DRIVE_BYTES;
   if (drive.size !== null && drive.size > large) {
-    add('large', 'confirm', `${drive.device} is large (${formatDecimalSize(drive.size)}): is it really a card?`);
+    add('large', 'confirm', `${drive.device} is large (${formatBytes(drive.size)}): is it really a card?`);
   }
   const mounted = drive.mountpoints.filter((m) => !isSystemMountpoint(m.path));
   if (mounted.length > 0 && !reasons.some((r) => r.code === 'system')) {

@@ -25,6 +25,24 @@ export function sourceWarnings(kind: SourceKind): string[] {
   return [];
 }
 
+/** Smallest raw file that can be a disk image worth writing (a partition table and one small filesystem). */
+export const MIN_RAW_IMAGE = 64 * 1024;
+
+/**
+ * Warnings for a file that will be written raw: a name that is not a disk image's (.img .dd .raw .bin .iso), a size
+ * too small to hold a partition table and a filesystem, a size that is not whole 512-byte sectors.
+ */
+export function rawImageWarnings(name: string, size: number): string[] {
+  const out: string[] = [];
+  const tiny = size < MIN_RAW_IMAGE;
+  if (!/\.(img|dd|raw|bin|iso)$/i.test(name)) {
+    out.push(`${name} does not have a disk image's name (.img .dd .raw .bin .iso): it will be written raw, byte for byte; is it the right file?`);
+  }
+  if (tiny) out.push(`${name} is only ${size} bytes: too small to be a disk image (a partition table and a filesystem take more)`);
+  else if (size % 512 !== 0) out.push(`${name} is not a whole number of 512-byte sectors (${size} bytes): it may be cut short`);
+  return out;
+}
+
 /** Names inside a zip that look like disk images, in archive order. */
 export function imageEntries(names: string[]): string[] {
   return names.filter((n) => !n.endsWith('/') && !/(^|\/)(__MACOSX|\.)/.test(n) && /\.(img|dd|raw|bin|iso)$/i.test(n));

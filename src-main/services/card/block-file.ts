@@ -18,6 +18,32 @@ async function deviceSize(path: string): Promise<number> {
   return sectors * 512;
 }
 
+/** What to do when a device or file cannot be opened: only a missing path is a wrong path. */
+export function openHint(path: string, code: string | undefined, writable: boolean): string {
+  const device = path.startsWith('/dev/');
+  switch (code) {
+    case 'ENOENT':
+      return device ? 'check the path: is the card reader plugged in? (walt-bench drives lists the cards)' : 'check the path';
+    case 'EACCES':
+      return device ? 'reading a card needs root: run the station (or walt-bench) with sudo' : `make the file ${writable ? 'writable' : 'readable'} by the station's user, or run it with sudo`;
+    case 'EPERM':
+      return device
+        ? 'the system refuses it even to this user: a card needs root (sudo), and nothing else may hold it'
+        : `the system refuses to ${writable ? 'change' : 'open'} the file even for root: it may be immutable (lsattr shows "i"; chattr -i ${path}) or on a read-only mount`;
+    case 'EBUSY':
+      return 'the card is in use (mounted, or being flashed): unmount it or wait for the flash to end';
+    case 'EROFS':
+      return "the card is read-only: is its lock switch on?";
+    case 'ENXIO':
+    case 'ENOMEDIUM':
+      return 'no card in the reader: insert the card';
+    case 'EISDIR':
+      return 'that is a folder: point at a card (/dev/sdX), an image file or an archive';
+    default:
+      return 'check the path, and that the card is still in the reader';
+  }
+}
+
 /** Opens a device or an image file; the error says which and why. */
 export async function openBlockFile(path: string, writable = false): Promise<BlockFile> {
   let fh: FileHandle;
@@ -25,8 +51,7 @@ export async function openBlockFile(path: string, writable = false): Promise<Blo
     fh = await open(path, writable ? 'r+' : 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const hint = code === 'EACCES' ? 'run as root for a card (sudo)' : 'check the path';
-    throw new ApiError(code === 'ENOENT' ? 'not-found' : 'io-error', `${path}: cannot open (${code ?? String(error)})`, hint);
+    throw new ApiError(code === 'ENOENT' ? 'not-found' : code === 'EACCES' || code === 'EPERM' ? 'permission' : 'io-error', `${path}: cannot open (${code ?? String(error)})`, openHint(path, code, writable));
   }
   const st = await fh.stat();
   const isDevice = st.isBlockDevice();

@@ -1,7 +1,9 @@
 import { ApiError } from '../../api/errors.js';
 import type { Dispatcher, Handlers } from '../../api/dispatcher.js';
 import { isSystemMountpoint } from '../../core/drives/drive.js';
+import { artifactUrl, findArtifact } from '../../core/card/catalog.js';
 import { CatalogStore } from '../catalog/catalog-store.js';
+import { downloadError } from '../catalog/download-error.js';
 import type { DriveWatcher } from '../drives/drive-watcher.js';
 import { detectPacking } from './archive-reader.js';
 import { buildCard } from './card-builder.js';
@@ -63,12 +65,17 @@ export function cardHandlers(deps: {
     'catalog.download': async ({ artifact, catalog }) => {
       const loaded = await store.load(catalog);
       let last = 0;
-      return store.download(loaded, artifact, (p) => {
-        const now = Date.now();
-        if (now - last < 100 && p.bytes !== p.total) return;
-        last = now;
-        deps.emit('catalog.progress', p);
-      });
+      try {
+        return await store.download(loaded, artifact, (p) => {
+          const now = Date.now();
+          if (now - last < 100 && p.bytes !== p.total) return;
+          last = now;
+          deps.emit('catalog.progress', p);
+        });
+      } catch (e) {
+        const found = findArtifact(loaded, artifact);
+        throw downloadError(e, found?.file ?? artifact, found ? artifactUrl(loaded, found) : artifact);
+      }
     },
     'catalog.add-local': async ({ path }) => store.addLocal(path),
   };

@@ -1,6 +1,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as drivelist from 'drivelist';
+import { driveDisplayName } from '../../core/drives/display-name.js';
 import type { Drive } from '../../core/drives/drive.js';
 
 /** Anything that can list the drives: drivelist on a real machine, a fake in unit tests. */
@@ -26,11 +27,14 @@ async function serialOf(device: string): Promise<string | null> {
   return null;
 }
 
-/** drivelist's description for a virtual device is empty: name zram devices so the technician sees what they are. */
+/**
+ * drivelist's description is empty for a virtual device (zram devices are named so the technician sees what they
+ * are) and a bare PCI vendor id for a virtio disk ("0x1af4"): that becomes the bus and the size.
+ */
 function describe(d: drivelist.Drive): string {
-  if (d.description && d.description.trim()) return d.description.trim();
-  if (/\/zram\d+$/.test(d.device)) return 'zram virtual disk';
-  return d.device;
+  if (!(d.description && d.description.trim()) && /\/zram\d+$/.test(d.device)) return 'zram virtual disk';
+  const size = typeof d.size === 'number' && d.size > 0 ? d.size : null;
+  return driveDisplayName({ description: d.description ?? '', device: d.device, busType: d.busType ?? 'UNKNOWN', size });
 }
 
 /** Converts drivelist's record to walt-bench's Drive. */

@@ -15,7 +15,9 @@ export type FlashCommandName = 'drives.list' | 'image.inspect' | 'flash.start' |
 export function drivesWithStatus(drives: Drive[], image: ImageInfo | null, settings: SettingsStore): CommandOutput<'drives.list'> {
   return drives.map((d) => {
     const e = checkDrive(d, {
-      imageSize: image && !image.sizeIsEstimate ? image.size : null,
+      // an estimate (gzip ISIZE) is a lower bound of the size: a card below it is too small before anything is written
+      imageSize: image ? image.size : null,
+      imageSizeIsEstimate: image?.sizeIsEstimate ?? false,
       sourceDevices: image?.sourceDevices ?? [],
       includeVirtual: settings.get().includeVirtualDrives,
     });

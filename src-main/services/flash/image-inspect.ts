@@ -3,11 +3,13 @@ import { basename } from 'node:path';
 import yauzl from 'yauzl';
 import * as lzma from 'lzma-native';
 import { ApiError } from '../../api/errors.js';
-import { detectSourceKind, imageEntries, type SourceKind, sourceWarnings } from '../../core/flash/source-kind.js';
+import { detectSourceKind, imageEntries, rawImageWarnings, type SourceKind, sourceWarnings } from '../../core/flash/source-kind.js';
 import { CORRUPT_FIX, CUT_SHORT_FIX } from '../../core/flash/source-failure.js';
+import { assertNever } from '../../core/util/assert-never.js';
 import { formatBytes } from '../../core/util/format.js';
 import { sourceDevicesOf } from '../drives/source-device.js';
 import { type CardSourceInfo, inspectCardSource } from '../card/card-source.js';
+import { gzipSize } from './gzip-size.js';
 import { zipOpenError } from './zip-member.js';
 
 /** What walt-bench knows of an image file before writing it. */
@@ -117,15 +119,14 @@ export async function inspectImage(path: string, entry?: string): Promise<ImageI
     entries: [],
     entry: null,
     sourceDevices: await sourceDevicesOf(path),
-    warnings: sourceWarnings(kind),
+    warnings: kind === 'raw' ? [...sourceWarnings(kind), ...rawImageWarnings(basename(path), st.size)] : sourceWarnings(kind),
     card: null,
   };
   switch (kind) {
     case 'raw':
       return info;
     case 'gz':
-      // ISIZE: the uncompressed size modulo 2^32, a lower bound for images over 4 GiB.
-      return { ...info, size: tail.length === 4 ? tail.readUInt32LE(0) : null, sizeIsEstimate: true };
+      return gzipInfo(info, tail.length === 4 ? tail.readUInt32LE(0) : null, st.mtimeMs);
     case 'xz': {
       const index = await xzIndex(path);
       if (index !== null) {
@@ -163,6 +164,34 @@ export async function inspectImage(path: string, entry?: string): Promise<ImageI
       const size = chosen === null ? null : (all.find((e) => e.name === chosen)?.size ?? null);
       return { ...info, entries: images, entry: chosen, size };
     }
+  }
+}
+
+/**
+ * A .gz's size: exact when the whole file was inflated (a truncated or corrupt one is refused here, before anything
+ * is written), else the trailer's ISIZE as an estimate, or unknown when ISIZE cannot be the size.
+ */
+async function gzipInfo(info: ImageInfo, isize: number | null, mtimeMs: number): Promise<ImageInfo> {
+  const g = await gzipSize(info.path, info.fileSize, mtimeMs, isize);
+  switch (g.kind) {
+    case 'exact':
+      return { ...info, size: g.size, sizeIsEstimate: false };
+    case 'estimate':
+      return { ...info, size: g.size, sizeIsEstimate: true };
+    case 'unknown':
+      return {
+        ...info,
+        size: null,
+        sizeIsEstimate: true,
+        warnings: [
+          ...info.warnings,
+          `the size in the gzip trailer cannot be right (the start alone inflates to ${formatBytes(g.atLeast)}): the image is over 4 GiB, or the file is truncated; keep verification on`,
+        ],
+      };
+    case 'broken':
+      throw sourceError(info.path, g.cause, 'download it again');
+    default:
+      return assertNever(g);
   }
 }
 

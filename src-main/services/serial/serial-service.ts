@@ -4,13 +4,16 @@ import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ApiError } from '../../api/errors.js';
-import { analyzeLog } from '../../core/boot/analyzer.js';
+import { BootAnalyzer } from '../../core/boot/analyzer.js';
 import type { BootEvent } from '../../core/boot/boot-event.js';
 import type { Stage } from '../../core/boot/stages.js';
 import type { BootVerdict } from '../../core/boot/verdict.js';
 import { type PortInfo, type PortLister, byIdLinks, listSerialPorts } from './port-lister.js';
 import { logBaseName, SessionLog } from './serial-log.js';
 import { type PortSettings, SerialSession, type SessionState } from './serial-session.js';
+
+/** Lines of an analyzed log sent to the UI (the verdict and events always cover the whole file). */
+export const MAX_ANALYSIS_LINES = 100_000;
 
 /** A session as the API shows it. */
 export interface SessionInfo {
@@ -165,14 +168,20 @@ export class SerialService {
   }
 
   /** Analyzes a captured log file. */
-  analyzeFile(path: string, expect: string | null): { path: string; verdict: BootVerdict; events: BootEvent[] } {
+  analyzeFile(path: string, expect: string | null): { path: string; verdict: BootVerdict; events: BootEvent[]; lines: { n: number; text: string }[]; linesCut: number } {
     let bytes: Buffer;
     try {
       bytes = readFileSync(path);
     } catch (error) {
       throw new ApiError('not-found', `cannot read ${path}: ${(error as Error).message}`);
     }
-    return { path, ...analyzeLog(bytes, { expectedModel: expect, decodeText: (b) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8') }) };
+    // the analyzer's own decoded lines: the whole text the UI shows, numbered as the events' lines are
+    const analyzer = new BootAnalyzer({ expectedModel: expect, decodeText: (b) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8') });
+    const first = analyzer.push(bytes, 0);
+    const last = analyzer.end(0);
+    const all = [...first.lines, ...last.lines];
+    const lines = all.slice(0, MAX_ANALYSIS_LINES).map((l) => ({ n: l.n, text: l.text }));
+    return { path, events: [...first.events, ...last.events], verdict: analyzer.verdict(), lines, linesCut: all.length - lines.length };
   }
 
   /** The logs in the state folder, newest first. */

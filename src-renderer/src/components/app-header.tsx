@@ -57,7 +57,7 @@ export function AppHeader(props: {
       <div className="app-header__right">
         <span className={`conn conn--${connection}`} data-testid="connection-state">
           <span className="conn__dot" aria-hidden="true" />
-          {host.mode === 'station' ? 'Station' : 'Local'}:{' '}
+          <span className="conn__where">{host.mode === 'station' ? 'Station' : 'Local'}: </span>
           {CONNECTION_WORDS[connection]}
         </span>
         <SettingsMenu settings={props.settings} onSettings={props.onSettings} info={props.info} mode={host.mode} />
@@ -97,9 +97,12 @@ function SettingsMenu(props: {
         aria-expanded={open}
         aria-controls="settings-menu"
         data-testid="settings-button"
+        aria-label="Settings"
+        title="Settings"
         onClick={() => setOpen((o) => !o)}
       >
-        ⚙ Settings
+        <span aria-hidden="true">⚙</span>
+        <span className="menu__label"> Settings</span>
       </button>
       {open && (
         <div className="menu__panel" id="settings-menu" role="group" aria-label="Settings">

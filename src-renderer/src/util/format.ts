@@ -1,13 +1,13 @@
-import { formatBytes as bytesText, formatDecimalSize } from '../../../src-main/core/util/format.js';
+import { formatBytes as bytesText } from '../../../src-main/core/util/format.js';
 
 /** Byte count in binary units ("1.5 GiB"), as the image sizes are shown; "?" when unknown. */
 export function formatBytes(bytes: number | null | undefined): string {
   return bytes === null || bytes === undefined ? '?' : bytesText(bytes);
 }
 
-/** Size the way card vendors print it on the label ("32 GB", decimal units); "no size" when unknown. */
+/** A card's size in the same binary units as every other size (and the services' messages); "no size" when unknown. */
 export function formatCardSize(bytes: number | null | undefined): string {
-  return bytes === null || bytes === undefined || !Number.isFinite(bytes) ? 'no size' : formatDecimalSize(bytes);
+  return bytes === null || bytes === undefined || !Number.isFinite(bytes) ? 'no size' : bytesText(bytes);
 }
 
 /** Speed in MB/s (decimal, as card speed classes are). */

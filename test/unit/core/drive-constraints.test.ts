@@ -78,4 +78,16 @@ describe('drive constraints', () => {
     const e = checkDrive(fakeDrive({ size: 1 << 20, isReadOnly: true }), { imageSize: 2 << 20, sourceDevices: ['/dev/sdb'] });
     assert.deepEqual(codes(e).sort(), ['read-only', 'source', 'too-small']);
   });
+  it('an estimated image size (a gzip trailer) still marks a smaller card too small, worded as an estimate, in the units of the card line', () => {
+    const card = fakeDrive({ device: '/dev/sdb', size: 64 * 1024 * 1024 });
+    const e = checkDrive(card, { imageSize: 80 * 1024 * 1024, imageSizeIsEstimate: true });
+    assert.equal(e.eligible, false);
+    assert.deepEqual(codes(e), ['too-small']);
+    assert.equal(e.reasons[0]!.message, '/dev/sdb is too small: 64.0 MiB for an image of ~80.0 MiB (estimated from the gzip header)');
+    assert.equal(checkDrive(card, { imageSize: 60 * 1024 * 1024, imageSizeIsEstimate: true }).eligible, true);
+  });
+
+  it('a large drive is named in binary units like every other size', () => {
+    assert.match(checkDrive(fakeDrive({ device: '/dev/sdc', size: 256e9 })).reasons[0]!.message, /\/dev\/sdc is large \(238 GiB\)/);
+  });
 });

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import type { CommandOutput } from '../../../../src-main/api/contract.js';
 import { useApi } from '../../api/api-context.js';
+import { InlineError, inlineError, type InlineErrorData } from '../../components/inline-error.js';
 import { useMessages } from '../../components/messages.js';
 import { formatBytes } from '../../util/format.js';
 
@@ -16,7 +17,10 @@ const RECOVERY_TEXT: Record<NonNullable<Report['recovery']>, string> = {
 /** The "Inspect card" panel: what a card (or image, or archive) holds, and rearming a used recovery card. */
 export function InspectCardPanel(props: { devices: string[] }): ReactNode {
   const api = useApi();
-  const { reportError, notify } = useMessages();
+  const { notify } = useMessages();
+  const [error, setError] = useState<InlineErrorData | null>(null);
+  // a failed rearm is shown under the report, next to its button; a failed inspection under the path
+  const [errorAt, setErrorAt] = useState<'inspect' | 'rearm'>('inspect');
   const [path, setPath] = useState('');
   const [report, setReport] = useState<Report | null>(null);
   const [busy, setBusy] = useState(false);
@@ -24,11 +28,13 @@ export function InspectCardPanel(props: { devices: string[] }): ReactNode {
   const inspect = async (target = path): Promise<void> => {
     if (!target) return;
     setBusy(true);
+    setError(null);
     try {
       setReport(await api.call('card.inspect', { path: target }));
     } catch (e) {
       setReport(null);
-      reportError(e, `Cannot inspect ${target}`);
+      setErrorAt('inspect');
+      setError(inlineError(e, `Cannot inspect ${target}`));
     } finally {
       setBusy(false);
     }
@@ -41,7 +47,8 @@ export function InspectCardPanel(props: { devices: string[] }): ReactNode {
       notify((await api.call('card.rearm', { path: report.path })).message);
       await inspect(report.path);
     } catch (e) {
-      reportError(e, 'Cannot rearm the card');
+      setErrorAt('rearm');
+      setError(inlineError(e, 'Cannot rearm the card'));
     } finally {
       setBusy(false);
     }
@@ -69,6 +76,7 @@ export function InspectCardPanel(props: { devices: string[] }): ReactNode {
           Inspect
         </button>
       </div>
+      {errorAt === 'inspect' && <InlineError error={error} onDismiss={() => setError(null)} testId="inspect-error" />}
       {report && (
         <div className="card-report" data-testid="inspect-report">
           <dl>
@@ -116,6 +124,7 @@ export function InspectCardPanel(props: { devices: string[] }): ReactNode {
               Rearm: rename RECOVERY.000 back to recovery.bin
             </button>
           )}
+          {errorAt === 'rearm' && <InlineError error={error} onDismiss={() => setError(null)} testId="inspect-error" />}
         </div>
       )}
     </section>

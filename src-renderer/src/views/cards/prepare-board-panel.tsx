@@ -1,7 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { CommandOutput } from '../../../../src-main/api/contract.js';
 import { useApi, useEvent } from '../../api/api-context.js';
-import { useMessages } from '../../components/messages.js';
+import { InlineError, inlineError, type InlineErrorData } from '../../components/inline-error.js';
 import { formatBytes } from '../../util/format.js';
 
 type CatalogData = CommandOutput<'catalog.get'>;
@@ -16,15 +16,15 @@ const MEDIUM_TEXT: Record<CatalogData['catalog']['models'][number]['medium'], st
 /** "Prepare a board": node model -> artifact and medium, and why -> download or use the artifact -> cards. */
 export function PrepareBoardPanel(props: { onUse(path: string): void }): ReactNode {
   const api = useApi();
-  const { reportError } = useMessages();
+  const [error, setError] = useState<InlineErrorData | null>(null);
   const [data, setData] = useState<CatalogData | null>(null);
   const [model, setModel] = useState('');
   const [progress, setProgress] = useState<{ bytes: number; total: number | null } | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    api.call('catalog.get', {}).then(setData, (e: unknown) => reportError(e, 'Cannot load the catalog'));
-  }, [api, reportError]);
+    api.call('catalog.get', {}).then(setData, (e: unknown) => setError(inlineError(e, 'Cannot load the catalog')));
+  }, [api]);
   useEvent('catalog.progress', (p) => setProgress({ bytes: p.bytes, total: p.total }));
 
   const plan = data?.catalog.models.find((m) => m.id === model) ?? null;
@@ -34,13 +34,15 @@ export function PrepareBoardPanel(props: { onUse(path: string): void }): ReactNo
   const download = async (): Promise<void> => {
     if (!artifact) return;
     setBusy(true);
+    setError(null);
     setProgress({ bytes: 0, total: artifact.size ?? null });
     try {
       const got = await api.call('catalog.download', { artifact: artifact.id });
       setData(await api.call('catalog.get', {}));
       props.onUse(got.path);
     } catch (e) {
-      reportError(e, `Cannot download ${artifact.file}`);
+      // the service's message names the file, the host and the cause ("cannot download x: ... cannot be resolved")
+      setError(inlineError(e));
     } finally {
       setBusy(false);
       setProgress(null);
@@ -52,7 +54,15 @@ export function PrepareBoardPanel(props: { onUse(path: string): void }): ReactNo
       <h2 id="prepare-title" className="card-tool__title">Prepare a board</h2>
       <div className="card-tool__row">
         <label htmlFor="prepare-model">Node model</label>
-        <select id="prepare-model" value={model} onChange={(e) => setModel(e.target.value)} data-testid="prepare-model">
+        <select
+          id="prepare-model"
+          value={model}
+          onChange={(e) => {
+            setModel(e.target.value);
+            setError(null);
+          }}
+          data-testid="prepare-model"
+        >
           <option value="">choose…</option>
           {data?.catalog.models.map((m) => (
             <option key={m.id} value={m.id}>
@@ -87,9 +97,16 @@ export function PrepareBoardPanel(props: { onUse(path: string): void }): ReactNo
               )}
             </div>
           )}
-          {artifact && <p className="muted small">{artifact.write === 'build-card' ? 'walt-bench builds the FAT32 card from the archive, then writes the cards below.' : 'written raw to the cards below.'}</p>}
+          {artifact && (
+            <p className="muted small">
+              {artifact.write === 'build-card'
+                ? 'walt-bench builds the FAT32 card from the archive; it becomes the image of step 1, written to the cards you select in step 2.'
+                : 'It becomes the image of step 1, written raw to the cards you select in step 2.'}
+            </p>
+          )}
         </div>
       )}
+      <InlineError error={error} onDismiss={() => setError(null)} testId="prepare-error" />
     </section>
   );
 }

@@ -32,6 +32,10 @@ export const MAC_RE = /^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$/;
 export interface SeedStep {
   /** The seed's step number(s): 0 is the link, before the seed's steps 1-4. */
   step: string;
+  /** A one-word name of the step, shown on its badge (the numbers alone meant nothing on screen). */
+  name: string;
+  /** What the badge's tooltip says: the step of WalT's guide it is. */
+  guide: string;
   /** The step in the technician's words, for this model. */
   label: string;
 }
@@ -42,15 +46,15 @@ export function seedStep(id: CheckId, model: string): SeedStep {
   const file = startFileOf(m);
   switch (id) {
     case 'dhcp':
-      return { step: '0', label: 'Link up, DHCP request seen from the board' };
+      return { step: '0', name: 'Link', guide: "Before WalT's guide: the board is on the link and asks DHCP", label: 'Link up, DHCP request seen from the board' };
     case 'identity':
-      return { step: '1·2', label: `Identifies its model, DHCP class walt.node.${m}` };
+      return { step: '1·2', name: 'Identity', guide: "Steps 1 and 2 of WalT's guide to a new node type: the bootloader identifies the model", label: `Identifies its model, DHCP class walt.node.${m}` };
     case 'fetch':
-      return { step: '3', label: `Asks for ${file} by TFTP` };
+      return { step: '3', name: 'Request', guide: "Step 3 of WalT's guide: the bootloader asks for its start file", label: `Asks for ${file} by TFTP` };
     case 'transfer':
-      return { step: '3', label: `Downloads ${file} completely` };
+      return { step: '3', name: 'Download', guide: "Step 3 of WalT's guide: the start file arrives whole", label: `Downloads ${file} completely` };
     case 'run':
-      return { step: '4', label: `Executes ${file}` };
+      return { step: '4', name: 'Run', guide: "Step 4 of WalT's guide: the bootloader runs the start file (seen on the serial console)", label: `Executes ${file}` };
   }
 }
 

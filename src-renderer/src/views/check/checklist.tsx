@@ -22,8 +22,8 @@ export function Checklist(props: {
         const unreached = c.state === 'pending' && !props.running && props.verdict?.verdict !== 'pending';
         return (
           <li key={c.id} className={`checklist__row checklist__row--${unreached ? 'unreached' : c.state}`} data-testid={`check-row-${c.id}`} data-state={c.state}>
-            <span className="checklist__step" title="Step of WalT's guide to adding a node type">
-              {s.step}
+            <span className="checklist__step" title={s.guide} data-testid={`check-step-${c.id}`}>
+              {s.name}
             </span>
             <span className="checklist__icon" aria-hidden="true">
               {waiting ? <span className="checklist__spinner" /> : unreached ? '·' : ICON[c.state]}

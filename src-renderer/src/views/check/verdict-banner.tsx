@@ -14,6 +14,8 @@ export function VerdictBanner(props: {
   const model = v?.model ?? request?.expect ?? '';
   const state =
     phase === 'idle' ? 'idle' : v?.verdict === 'pass' ? 'pass' : v?.verdict === 'fail' ? 'fail' : phase === 'done' ? 'stopped' : 'waiting';
+  // a pass whose last step (the start file running) had no console to watch is a pass up to the download only
+  const unwatched = state === 'pass' && v?.checks.some((c) => c.id === 'run' && c.state === 'skipped');
   const title = {
     idle: 'Ready',
     waiting: phase === 'starting' ? 'Starting…' : 'Waiting for the board',
@@ -25,18 +27,21 @@ export function VerdictBanner(props: {
   const sub = {
     idle: 'Choose the model and the link, then start: power the board on once the check waits.',
     waiting: `Power on (or reset) the board now. Expecting walt.node.${model}.`,
-    pass: v ? passSummary(v) : '',
+    pass: v ? `${passSummary(v)}${unwatched ? ' Whether the board then ran it was not watched: this check had no serial console (walt-bench check --port /dev/ttyUSB0 watches it).' : ''}` : '',
     fail: v?.diagnosis ?? 'A check failed: see below.',
     stopped: 'Stopped before a verdict.',
   }[state];
   return (
-    <div className={`verdict verdict--${state}`} data-testid="check-verdict" data-verdict={state} role="status" aria-live="polite">
+    <div className={`verdict verdict--${state}`} data-testid="check-verdict" data-verdict={state} data-unwatched={unwatched ? 'true' : undefined} role="status" aria-live="polite">
       <div className="verdict__head">
         <span className="verdict__icon" aria-hidden="true">
           {icon}
         </span>
         <div className="verdict__text">
-          <strong className="verdict__title">{title}</strong>
+          <strong className="verdict__title">
+            {title}
+            {unwatched && <span className="verdict__qualifier"> (script run not watched)</span>}
+          </strong>
           <span className="verdict__model mono">{model}</span>
           <p className="verdict__sub" data-testid={state === 'fail' ? 'check-diagnosis' : undefined}>
             {sub}

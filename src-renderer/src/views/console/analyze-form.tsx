@@ -27,7 +27,11 @@ export function AnalyzeForm(props: { onAnalyze(path: string, expect: string | nu
       onSubmit={(e) => {
         e.preventDefault();
         setBusy(true);
-        void props.onAnalyze(path.trim(), expect.trim() || null).finally(() => setBusy(false));
+        // the expected model belongs to this analysis only: cleared once it is opened, never carried to the next log
+        void props
+          .onAnalyze(path.trim(), expect.trim() || null)
+          .then((ok) => ok && setExpect(''))
+          .finally(() => setBusy(false));
       }}
     >
       <h3 className="console-panel__title">Analyze a log file</h3>
@@ -52,7 +56,7 @@ export function AnalyzeForm(props: { onAnalyze(path: string, expect: string | nu
         </label>
         <label className="port-picker__field port-picker__field--model">
           <span>Expected model</span>
-          <input className="input" placeholder="optional" value={expect} onChange={(e) => setExpect(e.target.value)} />
+          <input className="input" placeholder="optional, for this log" data-testid="analyze-expect" value={expect} onChange={(e) => setExpect(e.target.value)} />
         </label>
         <button type="submit" className="button" data-testid="analyze-button" disabled={busy || !path.trim().startsWith('/')}>
           {busy ? 'Analyzing…' : 'Analyze'}

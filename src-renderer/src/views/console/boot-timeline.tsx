@@ -93,6 +93,15 @@ function LineRef(props: { line: number; text: string; testId: string; label: str
   );
 }
 
+/** The model the board reported (its probe line), against the one expected; says which part is unknown. */
+export function modelFact(v: Pick<BootVerdictData, 'expectedModel' | 'reportedModel'>): string | null {
+  const { expectedModel: expected, reportedModel: reported } = v;
+  if (!expected && !reported) return null;
+  if (!reported) return `expected ${expected}; the board did not report its model (no probe script line in the log)`;
+  if (!expected) return `${reported} (reported by the probe script)`;
+  return reported === expected ? `${reported} (as expected)` : `${reported}, but ${expected} was expected`;
+}
+
 /** Under the rows: the diagnosis (when no row failed), hints, files with sizes, addresses. */
 function VerdictFacts(props: { verdict: BootVerdictData; showDiagnosis: boolean }): ReactNode {
   const v = props.verdict;
@@ -102,7 +111,7 @@ function VerdictFacts(props: { verdict: BootVerdictData; showDiagnosis: boolean 
     ['MAC', v.mac],
     ['Board', v.board],
     ['Loaders', v.loaders.length ? v.loaders.join(' → ') : null],
-    ['Model', v.expectedModel || v.reportedModel ? `${v.reportedModel ?? '?'}${v.expectedModel ? ` (expected ${v.expectedModel})` : ''}` : null],
+    ['Model', modelFact(v)],
     ['Resets', v.resets > 0 ? String(v.resets) : null],
   ];
   return (

@@ -27,6 +27,12 @@ export interface LogAnalysis {
   path: string;
   verdict: BootVerdictData;
   events: BootEventData[];
+  /** The whole text, numbered like the events' lines. */
+  lines: CommandOutput<'serial.analyze'>['lines'];
+  /** Lines the station left out (a very long log). */
+  linesCut: number;
+  /** The model this analysis was asked to expect (each analysis has its own). */
+  expect: string | null;
 }
 
 /** The tab shown. */

@@ -130,7 +130,7 @@ export function useConsoleSessions() {
       try {
         const r = await api.call('serial.analyze', { path, expect });
         const id = `a${Date.now().toString(36)}`;
-        setAnalyses((list) => [...list, { id, path: r.path, verdict: r.verdict, events: r.events }]);
+        setAnalyses((list) => [...list, { id, path: r.path, verdict: r.verdict, events: r.events, lines: r.lines, linesCut: r.linesCut, expect }]);
         setTab({ kind: 'analysis', id });
         return true;
       } catch (e) {

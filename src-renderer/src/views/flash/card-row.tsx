@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { CardProgressEvent, CardResultData, DriveIdentityData } from '../../../../src-main/api/contract.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { assertNever } from '../../util/assert-never.js';
@@ -63,6 +63,7 @@ export function CardRow(props: {
 }): ReactNode {
   const { device, progress: p, result: r } = props;
   const base = deviceBase(device);
+  const [asking, setAsking] = useState(false);
   const phase = effectivePhase(p, r);
   const running = !r && phase !== 'done' && phase !== 'failed' && phase !== 'cancelled';
   const fraction = r ? (r.ok ? 1 : p && p.total ? p.bytes / p.total : 0) : p && p.total ? p.bytes / p.total : p?.phase === 'queued' ? 0 : null;
@@ -95,16 +96,29 @@ export function CardRow(props: {
         )}
       </div>
       <div className="card__action">
-        {running && (
-          <button
-            type="button"
-            className="button button--small"
-            data-testid={`card-cancel-${base}`}
-            aria-label={`Cancel ${device}`}
-            onClick={() => props.onCancel(device)}
-          >
+        {running && !asking && (
+          <button type="button" className="button button--small" data-testid={`card-cancel-${base}`} aria-label={`Cancel ${device}`} onClick={() => setAsking(true)}>
             Cancel
           </button>
+        )}
+        {running && asking && (
+          <div className="card__confirm" role="group" aria-label={`Stop writing ${device}?`} data-testid={`card-cancel-ask-${base}`}>
+            <span className="small">Stop writing {device}? It keeps a partial image.</span>
+            <button
+              type="button"
+              className="button button--small button--danger-outline"
+              data-testid={`card-cancel-confirm-${base}`}
+              onClick={() => {
+                setAsking(false);
+                props.onCancel(device);
+              }}
+            >
+              Stop it
+            </button>
+            <button type="button" className="button button--small" data-testid={`card-cancel-keep-${base}`} autoFocus onClick={() => setAsking(false)}>
+              Keep writing
+            </button>
+          </div>
         )}
       </div>
     </li>

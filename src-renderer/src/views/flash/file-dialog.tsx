@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { DirEntryData } from '../../../../src-main/api/contract.js';
 import { useApi } from '../../api/api-context.js';
 import { toClientError } from '../../api/client-error.js';
@@ -17,20 +17,30 @@ interface Listing {
 export function FileDialog(props: { onChoose(path: string): void; onClose(): void }): ReactNode {
   const api = useApi();
   const [listing, setListing] = useState<Listing | null>(null);
-  const [path, setPath] = useState('');
+  // the field starts on the last folder (what the first listing will show): a listing arriving while the
+  // technician types then never rewrites the field under the caret
+  const [path, setPath] = useState(() => withSlash(lastDir() ?? ''));
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [showHidden, setShowHidden] = useState(false);
+  const [cursor, setCursor] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLUListElement>(null);
   const { onChoose } = props;
 
   const list = useCallback((dir?: string) => api.call('fs.list', dir ? { dir } : {}), [api]);
 
-  const show = useCallback((l: Listing) => {
+  // set once the technician types: the first listing, arriving later, must not overwrite what was typed
+  const typedByHand = useRef(false);
+  // set by any navigation: the first listing, if it arrives after one, is dropped
+  const navigated = useRef(false);
+
+  const show = useCallback((l: Listing, initial = false) => {
     setListing(l);
-    setPath(l.dir.endsWith('/') ? l.dir : `${l.dir}/`);
+    if (!(initial && typedByHand.current)) setPath(withSlash(l.dir));
     setSelected(null);
+    setCursor(null);
     setError(null);
     try {
       localStorage.setItem(LAST_DIR_KEY, l.dir);
@@ -41,6 +51,7 @@ export function FileDialog(props: { onChoose(path: string): void; onClose(): voi
 
   const navigate = useCallback(
     async (dir: string) => {
+      navigated.current = true;
       setBusy(true);
       try {
         show(await list(dir));
@@ -54,18 +65,13 @@ export function FileDialog(props: { onChoose(path: string): void; onClose(): voi
   );
 
   useEffect(() => {
-    let last: string | null = null;
-    try {
-      last = localStorage.getItem(LAST_DIR_KEY);
-    } catch {
-      last = null;
-    }
+    const last = lastDir();
     let alive = true;
     (async () => {
       setBusy(true);
       try {
         const l = await list(last ?? undefined).catch(() => list());
-        if (alive) show(l);
+        if (alive && !navigated.current) show(l, true);
       } catch (e) {
         if (alive) setError(toClientError(e).message);
       } finally {
@@ -82,6 +88,7 @@ export function FileDialog(props: { onChoose(path: string): void; onClose(): voi
     e.preventDefault();
     let typed = path.trim();
     if (!typed) return;
+    navigated.current = true;
     if (!typed.startsWith('/')) typed = joinPath(listing?.dir ?? '/', typed);
     setBusy(true);
     try {
@@ -114,6 +121,34 @@ export function FileDialog(props: { onChoose(path: string): void; onClose(): voi
     .filter((x) => showHidden || !x.name.startsWith('.'))
     .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
   const imageCount = entries.filter((x) => x.isImage).length;
+
+  /** Moves the keyboard cursor to entry `i` of the list: focused, and selected when it is a file. */
+  const moveTo = (i: number): void => {
+    const x = entries[Math.max(0, Math.min(entries.length - 1, i))];
+    if (!x) return;
+    setCursor(x.path);
+    setSelected(x.kind === 'file' ? x.path : null);
+    listRef.current?.querySelector<HTMLButtonElement>(`[data-path="${CSS.escape(x.path)}"]`)?.focus();
+  };
+
+  /** Arrow keys, Home/End and PageUp/PageDown move in the list; Enter opens; Backspace goes up a folder. */
+  const onListKey = (e: KeyboardEvent<HTMLUListElement>): void => {
+    const at = entries.findIndex((x) => x.path === cursor);
+    const page = 10;
+    const target: Record<string, number> = { ArrowDown: at + 1, ArrowUp: at < 0 ? 0 : at - 1, Home: 0, End: entries.length - 1, PageDown: at + page, PageUp: at - page };
+    if (e.key in target) {
+      e.preventDefault();
+      moveTo(target[e.key]!);
+    } else if (e.key === 'Enter' && at >= 0) {
+      e.preventDefault();
+      const x = entries[at]!;
+      if (x.kind === 'dir') void navigate(x.path);
+      else onChoose(x.path);
+    } else if (e.key === 'Backspace' && listing?.parent) {
+      e.preventDefault();
+      void navigate(listing.parent);
+    }
+  };
 
   return (
     <Dialog
@@ -160,15 +195,25 @@ export function FileDialog(props: { onChoose(path: string): void; onClose(): voi
             value={path}
             spellCheck={false}
             autoComplete="off"
-            onChange={(e) => setPath(e.target.value)}
+            onChange={(e) => {
+              typedByHand.current = true;
+              setPath(e.target.value);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowDown' && entries.length > 0) {
+                e.preventDefault();
+                moveTo(0);
+              }
+            }}
             aria-describedby="file-path-help"
           />
-          <button type="submit" className="button" disabled={busy}>
+          {/* never disabled: a disabled default button blocks Enter in the field (implicit submission) */}
+          <button type="submit" className="button">
             Go
           </button>
         </div>
         <p id="file-path-help" className="muted small">
-          Type a folder or an image path and press Enter.
+          Type a folder or an image path and press Enter; ↓ moves into the list (↑ ↓ to move, Enter to open, Backspace for the parent folder).
         </p>
       </form>
       {error && (
@@ -185,16 +230,19 @@ export function FileDialog(props: { onChoose(path: string): void; onClose(): voi
           Show hidden files
         </label>
       </div>
-      <ul className="file-list" aria-label="Folder contents" aria-busy={busy}>
+      <ul className="file-list" aria-label="Folder contents" aria-busy={busy} ref={listRef} onKeyDown={onListKey} data-testid="file-list">
         {entries.map((x) => (
           <li key={x.path}>
             <button
               type="button"
               className={`file-entry file-entry--${x.kind}${x.isImage ? ' file-entry--image' : ''}${
                 selected === x.path ? ' file-entry--selected' : ''
-              }`}
+              }${cursor === x.path ? ' file-entry--cursor' : ''}`}
               aria-pressed={x.kind === 'file' ? selected === x.path : undefined}
               data-testid={`file-entry-${x.name}`}
+              data-path={x.path}
+              tabIndex={cursor === null ? (x === entries[0] ? 0 : -1) : cursor === x.path ? 0 : -1}
+              onFocus={() => setCursor(x.path)}
               onClick={() => (x.kind === 'dir' ? void navigate(x.path) : setSelected(x.path))}
               onDoubleClick={() => x.kind === 'file' && onChoose(x.path)}
             >
@@ -214,6 +262,20 @@ export function FileDialog(props: { onChoose(path: string): void; onClose(): voi
       </ul>
     </Dialog>
   );
+}
+
+/** The folder the dialog showed last (kept in localStorage), or null. */
+function lastDir(): string | null {
+  try {
+    return localStorage.getItem(LAST_DIR_KEY);
+  } catch {
+    return null; // no storage: start from the default directory
+  }
+}
+
+/** "/a/b" -> "/a/b/" (a folder as the path field shows it); "" stays "". */
+function withSlash(dir: string): string {
+  return dir === '' || dir.endsWith('/') ? dir : `${dir}/`;
 }
 
 function joinPath(dir: string, name: string): string {

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { formatBytes, plural } from '../../util/format.js';
 import { CardRow } from './card-row.js';
 import type { SessionView } from './session-state.js';
@@ -26,6 +26,7 @@ export function SessionPanel(props: {
 }): ReactNode {
   const s = props.session;
   const c = sessionCounts(s);
+  const [askAll, setAskAll] = useState(false);
   const finished = s.finished || (c.total > 0 && c.ok + c.failed + c.cancelled === c.total);
   const imageName = s.image ? (s.image.entry ? baseName(s.image.entry) : s.image.name) : '…';
   const headline = !finished
@@ -59,9 +60,29 @@ export function SessionPanel(props: {
               <button type="button" className="button" data-testid="add-card" onClick={props.onAdd}>
                 + Add card
               </button>
-              <button type="button" className="button button--danger-outline" data-testid="cancel-all" onClick={() => props.onCancel()}>
-                Cancel all
-              </button>
+              {askAll ? (
+                <span className="session__confirm" role="group" aria-label="Stop every card?" data-testid="cancel-all-ask">
+                  <span className="small">Stop every card? They keep partial images.</span>
+                  <button
+                    type="button"
+                    className="button button--danger-outline"
+                    data-testid="cancel-all-confirm"
+                    onClick={() => {
+                      setAskAll(false);
+                      props.onCancel();
+                    }}
+                  >
+                    Stop all
+                  </button>
+                  <button type="button" className="button" autoFocus onClick={() => setAskAll(false)}>
+                    Keep writing
+                  </button>
+                </span>
+              ) : (
+                <button type="button" className="button button--danger-outline" data-testid="cancel-all" onClick={() => setAskAll(true)}>
+                  Cancel all
+                </button>
+              )}
             </>
           ) : (
             <>

@@ -1,0 +1,71 @@
+/**
+ * What image.inspect says of real .gz files before anything is written: the exact size of a whole one, a truncated
+ * one refused with the cause, a large one estimated from its trailer, and a trailer that cannot be the size.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { gzipSize } from '../../src-main/services/flash/gzip-size.js';
+import { inspectImage } from '../../src-main/services/flash/image-inspect.js';
+
+const MiB = 1024 * 1024;
+let dir = '';
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'wb-gzip-'));
+});
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('gzip images at inspection', () => {
+  it('a whole .gz is inflated: its exact size, not an estimate', async () => {
+    const path = join(dir, 'whole.img.gz');
+    writeFileSync(path, gzipSync(Buffer.alloc(20 * MiB, 7)));
+    const info = await inspectImage(path);
+    assert.equal(info.size, 20 * MiB);
+    assert.equal(info.sizeIsEstimate, false);
+  });
+
+  it('a truncated .gz is refused before writing: its last 4 bytes are data, never shown as a size', async () => {
+    const whole = gzipSync(randomBytes(2 * MiB));
+    const path = join(dir, 'cut.img.gz');
+    writeFileSync(path, whole.subarray(0, whole.length - 1000));
+    await assert.rejects(inspectImage(path), (e: Error & { hint?: string }) => {
+      assert.match(e.message, /cut\.img\.gz: the file ends at byte \d+, before the end of its gzip stream: it is truncated/);
+      assert.equal(e.hint, 'download it again');
+      return true;
+    });
+  });
+
+  it('corrupt deflate data is refused, naming the compressed offset', async () => {
+    const whole = gzipSync(randomBytes(MiB));
+    whole.fill(0xff, 5000, 6000);
+    const path = join(dir, 'corrupt.img.gz');
+    writeFileSync(path, whole);
+    await assert.rejects(inspectImage(path), /corrupt\.img\.gz: corrupt gzip data at compressed byte \d+ of \d+/);
+  });
+
+  it('over the budget: the trailer ISIZE is the estimate when it can be the size', async () => {
+    const data = randomBytes(3 * MiB);
+    const gz = gzipSync(data, { level: 1 });
+    const path = join(dir, 'big.img.gz');
+    writeFileSync(path, gz);
+    const got = await gzipSize(path, gz.length, 1, gz.readUInt32LE(gz.length - 4), MiB);
+    assert.deepEqual(got, { kind: 'estimate', size: 3 * MiB });
+  });
+
+  it('over the budget: a trailer smaller than what the start inflates to is no size (unknown, at least that much)', async () => {
+    const gz = gzipSync(randomBytes(3 * MiB), { level: 1 });
+    gz.writeUInt32LE(1000, gz.length - 4); // what a cut file's tail can hold
+    const path = join(dir, 'bad-trailer.img.gz');
+    writeFileSync(path, gz);
+    const got = await gzipSize(path, gz.length, 2, 1000, MiB);
+    assert.equal(got.kind, 'unknown');
+    assert.ok(got.kind === 'unknown' && got.atLeast > 0.99 * MiB && got.atLeast < 3 * MiB, JSON.stringify(got));
+  });
+});
