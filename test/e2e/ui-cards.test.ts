@@ -46,11 +46,12 @@ async function shots(p: Page, name: string, focus: string): Promise<void> {
 }
 
 /** True when the element's box comes to lie within the viewport (the page brings it into view), nothing scrolled by the test. */
+// Within the viewport, give or take a pixel (scrollIntoView aligns fractional boxes to the edge).
 async function onScreen(p: Page, id: string): Promise<boolean> {
   const view = p.viewportSize()!;
   for (let i = 0; i < 20; i += 1) {
     const box = await byTestId(p, id).boundingBox();
-    if (box !== null && box.y >= 0 && box.y + box.height <= view.height && box.x >= 0 && box.x + box.width <= view.width) return true;
+    if (box !== null && box.y >= -1 && box.y + box.height <= view.height + 1 && box.x >= -1 && box.x + box.width <= view.width + 1) return true;
     await p.waitForTimeout(100);
   }
   return false;

@@ -51,13 +51,32 @@ describe('decompression into the cache (real files, real filesystems)', () => {
     assert.deepEqual(readdirSync(cache), []);
   });
 
+  it('a bomb stops as soon as the output passes the largest selected card: bounded reading, no partial file', async () => {
+    const bomb = join(dir, 'card-bomb.img.gz');
+    const compressed = gzipBomb(bomb, 512);
+    const info = await inspectImage(bomb);
+    await assert.rejects(
+      prepareRawImage(info, cache, { onProgress: () => undefined, largestCard: { device: '/dev/sdz', bytes: 64 * MiB } }),
+      (e: ApiError) => {
+        const m = /^card-bomb\.img\.gz decompresses to more than 64\.0 MiB, the size of the largest selected card \(\/dev\/sdz\): stopped after (\d+) of its (\d+) compressed bytes, the partial file deleted$/.exec(e.message);
+        assert.ok(m, e.message);
+        assert.equal(Number(m[2]), compressed);
+        // 64 of 512 MiB is 1/8 of the input: decoding stopped there (read ahead by a chunk or two at most)
+        assert.ok(Number(m[1]) < compressed / 4, `read ${m[1]} of ${compressed} compressed bytes`);
+        return true;
+      },
+    );
+    assert.deepEqual(readdirSync(cache), [], 'the partial file is deleted');
+  });
+
   it("stops when the output passes the cache's free space (less a reserve), naming the folder", { skip: isRoot ? false : 'needs root to mount a tmpfs' }, async () => {
     tmpfs = join(dir, 'small');
     mkdirSync(tmpfs);
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=96m', 'tmpfs', tmpfs]);
     const bomb = join(dir, 'bomb.img.gz');
     gzipBomb(bomb, 256);
-    const info = await inspectImage(bomb);
+    // as a .gz too large to inflate when chosen: its size unknown, so only the stream's bound can stop it
+    const info = { ...(await inspectImage(bomb)), size: null, sizeIsEstimate: true };
     await assert.rejects(
       prepareRawImage(info, tmpfs, { onProgress: () => undefined, largestCard: { device: '/dev/sdz', bytes: 1024 * MiB } }),
       (e: ApiError) =>

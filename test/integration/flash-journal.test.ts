@@ -112,7 +112,7 @@ describe('signals and the journal, with the built CLI on throttled zram cards', 
     assert.deepEqual(records.map((r) => [r.result, r.bytes]), [['interrupted', SIZE]]);
   });
 
-  it('SIGINT while decompressing stops at once: nothing written, no .part left, exit 130', async () => {
+  it('SIGINT while decompressing stops at once: nothing written, no .part left, journaled as cancelled, exit 130', async () => {
     const { env, home, card } = setup();
     const bz = join(dir, 'node.img.bz2');
     if (!existsSync(bz)) execFileSync('bzip2', ['-1', '-k', img]);
@@ -121,10 +121,11 @@ describe('signals and the journal, with the built CLI on throttled zram cards', 
     await cli.waitFor((l) => l.event === 'progress' && l.phase === 'decompress', 30000);
     cli.child.kill('SIGINT');
     assert.equal(await cli.exited, 130, cli.stderr());
-    assert.deepEqual(cli.lines.at(-1), { event: 'cancelled', signal: 'SIGINT', message: 'cancelled before any card was written: nothing was written' });
+    // the session had started (decompression is its first phase): the card ends cancelled, 0 bytes, and is journaled
+    assert.deepEqual(cli.lines.at(-1), { event: 'done', results: [{ device: card.device, ok: false, verified: false, bytes: 0, error: 'cancelled by the technician' }] });
     assert.deepEqual(readdirSync(join(home, 'cache')).filter((f) => f.endsWith('.part') || f.endsWith('.img')), []);
     assert.ok(readHead(card.device, 4 * MiB).every((x) => x === 0));
-    assert.deepEqual((await journal(env)).records, []);
+    assert.deepEqual((await journal(env)).records.map((r) => [r.device, r.result, r.bytes]), [[card.device, 'cancelled', 0]]);
   });
 
   it('kill -9 mid-write leaves a started record that the next start shows as interrupted, with the bytes known', async () => {

@@ -36,8 +36,8 @@ describe('gzip images at inspection', () => {
     const path = join(dir, 'cut.img.gz');
     writeFileSync(path, whole.subarray(0, whole.length - 1000));
     await assert.rejects(inspectImage(path), (e: Error & { hint?: string }) => {
-      assert.match(e.message, /cut\.img\.gz: the file ends at byte \d+, before the end of its gzip stream: it is truncated/);
-      assert.equal(e.hint, 'download it again');
+      assert.match(e.message, /cut\.img\.gz is truncated: the file ends at offset \d+/);
+      assert.match(String(e.hint), /download it again/);
       return true;
     });
   });
@@ -47,7 +47,7 @@ describe('gzip images at inspection', () => {
     whole.fill(0xff, 5000, 6000);
     const path = join(dir, 'corrupt.img.gz');
     writeFileSync(path, whole);
-    await assert.rejects(inspectImage(path), /corrupt\.img\.gz: corrupt gzip data at compressed byte \d+ of \d+/);
+    await assert.rejects(inspectImage(path), /corrupt\.img\.gz is corrupt: .*compressed offset \d+ of \d+/);
   });
 
   it('over the budget: the trailer ISIZE is the estimate when it can be the size', async () => {

@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
+import { explainDecodeFailure, type SourceFailure } from '../../core/flash/source-failure.js';
 
 /** What the gzip file says of its uncompressed size. */
 export type GzipSize =
@@ -9,8 +11,8 @@ export type GzipSize =
   | { kind: 'estimate'; size: number }
   /** ISIZE cannot be the size (smaller than what the first part inflated to): at least `atLeast` bytes. */
   | { kind: 'unknown'; atLeast: number }
-  /** The stream ends early or is corrupt: where (compressed offset) and why, in words that name the offset. */
-  | { kind: 'broken'; offset: number; cause: string };
+  /** The stream ends early or is corrupt: the sentence naming the file, the offset and the cause, and the fix. */
+  | { kind: 'broken'; failure: SourceFailure };
 
 /** Compressed bytes inflated to check a .gz before writing it (larger files are checked on their first part). */
 export const GZIP_CHECK_BUDGET = 32 * 1024 * 1024;
@@ -58,22 +60,17 @@ function inflateCheck(path: string, fileSize: number, isize: number | null, budg
     });
     gunzip.on('end', () => done({ kind: 'exact', size: out }));
     gunzip.on('error', (e: NodeJS.ErrnoException) => {
-      const consumed = gunzip.bytesWritten;
-      if (whole) {
-        const cause =
-          e.code === 'Z_BUF_ERROR'
-            ? `the file ends at byte ${fileSize}, before the end of its gzip stream: it is truncated (an interrupted download or copy)`
-            : `corrupt gzip data at compressed byte ${consumed} of ${fileSize} (${e.message})`;
-        done({ kind: 'broken', offset: consumed, cause });
-        return;
-      }
-      if (e.code === 'Z_BUF_ERROR') {
+      if (!whole && e.code === 'Z_BUF_ERROR') {
         partial(); // the budget ran out mid-stream, as expected for a large file
         return;
       }
-      done({ kind: 'broken', offset: consumed, cause: `corrupt gzip data at compressed byte ${consumed} of ${fileSize} (${e.message})` });
+      // the same words as the decompression that writes the card (source-failure.ts)
+      // A whole file that ends early, or fails its trailer, was read to its end (a single-member .gz: the trailer is last).
+      const atEnd = whole && (e.code === 'Z_BUF_ERROR' || /incorrect (data|length) check/i.test(e.message));
+      const compressedRead = atEnd ? fileSize : gunzip.bytesWritten;
+      done({ kind: 'broken', failure: explainDecodeFailure(basename(path), { kind: 'gz', message: e.message, code: e.code, compressedRead, fileSize, outBytes: out }) });
     });
-    input.on('error', (e) => done({ kind: 'broken', offset: 0, cause: `cannot be read (${e.message})` }));
+    input.on('error', (e) => done({ kind: 'broken', failure: { message: `${basename(path)} cannot be read (${e.message})`, hint: 'check the path and its permissions' } }));
     input.pipe(gunzip);
   });
 }

@@ -189,7 +189,7 @@ async function gzipInfo(info: ImageInfo, isize: number | null, mtimeMs: number):
         ],
       };
     case 'broken':
-      throw sourceError(info.path, g.cause, 'download it again');
+      throw new ApiError('source-error', g.failure.message, g.failure.hint);
     default:
       return assertNever(g);
   }
