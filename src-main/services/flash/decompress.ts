@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, openSync } from 'node:fs';
 import { rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { NEW_FILE } from '../access/state-files.js';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -119,7 +120,9 @@ export async function prepareRawImage(
   });
   const tmp = `${out}.part`;
   try {
-    await pipeline(input, counter, decoderFor(info.kind), meter, createWriteStream(tmp), { signal });
+    await rm(tmp, { force: true });
+    // O_EXCL|O_NOFOLLOW: a symlink planted in cache/ never redirects this (root's, in the helper) write.
+    await pipeline(input, counter, decoderFor(info.kind), meter, createWriteStream(tmp, { fd: openSync(tmp, NEW_FILE, 0o644) }), { signal });
   } catch (error) {
     await rm(tmp, { force: true });
     if ((error as Error).name === 'AbortError') throw error;
@@ -133,6 +136,7 @@ export async function prepareRawImage(
     throw new ApiError('source-error', `${info.name} decompresses to nothing (0 bytes)`, 'download it again');
   }
   await rename(tmp, out);
-  await writeFile(doneMarker, `${outBytes}\n`);
+  await rm(doneMarker, { force: true });
+  await writeFile(doneMarker, `${outBytes}\n`, { flag: NEW_FILE });
   return { path: out, size: outBytes };
 }
