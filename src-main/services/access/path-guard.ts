@@ -97,10 +97,22 @@ export class PathGuard {
     return this.readable(path);
   }
 
-  /** A folder served to the desk link (the bench's image root): the caller must be able to read it. */
+  /**
+   * A folder served to the desk link (the bench's image root): a folder of the caller's own that they can read. The
+   * TFTP server (root, when the helper binds port 69) jails requests to its canonical path, so it serves only what
+   * the caller put there, never e.g. /etc with its root-only files.
+   */
   servedFolder(path: string): ResolvedPath {
     const target = resolvePath(path);
     if (target.kind !== 'dir') throw new ApiError('refused', `${shown(target)} is not a folder (the image root is a walt image's root filesystem)`);
+    const { caller } = this.deps;
+    if (caller.uid !== 0 && target.stat.uid !== caller.uid) {
+      throw new ApiError(
+        'permission',
+        `${shown(target)} belongs to uid ${target.stat.uid}: the bench serves only a folder of the calling user (uid ${caller.uid})`,
+        'copy the image root into a folder of yours, or run the bench as that folder\'s owner',
+      );
+    }
     this.requireAccess(target, R | X, 'read');
     return target;
   }
