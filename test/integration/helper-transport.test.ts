@@ -161,6 +161,22 @@ describe('helper authentication and protocol limits', () => {
     }
   });
 
+  it('refuses a state folder writable by every user', async () => {
+    const home = tempHome();
+    try {
+      const token = randomBytes(32).toString('hex');
+      writeToken(home, token);
+      chmodSync(home, 0o777);
+      const h = rawHelper(home);
+      h.child.stdin.write(`${token}\n`);
+      assert.equal(await h.exit, 2);
+      assert.equal(h.out(), '');
+      assert.match(h.err(), /unsafe state folder: .* is writable by every user \(mode 0777\)/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   it('exits at once without a token file', async () => {
     const home = tempHome();
     try {

@@ -29,6 +29,7 @@ import { inProcessClient } from '../../src-main/transports/in-process/client.js'
 import { startTestBackend, type TestBackend } from '../support/backend.js';
 import { makeArchive, recoveryFiles } from '../support/card-archives.js';
 import { mdir } from '../support/card-tools.js';
+import { assertBuilt, runCli } from '../support/cli.js';
 import { createZramCard, type ZramCard, zramAvailable } from '../support/zram.js';
 
 const MiB = 1 << 20;
@@ -152,6 +153,20 @@ describe('outputs go only where the calling user may write, never over a file un
     assert.ok(!existsSync(`${out}.part`), 'no .part left');
     const r = await t.api.call('card.build', { source: archive, output: out, overwrite: true });
     assert.equal(statSync(out).size, r.imageBytes, 'replaced by the image');
+  });
+
+  it('CLI: card build -o an existing file exits non-zero naming --overwrite, and replaces it with --overwrite', async () => {
+    assertBuilt();
+    const out = join(work, 'cli-existing.img');
+    writeFileSync(out, 'old');
+    const env = { WALT_BENCH_HOME: join(work, 'cli-home') };
+    const refusedRun = await runCli(['card', 'build', archive, '-o', out], env);
+    assert.notEqual(refusedRun.status, 0);
+    assert.match(refusedRun.stderr, /cli-existing\.img exists[\s\S]*--overwrite/);
+    assert.equal(readFileSync(out, 'utf8'), 'old');
+    const replaced = await runCli(['card', 'build', archive, '-o', out, '--overwrite', '--json'], env);
+    assert.equal(replaced.status, 0, replaced.stderr);
+    assert.equal(statSync(out).size, (JSON.parse(replaced.stdout) as { imageBytes: number }).imageBytes);
   });
 
   it('card.build: -o a folder, a block device, the source or a symlink is refused, nothing left behind', async () => {
