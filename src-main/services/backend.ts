@@ -58,7 +58,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const journal = new Journal(paths.journal, options.owner);
   const watcher = new DriveWatcher({ lister: options.lister ?? new DrivelistLister(), intervalMs: options.pollMs });
   // Every path a caller gives meets the rules here, as the user the backend works for (never as root).
-  const caller = options.owner ? callerByUid(options.owner.uid, options.owner.gid) : processCaller(env);
+  const caller = options.owner ? callerByUid(options.owner.uid, options.owner.gid) : processCaller();
   const guard = new PathGuard({ caller, drives: () => watcher.refresh() });
   let dispatcher: Dispatcher | null = null;
   const emit: Dispatcher['emit'] = (event, payload) => dispatcher?.emit(event, payload);

@@ -1,8 +1,7 @@
 import { readFileSync, type Stats } from 'node:fs';
 
 /**
- * The user a command runs for: pkexec's caller in the root helper, sudo's caller in a CLI run with sudo, else the
- * process's own user. Paths are checked against this user's rights, never root's.
+ * The user a command runs for: pkexec's caller in the root helper, else the process's own user. Paths are checked against this user's rights, never root's.
  */
 export interface Caller {
   uid: number;
@@ -39,11 +38,13 @@ export function callerByUid(uid: number, fallbackGid: number = uid, db = { passw
   return { uid, gid, groups: [...groups], home: entry?.[5] || null };
 }
 
-/** The user this process works for: SUDO_UID when root was reached through sudo, else the real user. */
-export function processCaller(env: NodeJS.ProcessEnv = process.env): Caller {
+/**
+ * The user this process works for: its own real user. (A CLI run with sudo acts as root, which asked for it:
+ * SUDO_UID is not trusted, so a CI run under sudo behaves like one run as root. The overwrite, device and source
+ * rules apply to root too.)
+ */
+export function processCaller(): Caller {
   const uid = process.getuid?.() ?? 0;
-  const sudo = Number(env.SUDO_UID);
-  if (uid === 0 && env.SUDO_UID && Number.isInteger(sudo) && sudo > 0) return callerByUid(sudo);
   return callerByUid(uid, process.getgid?.() ?? uid);
 }
 
