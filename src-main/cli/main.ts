@@ -32,7 +32,9 @@ usage: walt-bench <command> [options]
                                        watch DHCP on the desk link, or serve walt bootloaders DHCP + TFTP
   check --iface IF --expect MODEL [--port TTY] [--observe] [--root DIR] [--mac MAC] [--timeout S] [--json]
                                        check a board boots as walt.node.MODEL (any model): exit 0 on pass
-  card build <archive|folder> -o IMG   build the one-partition FAT32 card of an archive of files (rpi-sd-files.tar.gz)
+  card build <archive|folder> -o IMG [--overwrite]
+                                       build the one-partition FAT32 card of an archive of files (rpi-sd-files.tar.gz)
+                                       into a new file (--overwrite replaces one; to write a card: flash)
   inspect <device|image|archive> [--json]
                                        partitions, filesystems, artifact kind, walt.date, node models served
   rearm <device|image>                 rename RECOVERY.000 back to recovery.bin on a used EEPROM recovery card

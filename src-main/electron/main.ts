@@ -3,10 +3,11 @@
  *
  * Where the API runs (the backend choice):
  * - As root (getuid() === 0), the backend runs in this process.
- * - Otherwise, on Linux, the whole API runs in the privileged helper, started ONCE at launch through pkexec; this
- *   process only forwards IPC <-> helper. One authorization per run, and a single owner of the drive watcher, the
- *   flash sessions and the journal (starting it lazily at the first write would split that state across two
- *   backends, and the drive list an unprivileged backend sees can differ from root's).
+ * - Otherwise, on Linux, the privileged helper is started ONCE at launch through pkexec and runs only what needs
+ *   root (transports/helper/helper-commands.ts: card reads and writes, drives, settings, journal, bench and check);
+ *   everything else (fs.list, serial consoles, log analysis, card images built into files, the catalog) runs in an
+ *   unprivileged backend in this process, which polls no drives. One authorization per run, and a single owner of
+ *   the drive watcher, the flash sessions and the journal (the helper).
  * - If authorization is refused or impossible (no pkexec, no polkit agent), or on macOS/Windows (no elevation yet),
  *   the backend runs in this process without privileges: images, drives, settings and the journal work, writing a
  *   card fails with a permission error. A dialog says so, and app.info reports privileged: false for the UI's banner.
@@ -14,31 +15,24 @@
  */
 import { join, resolve } from 'node:path';
 import { app, dialog, session, type BrowserWindow } from 'electron';
-import type { EventMessage } from '../api/contract.js';
 import type * as BackendModule from '../services/backend.js';
 import { forwardEvent, registerIpcBridge } from '../transports/electron-ipc/main-side.js';
 import type { TrustedOrigin } from '../transports/electron-ipc/trust.js';
 import { startHelper } from '../transports/helper/helper-client.js';
+import { type ApiPort, routedPort } from '../transports/helper/helper-commands.js';
 import { installMenu } from './menu.js';
 import { hardenSession, hardenWebContents } from './security.js';
 import { createMainWindow } from './window.js';
-
-/** What the window talks to: the in-process backend or the privileged helper. */
-interface ApiPort {
-  dispatch(name: string, input: unknown): Promise<unknown>;
-  subscribe(sink: (message: EventMessage) => void): () => void;
-  close(): Promise<void>;
-}
 
 /**
  * The backend in this process (already root, or the unprivileged fallback). Loaded on demand: when the helper does
  * the work, etcher-sdk and its process-wide error handlers never load in this process.
  */
-async function inProcessPort(home: string): Promise<ApiPort> {
+async function inProcessPort(home: string, watchDrives = true): Promise<ApiPort> {
   // A CommonJS require (not import()): the sure way to load from inside app.asar.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createBackend } = require('../services/backend.js') as typeof BackendModule;
-  const backend = await createBackend({ home });
+  const backend = await createBackend({ home, watchDrives });
   return {
     dispatch: (name, input) => backend.dispatcher.dispatch(name, input),
     subscribe: (sink) => backend.dispatcher.subscribe(sink),
@@ -46,10 +40,14 @@ async function inProcessPort(home: string): Promise<ApiPort> {
   };
 }
 
-/** The privileged helper through pkexec; a packaged app runs it through its launcher (see electron-builder.yml). */
+/**
+ * The privileged helper through pkexec (a packaged app runs it through its launcher, see electron-builder.yml),
+ * joined with an unprivileged backend for the commands that need no root.
+ */
 async function helperPort(home: string): Promise<ApiPort> {
   const launcher = app.isPackaged ? join(process.resourcesPath, 'polkit', 'walt-bench-helper') : undefined;
-  return startHelper({ home, elevate: 'pkexec', ...(launcher ? { launcher } : {}) });
+  const helper = await startHelper({ home, elevate: 'pkexec', ...(launcher ? { launcher } : {}) });
+  return routedPort(helper, await inProcessPort(home, false));
 }
 
 /** Picks where the API runs (see the top of this file) and tells the technician when writes will not work. */

@@ -1,6 +1,8 @@
 import { homedir } from 'node:os';
 import { Dispatcher, type Handlers } from '../api/dispatcher.js';
 import type { Drive } from '../core/drives/drive.js';
+import { callerByUid, processCaller } from './access/caller.js';
+import { PathGuard } from './access/path-guard.js';
 import { listDir } from './app/fs-list.js';
 import { BenchHolder, benchHandlers } from './bench/bench-handlers.js';
 import { checkHandlers, type OpenConsole } from './check/check-handlers.js';
@@ -36,6 +38,11 @@ export interface BackendOptions {
   lister?: DriveLister;
   writeCard?: typeof writeCard;
   pollMs?: number;
+  /**
+   * false: this backend never writes cards (the unprivileged side next to the privileged helper): no drive polling,
+   * etcher-sdk not preloaded. Default true.
+   */
+  watchDrives?: boolean;
   /** The user a root helper works for: state files are given back to them, and fs.list starts in their home. */
   owner?: Owner & { home: string };
 }
@@ -50,6 +57,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const settings = new SettingsStore(paths.settings, env, options.owner);
   const journal = new Journal(paths.journal, options.owner);
   const watcher = new DriveWatcher({ lister: options.lister ?? new DrivelistLister(), intervalMs: options.pollMs });
+  // Every path a caller gives meets the rules here, as the user the backend works for (never as root).
+  const caller = options.owner ? callerByUid(options.owner.uid, options.owner.gid) : processCaller();
+  const guard = new PathGuard({ caller, drives: () => watcher.refresh() });
   let dispatcher: Dispatcher | null = null;
   const emit: Dispatcher['emit'] = (event, payload) => dispatcher?.emit(event, payload);
 
@@ -84,8 +94,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       state: (sessionId, state, message) => emit('serial.state', { sessionId, state, message }),
     },
   });
-  const bench = new BenchHolder();
+  const bench = new BenchHolder(guard);
   const openConsole: OpenConsole = async (port, expect) => {
+    guard.serialPort(port);
     const { sessionId } = await serial.open({ path: port, baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1, flowControl: 'none', newline: 'CR', localEcho: false, expect });
     const taps = new Set<(events: BootEvent[]) => void>();
     bootTaps.set(sessionId, taps);
@@ -113,23 +124,25 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       home: paths.home,
       platform: process.platform,
     }),
-    'fs.list': async ({ dir }) => listDir(dir ?? options.owner?.home ?? homedir()),
+    'fs.list': async ({ dir }) => listDir(guard.readable(dir ?? options.owner?.home ?? homedir()).real),
     'settings.get': async () => settings.get(),
     'settings.set': async (patch) => {
       const next = settings.set(patch);
       announceDrives(await watcher.refresh(), [], []);
       return next;
     },
-    ...flashHandlers({ watcher, flash, journal, settings }),
-    ...serialHandlers(serial),
-    ...cardHandlers({ watcher, cacheDir: paths.cache, emit }),
+    ...flashHandlers({ watcher, flash, journal, settings, guard }),
+    ...serialHandlers(serial, guard),
+    ...cardHandlers({ guard, cacheDir: paths.cache, emit }),
     ...benchHandlers(bench, emit),
     ...checkHandlers(bench, emit, openConsole),
   };
   dispatcher = new Dispatcher(handlers);
-  watcher.start();
-  // Loading etcher-sdk takes ~0.3 s: do it now, off the path of the first card.
-  setImmediate(() => etcher());
+  if (options.watchDrives !== false) {
+    watcher.start();
+    // Loading etcher-sdk takes ~0.3 s: do it now, off the path of the first card.
+    setImmediate(() => etcher());
+  }
   return {
     dispatcher,
     paths,

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
+import { ensureStateFolder } from './access/state-files.js';
 import { giveBack, type Owner } from './ownership.js';
 
 /** Every place walt-bench keeps state, under one directory. */
@@ -25,7 +25,11 @@ export function defaultHome(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'walt-bench');
 }
 
-/** Lays out (and creates) the state directories under a home. */
+/**
+ * Lays out (and creates) the state directories under a home. Each must be a real folder (not a symlink) owned by
+ * the user walt-bench works for (the owner, else this process's user) and writable by nobody else: a root helper
+ * refuses a state folder another user could redirect.
+ */
 export function statePaths(home: string, owner?: Owner): StatePaths {
   const paths: StatePaths = {
     home,
@@ -35,10 +39,9 @@ export function statePaths(home: string, owner?: Owner): StatePaths {
     uploads: join(home, 'uploads'),
     logs: join(home, 'logs'),
   };
+  const who = owner ?? { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? null };
   for (const dir of [paths.home, paths.cache, paths.uploads, paths.logs]) {
-    if (existsSync(dir)) continue;
-    mkdirSync(dir, { recursive: true });
-    giveBack(dir, owner);
+    ensureStateFolder(dir, who, (created) => giveBack(created, owner));
   }
   return paths;
 }

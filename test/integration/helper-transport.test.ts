@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -161,6 +161,22 @@ describe('helper authentication and protocol limits', () => {
     }
   });
 
+  it('refuses a state folder writable by every user', async () => {
+    const home = tempHome();
+    try {
+      const token = randomBytes(32).toString('hex');
+      writeToken(home, token);
+      chmodSync(home, 0o777);
+      const h = rawHelper(home);
+      h.child.stdin.write(`${token}\n`);
+      assert.equal(await h.exit, 2);
+      assert.equal(h.out(), '');
+      assert.match(h.err(), /unsafe state folder: .* is writable by every user \(mode 0777\)/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   it('exits at once without a token file', async () => {
     const home = tempHome();
     try {
@@ -234,6 +250,77 @@ describe('helper authentication and protocol limits', () => {
       await client.close();
     } finally {
       rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('least privilege: the helper runs only what needs root', () => {
+  it('refuses fs.list, serial.open, log exports, card.build and the catalog: they need no root', async () => {
+    const home = tempHome();
+    try {
+      const client = await startHelper({ home, elevate: 'none', script, readyTimeoutMs: 30_000 });
+      try {
+        const calls: [string, unknown][] = [
+          ['fs.list', { dir: '/root' }],
+          ['serial.open', { path: '/dev/ttyS0' }],
+          ['serial.logs.export', { name: 'x.log', to: '/root/.bashrc', overwrite: true }],
+          ['card.build', { source: '/etc', output: '/etc/x.img' }],
+          ['catalog.download', { artifact: 'rpi-sd-files' }],
+        ];
+        for (const [name, input] of calls) {
+          const e = await rejectsWithCode(client.dispatch(name, input), 'refused');
+          assert.match(e.message, new RegExp(`^${name.replace('.', '\\.')} does not run in the privileged helper`));
+        }
+        assert.equal((await client.call('app.info', {})).home, home, 'and keeps serving what needs root');
+      } finally {
+        await client.close();
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('working for a user (PKEXEC_UID): an image root, a console port or a card file not theirs is refused', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async () => {
+    const nobody = 65534;
+    const home = tempHome();
+    const rootsImage = join(tmpdir(), `wb-roots-${process.pid}.img`);
+    try {
+      chownSync(home, nobody, nobody);
+      const token = randomBytes(32).toString('hex');
+      writeToken(home, token);
+      chownSync(join(home, TOKEN_DIR), nobody, nobody);
+      chownSync(join(home, TOKEN_DIR, tokenFileName(process.pid)), nobody, nobody);
+      writeFileSync(rootsImage, Buffer.alloc(1 << 20), { mode: 0o644 });
+      const child = spawn(process.execPath, [script, '--home', home], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PKEXEC_UID: String(nobody) } });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const exit = new Promise<number | null>((res) => child.once('close', (code) => res(code)));
+      child.stdin.write(`${token}\n`);
+      await waitFor('ready', () => out.includes('"ready":true'), 20_000);
+      const requests: [string, unknown, string, RegExp][] = [
+        ['bench.start', { iface: 'lo', mode: 'serve', root: '/etc' }, 'permission', /\/etc belongs to uid 0: the bench serves only a folder of the calling user \(uid 65534\)/],
+        ['check.start', { iface: 'lo', expect: 'rpi-4-b', port: '/dev/ttyS0' }, 'permission', /\/dev\/ttyS0: uid 65534 may not open it/],
+        ['card.rearm', { path: rootsImage }, 'permission', /uid 65534 may not edit it/],
+        ['fs.list', { dir: '/' }, 'refused', /does not run in the privileged helper/],
+      ];
+      requests.forEach(([name, input], i) => child.stdin.write(`${JSON.stringify({ id: i + 1, name, input })}\n`));
+      await waitFor('answers', () => requests.every((_, i) => out.includes(`"id":${i + 1},`)), 20_000);
+      const answers = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id?: number; ok?: boolean; error?: { code: string; message: string } });
+      requests.forEach(([name, , code, message], i) => {
+        const a = answers.find((x) => x.id === i + 1);
+        assert.equal(a?.ok, false, `${name}: ${JSON.stringify(a)}`);
+        assert.equal(a?.error?.code, code, `${name}: ${a?.error?.message}`);
+        assert.match(a?.error?.message ?? '', message, name);
+      });
+      assert.ok(statSync(rootsImage).size === 1 << 20, 'the image is untouched');
+      child.stdin.end();
+      assert.equal(await exit, 0);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+      rmSync(rootsImage, { force: true });
     }
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -12,6 +12,7 @@ const nobody = { uid: 65534, gid: 65534 };
 describe('state written by a root helper belongs to the user it works for', { skip: process.getuid?.() === 0 ? false : 'needs root' }, () => {
   it('gives the state folders, settings and journal back to the owner, and lists their home by default', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wb-own-'));
+    chownSync(dir, nobody.uid, nobody.gid); // the user's own home folder
     try {
       const home = join(dir, 'state');
       const backend = await createBackend({ home, owner: { ...nobody, home: dir }, pollMs: 60000 });

@@ -12,6 +12,11 @@ import { makeArchive, rpiSdFiles } from '../support/card-archives.js';
 import { createZramCard, zramAvailable } from '../support/zram.js';
 import { buildCard } from '../../src-main/services/card/card-builder.js';
 import { writeImageFile } from '../../src-main/services/card/card-file.js';
+import { processCaller } from '../../src-main/services/access/caller.js';
+import { checkOutput } from '../../src-main/services/access/output-file.js';
+
+/** An output the bench may replace run after run. */
+const replaceable = (path: string) => checkOutput(path, { caller: processCaller(), overwrite: true, sources: [], deviceHint: '' });
 
 const MiB = 1 << 20;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -38,8 +43,8 @@ async function main(): Promise<void> {
     const oursFolder: number[] = [];
     const ref: number[] = [];
     for (let i = 0; i < RUNS; i += 1) {
-      ours.push(await timed(async () => writeImageFile((await buildCard(archive, 'tar.gz')).image, join(work, 'ours.img')).then(() => undefined)));
-      oursFolder.push(await timed(async () => writeImageFile((await buildCard(folder, 'folder')).image, join(work, 'ours2.img')).then(() => undefined)));
+      ours.push(await timed(async () => writeImageFile((await buildCard(archive, 'tar.gz')).image, replaceable(join(work, 'ours.img'))).then(() => undefined)));
+      oursFolder.push(await timed(async () => writeImageFile((await buildCard(folder, 'folder')).image, replaceable(join(work, 'ours2.img'))).then(() => undefined)));
       ref.push(
         await timed(() => {
           const img = join(work, 'ref.img');

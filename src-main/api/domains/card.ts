@@ -54,7 +54,14 @@ const CatalogSource = z.string().min(1).max(4096).optional();
 export const cardCommands = {
   /** Builds the FAT32 card image of an archive of files into an image file. */
   'card.build': {
-    input: z.object({ source: S.FilePath, output: S.FilePath, cardBytes: z.number().int().positive().optional(), label: z.string().max(11).optional() }),
+    input: z.object({
+      source: S.FilePath,
+      output: S.FilePath,
+      cardBytes: z.number().int().positive().optional(),
+      label: z.string().max(11).optional(),
+      /** Replace an existing output file (never a folder, a device node or the source). */
+      overwrite: z.boolean().default(false),
+    }),
     output: z.object({
       output: z.string(),
       imageBytes: z.number(),

@@ -161,7 +161,7 @@ export const serialCommands = {
     output: z.object({ matches: z.array(z.object({ line: z.number(), text: z.string() })), truncated: z.boolean() }),
   },
   /** Copies a log to a file of the technician's choosing. */
-  'serial.logs.export': { input: z.object({ name: LogName, to: S.FilePath }), output: z.object({ path: z.string(), size: z.number() }) },
+  'serial.logs.export': { input: z.object({ name: LogName, to: S.FilePath, overwrite: z.boolean().default(false) }), output: z.object({ path: z.string(), size: z.number() }) },
 } as const;
 
 /** Events of the Console capability. */

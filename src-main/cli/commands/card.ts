@@ -5,12 +5,16 @@ import { formatBytes } from '../../core/util/format.js';
 import { EXIT, parse, UsageError } from '../args.js';
 import { cell, jsonLine } from '../output.js';
 
-/** `walt-bench card build <archive> -o <image> [--card-size BYTES] [--label L] [--json]`: builds a FAT32 card image. */
+/**
+ * `walt-bench card build <archive> -o <image> [--overwrite] [--card-size BYTES] [--label L] [--json]`: builds a FAT32
+ * card image into a file (an existing file is replaced only with --overwrite; a folder, a device or the source never).
+ */
 export async function cardCommand(api: ApiClient, argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub !== 'build') throw new UsageError('usage: walt-bench card build <archive|folder> -o <image> [--card-size BYTES] [--label LABEL] [--json]');
+  if (sub !== 'build') throw new UsageError('usage: walt-bench card build <archive|folder> -o <image> [--overwrite] [--card-size BYTES] [--label LABEL] [--json]');
   const { values, positionals } = parse(rest, {
     output: { type: 'string', short: 'o' },
+    overwrite: { type: 'boolean' },
     'card-size': { type: 'string' },
     label: { type: 'string' },
     json: { type: 'boolean' },
@@ -21,6 +25,7 @@ export async function cardCommand(api: ApiClient, argv: string[]): Promise<numbe
   const r = await api.call('card.build', {
     source: resolve(positionals[0]!),
     output: resolve(values.output),
+    overwrite: values.overwrite === true,
     ...(cardBytes ? { cardBytes } : {}),
     ...(values.label ? { label: values.label } : {}),
   });

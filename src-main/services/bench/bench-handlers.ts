@@ -1,6 +1,7 @@
 import type { CommandOutput } from '../../api/contract.js';
 import type { Dispatcher, Handlers } from '../../api/dispatcher.js';
 import { ApiError } from '../../api/errors.js';
+import type { PathGuard } from '../access/path-guard.js';
 import { BenchService, type DhcpSighting } from './bench-service.js';
 import { listLinks } from './net-interface.js';
 import type { TftpEvent } from './tftp-server.js';
@@ -10,6 +11,9 @@ export type BenchCommandName = 'bench.start' | 'bench.stop' | 'bench.status' | '
 
 /** Holds the one bench of this process (one desk link at a time). */
 export class BenchHolder {
+  /** The guard an image root goes through (null: no checks, unit tests only). */
+  constructor(readonly guard: PathGuard | null = null) {}
+
   service: BenchService | null = null;
   mode: 'observe' | 'serve' | null = null;
   root: string | null = null;
@@ -43,7 +47,10 @@ export async function startBench(
   options: { iface: string; mode: 'observe' | 'serve'; root?: string | undefined },
 ): Promise<BenchService> {
   if (holder.service) throw new ApiError('refused', `the bench already runs on ${holder.state().iface}: stop it first`);
-  const service = new BenchService({ iface: options.iface, mode: options.mode, root: options.root ?? null });
+  // The image root is resolved once and must be a folder the caller may read: the TFTP server (root, when bound to
+  // port 69 by the helper) serves its canonical path, not whatever the given name points to later.
+  const root = options.root === undefined ? null : (holder.guard?.servedFolder(options.root).real ?? options.root);
+  const service = new BenchService({ iface: options.iface, mode: options.mode, root });
   service.on('dhcp', (s: DhcpSighting) => emit('bench.dhcp', s));
   service.on('tftp', (t: TftpEvent) => emit('bench.tftp', t));
   service.on('status', (message: string) => emit('bench.status', { message }));

@@ -1,3 +1,4 @@
+import { constants, type Stats } from 'node:fs';
 import { open, realpath, readFile, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ApiError } from '../../api/errors.js';
@@ -44,16 +45,28 @@ export function openHint(path: string, code: string | undefined, writable: boole
   }
 }
 
-/** Opens a device or an image file; the error says which and why. */
-export async function openBlockFile(path: string, writable = false): Promise<BlockFile> {
+/**
+ * Opens a device or an image file; the error says which and why. With `expect` (the stat a PathGuard checked), the
+ * opened file must be that very device or file, a final symlink is not followed, and a device opened for writing
+ * is opened O_EXCL: the kernel itself refuses it while anything (a mount, swap) holds it.
+ */
+export async function openBlockFile(path: string, writable = false, expect?: Stats): Promise<BlockFile> {
   let fh: FileHandle;
+  const exclusive = writable && expect?.isBlockDevice() ? constants.O_EXCL : 0;
+  const flags = (writable ? constants.O_RDWR : constants.O_RDONLY) | (expect ? constants.O_NOFOLLOW : 0) | exclusive;
   try {
-    fh = await open(path, writable ? 'r+' : 'r');
+    fh = await open(path, flags);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ApiError(code === 'ENOENT' ? 'not-found' : code === 'EACCES' || code === 'EPERM' ? 'permission' : 'io-error', `${path}: cannot open (${code ?? String(error)})`, openHint(path, code, writable));
+    const why = code === 'EBUSY' ? 'in use: mounted or held by another program' : (code ?? String(error));
+    const apiCode = code === 'ENOENT' ? 'not-found' : code === 'EBUSY' ? 'refused' : code === 'EACCES' || code === 'EPERM' ? 'permission' : 'io-error';
+    throw new ApiError(apiCode, `${path}: cannot open (${why})`, openHint(path, code, writable));
   }
   const st = await fh.stat();
+  if (expect && (st.isBlockDevice() ? st.rdev !== expect.rdev : st.dev !== expect.dev || st.ino !== expect.ino)) {
+    await fh.close();
+    throw new ApiError('refused', `${path} changed between the check and the open: nothing was done`);
+  }
   const isDevice = st.isBlockDevice();
   const size = isDevice ? await deviceSize(path) : st.size;
   return {

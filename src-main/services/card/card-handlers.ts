@@ -5,7 +5,9 @@ import { artifactUrl, findArtifact } from '../../core/card/catalog.js';
 import { CatalogStore } from '../catalog/catalog-store.js';
 import { downloadError } from '../catalog/download-error.js';
 import type { DriveWatcher } from '../drives/drive-watcher.js';
+import type { PathGuard } from '../access/path-guard.js';
 import { detectPacking } from './archive-reader.js';
+import { openBlockFile } from './block-file.js';
 import { buildCard } from './card-builder.js';
 import { writeImageFile } from './card-file.js';
 import { inspectCard } from './card-inspect.js';
@@ -14,30 +16,26 @@ import { rearmCard } from './card-rearm.js';
 /** The commands of the Cards capability. */
 export type CardCommandName = 'card.build' | 'card.inspect' | 'card.rearm' | 'catalog.get' | 'catalog.download' | 'catalog.add-local';
 
-/** Refuses a block device that is a system drive, is not listed, or is mounted (rearm edits it in place). */
-async function refuseUnsafeDevice(path: string, watcher: Pick<DriveWatcher, 'refresh'>): Promise<void> {
-  if (!path.startsWith('/dev/')) return;
-  const drive = (await watcher.refresh()).find((d) => d.device === path);
-  if (!drive) throw new ApiError('refused', `${path} is not a drive walt-bench lists (walt-bench drives)`, 'point at the card itself, e.g. /dev/sdb');
-  if (drive.isSystem || drive.mountpoints.some((m) => isSystemMountpoint(m.path))) throw new ApiError('refused', `${path} is a system drive`);
-  if (drive.mountpoints.length > 0) {
-    throw new ApiError('refused', `${path} is mounted (${drive.mountpoints.map((m) => m.path).join(', ')})`, 'unmount it first, then rearm');
-  }
-}
+/** What `card build -o` suggests when the output names a device: the flash pipeline builds and writes cards. */
+const CARD_DEVICE_HINT = 'to write the card straight onto a card: walt-bench flash <archive> --drive <device> (it applies the card rules)';
 
 /** Handlers of the Cards commands over their services. */
 export function cardHandlers(deps: {
-  watcher: Pick<DriveWatcher, 'refresh'>;
+  guard: PathGuard;
   cacheDir: string;
   emit: Dispatcher['emit'];
 }): Pick<Handlers, CardCommandName> {
+  const { guard } = deps;
   const store = new CatalogStore(deps.cacheDir);
   return {
-    'card.build': async ({ source, output, cardBytes, label }) => {
-      const packing = await detectPacking(source);
+    'card.build': async ({ source, output, cardBytes, label, overwrite }) => {
+      const src = guard.readableIfPresent(source)?.real ?? source;
+      // The output is checked before the build: a folder, a device, the source or a file in the way is refused at once.
+      const target = guard.output(output, { overwrite, sources: [src], deviceHint: CARD_DEVICE_HINT });
+      const packing = await detectPacking(src);
       if (!packing) throw new ApiError('source-error', `${source} is not an archive of files (tar, tar.gz, zip) nor a folder`, 'a disk image is written as it is: walt-bench flash');
-      const built = await buildCard(source, packing, { cardBytes: cardBytes ?? null, ...(label ? { label } : {}) });
-      const { bytes } = await writeImageFile(built.image, output);
+      const built = await buildCard(src, packing, { cardBytes: cardBytes ?? null, ...(label ? { label } : {}) });
+      const { bytes } = await writeImageFile(built.image, target);
       return {
         output,
         imageBytes: built.image.size,
@@ -50,10 +48,21 @@ export function cardHandlers(deps: {
         buildMs: built.buildMs,
       };
     },
-    'card.inspect': async ({ path }) => inspectCard(path),
+    'card.inspect': async ({ path }) => {
+      const target = await guard.card(path, false);
+      const report = await inspectCard(target.real, async () => {
+        await guard.recheck(target, false);
+        return openBlockFile(target.real, false, target.stat);
+      });
+      return { ...report, path };
+    },
     'card.rearm': async ({ path }) => {
-      await refuseUnsafeDevice(path, deps.watcher);
-      return rearmCard(path);
+      const target = await guard.card(path, true);
+      return rearmCard(path, async () => {
+        // Eligibility again (fresh mount state), then an O_EXCL open of that very device: nothing may hold it.
+        await guard.recheck(target, true);
+        return openBlockFile(target.real, true, target.stat);
+      });
     },
     'catalog.get': async ({ catalog }) => {
       const loaded = await store.load(catalog);

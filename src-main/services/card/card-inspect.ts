@@ -49,11 +49,14 @@ export interface CardReport {
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 
-/** Describes a card, a disk image or an archive of files: partitions, filesystems, artifact, walt.date, models. */
-export async function inspectCard(path: string): Promise<CardReport> {
+/**
+ * Describes a card, a disk image or an archive of files: partitions, filesystems, artifact, walt.date, models.
+ * `open` opens a card or image for reading (the card handlers pass one that went through the PathGuard).
+ */
+export async function inspectCard(path: string, open: () => Promise<BlockFile> = () => openBlockFile(path)): Promise<CardReport> {
   const packing = await detectPacking(path);
   if (packing) return inspectArchive(path, packing);
-  const file = await openBlockFile(path);
+  const file = await open();
   try {
     return await inspectDisk(file);
   } finally {

@@ -3,7 +3,7 @@ import { FatReader } from '../../core/card/fat-volume.js';
 import { SECTOR } from '../../core/card/layout.js';
 import { decodeMbr } from '../../core/card/mbr.js';
 import { deleteLfnEntry, rearmEntry, type RecoveryState, recoveryState } from '../../core/card/recovery.js';
-import { openBlockFile } from './block-file.js';
+import { type BlockFile, openBlockFile } from './block-file.js';
 
 /** What rearm found and did. */
 export interface RearmResult {
@@ -16,10 +16,11 @@ export interface RearmResult {
 
 /**
  * Renames RECOVERY.000 back to recovery.bin on a recovery card (or its image) by editing the one directory entry in
- * place: the card is not rewritten. Refuses a card that is not a recovery card or holds both names.
+ * place: the card is not rewritten. Refuses a card that is not a recovery card or holds both names. `open` opens
+ * the card for writing (the card handlers pass one that went through the PathGuard).
  */
-export async function rearmCard(path: string): Promise<RearmResult> {
-  const file = await openBlockFile(path, true);
+export async function rearmCard(path: string, open: () => Promise<BlockFile> = () => openBlockFile(path, true)): Promise<RearmResult> {
+  const file = await open();
   try {
     const mbr = decodeMbr(await file.read(0, SECTOR));
     const starts = mbr && mbr.partitions.length > 0 ? mbr.partitions.map((p) => p.startLba * SECTOR) : [0];

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, openSync } from 'node:fs';
 import { rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { NEW_FILE } from '../access/state-files.js';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -170,7 +171,9 @@ export async function prepareRawImage(info: ImageInfo, cacheDir: string, options
   const stages: Transform[] = [counter, decoderFor(info.kind, member)];
   if (member) stages.push(zipMemberCheck(info.name, member.record));
   const tmp = `${out}.part`;
-  const sink = createWriteStream(tmp);
+  await rm(tmp, { force: true });
+  // O_EXCL|O_NOFOLLOW: a symlink planted in cache/ never redirects this (root's, in the helper) write.
+  const sink = createWriteStream(tmp, { fd: openSync(tmp, NEW_FILE, 0o644) });
   try {
     await pipeline([input, ...stages, meter, sink], options.signal ? { signal: options.signal } : {});
   } catch (error) {
@@ -186,6 +189,7 @@ export async function prepareRawImage(info: ImageInfo, cacheDir: string, options
     throw new ApiError('source-error', `${info.name} decompresses to nothing (0 bytes)`, 'download it again');
   }
   await rename(tmp, out);
-  await writeFile(doneMarker, `${at.outBytes}\n`);
+  await rm(doneMarker, { force: true });
+  await writeFile(doneMarker, `${at.outBytes}\n`, { flag: NEW_FILE });
   return { path: out, size: at.outBytes };
 }

@@ -2,6 +2,7 @@ import type { CommandOutput } from '../../api/contract.js';
 import type { Handlers } from '../../api/dispatcher.js';
 import { checkDrive } from '../../core/drives/constraints.js';
 import type { Drive } from '../../core/drives/drive.js';
+import type { PathGuard } from '../access/path-guard.js';
 import type { DriveWatcher } from '../drives/drive-watcher.js';
 import type { Journal } from '../journal/journal.js';
 import type { SettingsStore } from '../settings/settings.js';
@@ -31,15 +32,24 @@ export function flashHandlers(deps: {
   flash: FlashService;
   journal: Journal;
   settings: SettingsStore;
+  /** Images are read only when the caller may read them (the helper reads as root). */
+  guard: PathGuard;
 }): Pick<Handlers, FlashCommandName> {
-  const { watcher, flash, journal, settings } = deps;
+  const { watcher, flash, journal, settings, guard } = deps;
   return {
     'drives.list': async ({ image, entry }) => {
+      if (image) guard.readableIfPresent(image);
       const info = image ? await inspectImage(image, entry) : null;
       return drivesWithStatus(await watcher.refresh(), info, settings);
     },
-    'image.inspect': async ({ path, entry }) => inspectImage(path, entry),
-    'flash.start': async (input) => flash.start(input),
+    'image.inspect': async ({ path, entry }) => {
+      guard.readableIfPresent(path);
+      return inspectImage(path, entry);
+    },
+    'flash.start': async (input) => {
+      guard.readableIfPresent(input.image);
+      return flash.start(input);
+    },
     'flash.add': async ({ sessionId, drive, confirmLarge }) => flash.add(sessionId, drive, confirmLarge),
     'flash.cancel': async ({ sessionId, device }) => flash.cancel(sessionId, device),
     'flash.status': async ({ sessionId }) => flash.status(sessionId),

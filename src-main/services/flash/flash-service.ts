@@ -275,6 +275,13 @@ export class FlashService {
       const current = await this.deps.watcher.recent();
       const check = recheckIdentity(card.identity, current);
       if (!check.ok) throw new ApiError('refused', check.message);
+      // Eligibility too, not only identity: a card mounted as a system drive or locked since the start is refused.
+      const now = checkDrive(check.drive, {
+        imageSize: session.image.sizeIsEstimate ? null : session.image.size,
+        sourceDevices: session.image.sourceDevices,
+        includeVirtual: this.deps.includeVirtual(),
+      });
+      if (!now.eligible) throw new ApiError('refused', `${blockingMessage(now)} (checked again right before writing)`);
       const built = 'regionsFor' in raw ? await raw.regionsFor(check.drive.size) : null;
       // Journaled (fsynced) before the first byte: a crash from here on shows as an interrupted attempt.
       this.journal({ ...base(), bytes: 0, durationMs: 0, averageSpeed: 0, verified: false, error: null, attempt, result: 'started', process: this.deps.journal.self() }, true);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { NEW_FILE } from '../access/state-files.js';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -40,6 +41,9 @@ export async function imageSha256(path: string, cacheDir: string): Promise<strin
   if (known && /^[0-9a-f]{64}$/.test(known.trim())) return known.trim();
   const digest = await hashInWorker(path);
   await mkdir(dir, { recursive: true });
-  await writeFile(file, `${digest}\n`);
+  await rm(file, { force: true });
+  await writeFile(file, `${digest}\n`, { flag: NEW_FILE }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EEXIST') throw e; // another session remembered it first
+  });
   return digest;
 }

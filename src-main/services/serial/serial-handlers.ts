@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Handlers } from '../../api/dispatcher.js';
+import { writeOutput } from '../access/output-file.js';
+import type { PathGuard } from '../access/path-guard.js';
 import type { SerialService } from './serial-service.js';
 
 /** The commands of the Console capability. */
@@ -16,11 +20,35 @@ export type SerialCommandName =
   | 'serial.logs.search'
   | 'serial.logs.export';
 
-/** Handlers of the Console commands over the serial service. */
-export function serialHandlers(serial: SerialService): Pick<Handlers, SerialCommandName> {
+/** Copies a log into an output file opened by writeOutput, chunk by chunk. */
+async function copyInto(source: string, out: { write(b: Uint8Array, o: number, l: number, p: number): Promise<unknown> }): Promise<number> {
+  const fh = await open(source, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    let at = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+      if (bytesRead === 0) return at;
+      await out.write(buf, 0, bytesRead, at);
+      at += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Handlers of the Console commands over the serial service. Paths go through the PathGuard: a port must be a
+ * character device the caller may open, an export goes only where the caller may write, never over a file unasked.
+ */
+export function serialHandlers(serial: SerialService, guard: PathGuard): Pick<Handlers, SerialCommandName> {
   return {
     'serial.list': async () => serial.list(),
-    'serial.open': async (input) => serial.open(input),
+    'serial.open': async (input) => {
+      // A missing port is the service's not-found (with its hint); an existing one must be a serial device.
+      if (existsSync(input.path)) guard.serialPort(input.path);
+      return serial.open(input);
+    },
     'serial.close': async ({ sessionId }) => serial.close(sessionId),
     'serial.sessions': async () => serial.all(),
     'serial.status': async ({ sessionId }) => ({ session: serial.info(sessionId), verdict: serial.get(sessionId).verdict() }),
@@ -30,6 +58,14 @@ export function serialHandlers(serial: SerialService): Pick<Handlers, SerialComm
     'serial.logs.list': async () => serial.logs(),
     'serial.logs.read': async ({ name, offset, length }) => serial.readLog(name, offset, length),
     'serial.logs.search': async ({ name, query, limit }) => serial.searchLog(name, query, limit),
-    'serial.logs.export': async ({ name, to }) => serial.exportLog(name, to),
+    'serial.logs.export': async ({ name, to, overwrite }) => {
+      const source = serial.logPath(name);
+      const target = guard.output(to, { overwrite, sources: [source], deviceHint: 'export to a file, e.g. ~/boot.log' });
+      let size = 0;
+      await writeOutput(target, async (fh) => {
+        size = await copyInto(source, fh);
+      });
+      return { path: to, size };
+    },
   };
 }

@@ -1,5 +1,6 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { NEW_LOG } from '../access/state-files.js';
 import type { ConsoleLine } from '../../core/boot/line-decoder.js';
 
 /** The two files of a console session: every raw byte, and a text log with a timestamp per line. */
@@ -12,8 +13,9 @@ export class SessionLog {
   constructor(dir: string, baseName: string) {
     this.rawPath = join(dir, `${baseName}.raw`);
     this.textPath = join(dir, `${baseName}.log`);
-    this.raw = createWriteStream(this.rawPath, { flags: 'a' });
-    this.text = createWriteStream(this.textPath, { flags: 'a' });
+    // A session's own new files: never through a symlink planted in logs/ (the flags are O_EXCL|O_NOFOLLOW).
+    this.raw = createWriteStream(this.rawPath, { fd: openSync(this.rawPath, NEW_LOG, 0o644) });
+    this.text = createWriteStream(this.textPath, { fd: openSync(this.textPath, NEW_LOG, 0o644) });
     this.raw.on('error', () => undefined);
     this.text.on('error', () => undefined);
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, createReadStream, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -233,12 +233,8 @@ export class SerialService {
   }
 
   /** Copies a log to `to`. */
-  exportLog(name: string, to: string): { path: string; size: number } {
-    copyFileSync(this.logPath(name), to);
-    return { path: to, size: statSync(to).size };
-  }
-
-  private logPath(name: string): string {
+  /** The file of a log by its name (a bare name in the logs folder); not-found otherwise. */
+  logPath(name: string): string {
     const clean = basename(name);
     const path = join(this.deps.logsDir, clean);
     if (clean !== name || !existsSync(path)) throw new ApiError('not-found', `no log named ${name}`);

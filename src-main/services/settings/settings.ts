@@ -1,4 +1,5 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { NEW_FILE, READ_NOFOLLOW } from '../access/state-files.js';
 import { giveBack, type Owner } from '../ownership.js';
 
 /** Technician preferences kept in the state directory. */
@@ -9,7 +10,11 @@ export interface Settings {
 
 const DEFAULTS: Settings = { includeVirtualDrives: false, verify: true };
 
-/** Settings stored as JSON, written atomically (temp file + rename). */
+/**
+ * Settings stored as JSON, written atomically (temp file + rename). Neither file is ever opened through a symlink:
+ * settings.json is read O_NOFOLLOW (a symlink reads as no settings), settings.json.tmp is created O_EXCL|O_NOFOLLOW
+ * after removing whatever was left there, and the rename replaces a name, never what a link points to.
+ */
 export class SettingsStore {
   private current: Settings;
 
@@ -23,7 +28,14 @@ export class SettingsStore {
 
   private load(): Partial<Settings> {
     try {
-      const value = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<Settings>;
+      const fd = openSync(this.file, READ_NOFOLLOW);
+      let text: string;
+      try {
+        text = readFileSync(fd, 'utf8');
+      } finally {
+        closeSync(fd);
+      }
+      const value = JSON.parse(text) as Partial<Settings>;
       return typeof value === 'object' && value !== null ? value : {};
     } catch {
       return {};
@@ -40,7 +52,13 @@ export class SettingsStore {
   set(patch: Partial<Settings>): Settings {
     this.current = { ...this.current, ...patch };
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.current, null, 2) + '\n');
+    rmSync(tmp, { force: true });
+    const fd = openSync(tmp, NEW_FILE, 0o644);
+    try {
+      writeFileSync(fd, JSON.stringify(this.current, null, 2) + '\n');
+    } finally {
+      closeSync(fd);
+    }
     giveBack(tmp, this.owner);
     renameSync(tmp, this.file);
     return this.get();

@@ -5,12 +5,14 @@
  * and exits when stdin closes.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { toApiError } from '../../api/errors.js';
 import type { EventMessage } from '../../api/contract.js';
 import type * as BackendModule from '../../services/backend.js';
 import type { Backend } from '../../services/backend.js';
+import { stateFolderProblem } from '../../services/access/state-files.js';
+import { refuseOutsideHelper } from './helper-commands.js';
 import { LineSplitter, MAX_REQUEST_LINE, TOKEN_DIR, TOKEN_TIMEOUT_MS, tokenFileName } from './protocol.js';
 
 // stdout carries the protocol only: anything else printing there (console.log in a library) goes to stderr.
@@ -60,7 +62,11 @@ function ownerOf(uid: number, fallbackHome: string): { uid: number; gid: number;
  */
 function readExpectedToken(home: string): Buffer {
   const uid = clientUid();
-  if (statSync(home).uid !== uid) throw new Error(`${home} does not belong to the calling user (uid ${uid})`);
+  const st = lstatSync(home);
+  if (st.uid !== uid) throw new Error(`${home} does not belong to the calling user (uid ${uid})`);
+  // The state folder must be the caller's own, writable by nobody else (see services/access/state-files.ts).
+  const problem = stateFolderProblem(home, st, uid, ownerOf(uid, home).gid);
+  if (problem) throw new Error(`unsafe state folder: ${problem}`);
   const file = join(home, TOKEN_DIR, tokenFileName(process.ppid));
   const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
@@ -125,6 +131,8 @@ function main(): void {
       id = requestId(req.id);
       if (id === null) throw new BadRequest('a request needs an id (number or string)');
       if (typeof req.name !== 'string') throw new BadRequest('a request needs a command name');
+      // Least privilege: a command that needs no root is refused before its input is even looked at.
+      refuseOutsideHelper(req.name);
       const { dispatcher } = await (backend as Promise<Backend>);
       const result = await dispatcher.dispatch(req.name, req.input);
       send({ id, ok: true, result });
