@@ -18,7 +18,7 @@ export const OTHER: PatternTable = {
       id: 'pxelinux.trying',
       start: 'Trying to load: ',
       re: /^Trying to load: (\S+)/,
-      from: ['600'],
+      from: ['600', '817', '818'],
       on: (m, _s, ctx, out) => {
         ctx.file = m![1]!;
         out.push({ kind: 'tftp-file', file: m![1]!, server: ctx.server });
@@ -31,6 +31,16 @@ export const OTHER: PatternTable = {
       re: /remote error: ERROR\[Code: (\w+); Message: "([^"]*)"\]/,
       from: ['813'],
       on: (m, s, ctx, out) => tftpError(ctx, out, m![1] === 'FILE_NOT_FOUND' ? 1 : null, s),
+    },
+    {
+      id: 'pxelinux.no-kernel',
+      start: 'Could not find kernel image: ',
+      re: /^Could not find kernel image: (\S+)/,
+      from: ['817', '818'],
+      on: (m, s, ctx, out) => {
+        ctx.file = m![1]!;
+        return tftpError(ctx, out, 1, s);
+      },
     },
     { id: 'pxelinux.no-config', start: 'Unable to locate configuration file', from: ['600', '811'], on: (_m, s, ctx, out) => tftpError(ctx, out, 1, s) },
     { id: 'cfe.banner', start: 'CFE version ', re: /^CFE version (\S+)/, from: ['602', '604'], on: (m, _s, ctx, out) => banner(ctx, out, 'other', `CFE ${m![1]!}`) },

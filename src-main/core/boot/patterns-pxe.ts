@@ -45,7 +45,7 @@ export const PXE_ROM: PatternTable = {
       id: 'pxe.error',
       start: 'PXE-E',
       re: /^PXE-E([0-9A-F]{2}): (.*)$/,
-      from: ['16', '500', '800', '802', '810'],
+      from: ['16', '500', '800', '802', '810', '814', '815'],
       on: (m, s, ctx, out) => {
         const [, code, text] = m!;
         if (code === '61' || /media test failure|cable/i.test(text!)) return linkDown(ctx, out, s);
