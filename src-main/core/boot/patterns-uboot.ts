@@ -121,6 +121,19 @@ export const UBOOT: PatternTable = {
       },
     },
     {
+      // old U-Boots end a transfer with `done` alone, without a `Bytes transferred =` line
+      id: 'uboot.loading-done',
+      start: 'done',
+      re: /^done$/,
+      from: ['833', '04', '405'],
+      on: (_m, _s, ctx, out) => {
+        if (ctx.phase !== 'tftp') return false;
+        ctx.phase = 'none';
+        out.push({ kind: 'tftp-done', file: ctx.file, bytes: null });
+        return true;
+      },
+    },
+    {
       id: 'uboot.retry-time',
       start: 'Retry time exceeded',
       from: ['32', '417'],
@@ -199,6 +212,14 @@ export const UBOOT: PatternTable = {
         out.push({ kind: 'link-wait', device: null, mac: null });
         return true;
       },
+    },
+    {
+      // QUICC Engine UEC driver: `UEC3: Link is up` / `UEC3: Link is down`
+      id: 'uboot.uec-link',
+      has: ': Link is ',
+      re: /^(UEC\d+): Link is (up|down)$/,
+      from: ['833'],
+      on: (m, _s, ctx, out) => (m![2] === 'up' ? linkUp(ctx, out, null) : linkDown(ctx, out, `${m![1]!}: Link is down`)),
     },
     { id: 'uboot.no-link', has: ': No link', re: /^(\S+): No link/, from: ['28'], on: (m, _s, ctx, out) => linkDown(ctx, out, `${m![1]!}: No link`) },
     { id: 'uboot.phy-init', start: 'Could not initialize PHY', from: ['417'], on: (_m, s, ctx, out) => linkDown(ctx, out, s) },
