@@ -42,7 +42,7 @@ export const OTHER: PatternTable = {
         return tftpError(ctx, out, 1, s);
       },
     },
-    { id: 'pxelinux.no-config', start: 'Unable to locate configuration file', from: ['600', '811'], on: (_m, s, ctx, out) => tftpError(ctx, out, 1, s) },
+    { id: 'pxelinux.no-config', start: 'Unable to locate configuration file', from: ['600', '811', '835'], on: (_m, s, ctx, out) => tftpError(ctx, out, 1, s) },
     { id: 'cfe.banner', start: 'CFE version ', re: /^CFE version (\S+)/, from: ['602', '604'], on: (m, _s, ctx, out) => banner(ctx, out, 'other', `CFE ${m![1]!}`) },
     {
       id: 'cfe.loaded',
@@ -73,12 +73,12 @@ export const OTHER: PatternTable = {
     },
     { id: 'yamon.loaded', start: 'Start = 0x', re: /format = \w+/, from: ['609'], on: (_m, _s, ctx, out) => void out.push({ kind: 'tftp-done', file: ctx.file, bytes: null }) },
     { id: 'yamon.linux', start: 'LINUX started', from: ['609', '615'], on: (_m, _s, ctx, out) => void ((ctx.linux = true), out.push({ kind: 'linux-start', version: null })) },
-    { id: 'openbsd.pxeboot', start: '>> OpenBSD/', from: ['506', '507'], on: (_m, s, ctx, out) => banner(ctx, out, 'other', s.slice(3)) },
+    { id: 'openbsd.pxeboot', start: '>> OpenBSD/', from: ['506', '507', '836'], on: (_m, s, ctx, out) => banner(ctx, out, 'other', s.slice(3)) },
     {
       id: 'openbsd.booting',
       start: 'booting tftp:',
       re: /^booting tftp:([^:\s]+): \d+/,
-      from: ['506', '507'],
+      from: ['506', '507', '836'],
       on: (m, _s, ctx, out) => void out.push({ kind: 'tftp-done', file: m![1]!, bytes: null }),
     },
     { id: 'breed.banner', start: 'Boot and Recovery Environment for Embedded Devices', from: ['613'], on: (_m, s, ctx, out) => banner(ctx, out, 'other', s) },
@@ -127,7 +127,7 @@ export const GENERIC: PatternTable = {
       id: 'generic.link',
       has: 'ink',
       re: /\b(?:[Ll]ink (?:is )?down|[Nn]o link\b|[Nn]o carrier|cable (?:is )?(?:un|dis)connected)/,
-      from: ['28'],
+      from: ['28', '832'],
       on: (_m, s, ctx, out) => (unknown(ctx) ? linkDown(ctx, out, s, true) : false),
     },
   ],

@@ -14,7 +14,7 @@ export const PXE_ROM: PatternTable = {
       on: (_m, _s, ctx, out) => banner(ctx, out, 'uefi-pxe', null),
     },
     { id: 'pxe.station-ip', start: 'Station IP address is ', re: new RegExp(`^Station IP address is (${IPV4})`), from: ['13', '501', '502', '505'], on: (m, _s, ctx, out) => bound(ctx, out, m![1]!) },
-    { id: 'pxe.bios-client-ip', start: 'CLIENT IP: ', re: new RegExp(`^CLIENT IP: (${IPV4})`), from: ['506', '507', '809'], on: (m, _s, ctx, out) => bound(ctx, out, m![1]!) },
+    { id: 'pxe.bios-client-ip', start: 'CLIENT IP: ', re: new RegExp(`^CLIENT IP: (${IPV4})`), from: ['506', '507', '809', '836'], on: (m, _s, ctx, out) => bound(ctx, out, m![1]!) },
     { id: 'pxe.server-ip', start: 'Server IP address is ', re: new RegExp(`^Server IP address is (${IPV4})`), from: ['13', '501', '502', '505'], on: (m, _s, ctx) => void (ctx.server = m![1]!) },
     {
       id: 'pxe.nbp-name',

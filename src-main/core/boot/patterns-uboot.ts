@@ -222,7 +222,7 @@ export const UBOOT: PatternTable = {
       on: (m, _s, ctx, out) => (m![2] === 'up' ? linkUp(ctx, out, null) : linkDown(ctx, out, `${m![1]!}: Link is down`)),
     },
     { id: 'uboot.no-link', has: ': No link', re: /^(\S+): No link/, from: ['28'], on: (m, _s, ctx, out) => linkDown(ctx, out, `${m![1]!}: No link`) },
-    { id: 'uboot.phy-init', start: 'Could not initialize PHY', from: ['417'], on: (_m, s, ctx, out) => linkDown(ctx, out, s) },
+    { id: 'uboot.phy-init', start: 'Could not initialize PHY', from: ['417', '831'], on: (_m, s, ctx, out) => linkDown(ctx, out, s) },
     {
       id: 'uboot.boot-error',
       start: ['Wrong Image Format for bootm command', "ERROR: can't get kernel image!", 'Bad Linux ARM64 Image magic!', 'Cannot autoload with TFTPGET', '** Unable to read file', "Unknown command '"],
