@@ -14,7 +14,7 @@ export const LINUX: PatternTable = {
     { id: 'linux.physical-cpu', start: 'Booting Linux on physical CPU', from: ['18', '401'], on: (_m, _s, ctx, out) => started(ctx, out, null, true) },
     { id: 'linux.version', start: 'Linux version ', re: /^Linux version (\S+)/, from: ['18', '603'], on: (m, _s, ctx, out) => started(ctx, out, m![1]!, true) },
     { id: 'linux.efi-stub', start: 'EFI stub: ', from: ['13'], on: (_m, _s, ctx, out) => started(ctx, out, null, true) },
-    { id: 'linux.uncompressing', start: 'Uncompressing Linux', from: ['07', '10'], on: (_m, _s, ctx, out) => started(ctx, out, null, true) },
+    { id: 'linux.uncompressing', start: 'Uncompressing Linux', from: ['07', '10', '827'], on: (_m, _s, ctx, out) => started(ctx, out, null, true) },
     {
       id: 'linux.running',
       start: ['IP-Config: ', 'VFS: Mounted root', 'Freeing unused kernel', 'Run /sbin/init', 'Run /init', 'Kernel command line: '],

@@ -4,8 +4,8 @@ import type { PatternTable } from './pattern.js';
 import { banner, dhcpFailed, linkDown, tftpError, tftpTimeout } from './pattern-events.js';
 
 /**
- * Other bootloaders a bench meets: GRUB's and PXELINUX's network loads after iPXE or a PXE ROM, and the router and
- * evaluation-board loaders (Broadcom CFE, RedBoot, barebox, MIPS YAMON, Breed), each from real transcripts.
+ * Other bootloaders a bench meets: GRUB's and PXELINUX's network loads after iPXE or a PXE ROM, u-root's pxeboot,
+ * and the router and evaluation-board loaders (Broadcom CFE, RedBoot, barebox, MIPS YAMON, Breed), each from real transcripts.
  */
 export const OTHER: PatternTable = {
   family: 'other',
@@ -18,19 +18,37 @@ export const OTHER: PatternTable = {
       id: 'pxelinux.trying',
       start: 'Trying to load: ',
       re: /^Trying to load: (\S+)/,
-      from: ['600'],
+      from: ['600', '817', '818'],
       on: (m, _s, ctx, out) => {
         ctx.file = m![1]!;
         out.push({ kind: 'tftp-file', file: m![1]!, server: ctx.server });
       },
     },
-    { id: 'pxelinux.no-config', start: 'Unable to locate configuration file', from: ['600'], on: (_m, s, ctx, out) => tftpError(ctx, out, 1, s) },
+    {
+      // u-root's pxeboot (LinuxBoot): the TFTP server's error code, as Go's tftp client words it
+      id: 'uroot.tftp-error',
+      has: 'remote error: ERROR[Code: ',
+      re: /remote error: ERROR\[Code: (\w+); Message: "([^"]*)"\]/,
+      from: ['813'],
+      on: (m, s, ctx, out) => tftpError(ctx, out, m![1] === 'FILE_NOT_FOUND' ? 1 : null, s),
+    },
+    {
+      id: 'pxelinux.no-kernel',
+      start: 'Could not find kernel image: ',
+      re: /^Could not find kernel image: (\S+)/,
+      from: ['817', '818'],
+      on: (m, s, ctx, out) => {
+        ctx.file = m![1]!;
+        return tftpError(ctx, out, 1, s);
+      },
+    },
+    { id: 'pxelinux.no-config', start: 'Unable to locate configuration file', from: ['600', '811', '835'], on: (_m, s, ctx, out) => tftpError(ctx, out, 1, s) },
     { id: 'cfe.banner', start: 'CFE version ', re: /^CFE version (\S+)/, from: ['602', '604'], on: (m, _s, ctx, out) => banner(ctx, out, 'other', `CFE ${m![1]!}`) },
     {
       id: 'cfe.loaded',
       start: 'Loading: ',
       re: /(\d+) bytes read/,
-      from: ['602', '603'],
+      from: ['602', '603', '604'],
       on: (m, _s, ctx, out) => void out.push({ kind: 'tftp-done', file: ctx.file, bytes: Number(m![1]) }),
     },
     { id: 'cfe.could-not-load', start: 'Could not load ', re: /^Could not load (.*?):\s*(Timeout.*)$/i, from: ['602', '604'], on: (m, _s, ctx, out) => tftpTimeout(ctx, out, `${m![1]!}: ${m![2]!}`) },
@@ -54,13 +72,13 @@ export const OTHER: PatternTable = {
       },
     },
     { id: 'yamon.loaded', start: 'Start = 0x', re: /format = \w+/, from: ['609'], on: (_m, _s, ctx, out) => void out.push({ kind: 'tftp-done', file: ctx.file, bytes: null }) },
-    { id: 'yamon.linux', start: 'LINUX started', from: ['609'], on: (_m, _s, ctx, out) => void ((ctx.linux = true), out.push({ kind: 'linux-start', version: null })) },
-    { id: 'openbsd.pxeboot', start: '>> OpenBSD/', from: ['506', '507'], on: (_m, s, ctx, out) => banner(ctx, out, 'other', s.slice(3)) },
+    { id: 'yamon.linux', start: 'LINUX started', from: ['609', '615'], on: (_m, _s, ctx, out) => void ((ctx.linux = true), out.push({ kind: 'linux-start', version: null })) },
+    { id: 'openbsd.pxeboot', start: '>> OpenBSD/', from: ['506', '507', '836'], on: (_m, s, ctx, out) => banner(ctx, out, 'other', s.slice(3)) },
     {
       id: 'openbsd.booting',
       start: 'booting tftp:',
       re: /^booting tftp:([^:\s]+): \d+/,
-      from: ['506', '507'],
+      from: ['506', '507', '836'],
       on: (m, _s, ctx, out) => void out.push({ kind: 'tftp-done', file: m![1]!, bytes: null }),
     },
     { id: 'breed.banner', start: 'Boot and Recovery Environment for Embedded Devices', from: ['613'], on: (_m, s, ctx, out) => banner(ctx, out, 'other', s) },
@@ -95,7 +113,7 @@ export const GENERIC: PatternTable = {
       id: 'generic.tftp',
       has: 'TFTP',
       re: /\bTFTP\b.*?\b(time(?:d)?[ -]?out|timeout|not found|no such file|failed|error)/i,
-      from: ['506', '23'],
+      from: ['506', '23', '809'],
       on: (m, s, ctx, out) => (unknown(ctx) ? genericTftp(m![1]!, s, ctx, out) : false),
     },
     {
@@ -109,7 +127,7 @@ export const GENERIC: PatternTable = {
       id: 'generic.link',
       has: 'ink',
       re: /\b(?:[Ll]ink (?:is )?down|[Nn]o link\b|[Nn]o carrier|cable (?:is )?(?:un|dis)connected)/,
-      from: ['28'],
+      from: ['28', '832'],
       on: (_m, s, ctx, out) => (unknown(ctx) ? linkDown(ctx, out, s, true) : false),
     },
   ],

@@ -10,23 +10,23 @@ export const PXE_ROM: PatternTable = {
     {
       id: 'pxe.uefi-start',
       start: '>>Start PXE over IPv',
-      from: ['13', '501', '502'],
+      from: ['13', '501', '502', '505'],
       on: (_m, _s, ctx, out) => banner(ctx, out, 'uefi-pxe', null),
     },
-    { id: 'pxe.station-ip', start: 'Station IP address is ', re: new RegExp(`^Station IP address is (${IPV4})`), from: ['13', '501', '502'], on: (m, _s, ctx, out) => bound(ctx, out, m![1]!) },
-    { id: 'pxe.bios-client-ip', start: 'CLIENT IP: ', re: new RegExp(`^CLIENT IP: (${IPV4})`), from: ['506', '507'], on: (m, _s, ctx, out) => bound(ctx, out, m![1]!) },
-    { id: 'pxe.server-ip', start: 'Server IP address is ', re: new RegExp(`^Server IP address is (${IPV4})`), from: ['13', '501', '502'], on: (m, _s, ctx) => void (ctx.server = m![1]!) },
+    { id: 'pxe.station-ip', start: 'Station IP address is ', re: new RegExp(`^Station IP address is (${IPV4})`), from: ['13', '501', '502', '505'], on: (m, _s, ctx, out) => bound(ctx, out, m![1]!) },
+    { id: 'pxe.bios-client-ip', start: 'CLIENT IP: ', re: new RegExp(`^CLIENT IP: (${IPV4})`), from: ['506', '507', '809', '836'], on: (m, _s, ctx, out) => bound(ctx, out, m![1]!) },
+    { id: 'pxe.server-ip', start: 'Server IP address is ', re: new RegExp(`^Server IP address is (${IPV4})`), from: ['13', '501', '502', '505'], on: (m, _s, ctx) => void (ctx.server = m![1]!) },
     {
       id: 'pxe.nbp-name',
       start: 'NBP filename is ',
       re: /^NBP filename is (\S+)/,
-      from: ['13', '501', '502'],
+      from: ['13', '501', '502', '505'],
       on: (m, _s, ctx, out) => {
         ctx.file = m![1]!;
         out.push({ kind: 'tftp-file', file: m![1]!, server: ctx.server });
       },
     },
-    { id: 'pxe.nbp-size', start: 'NBP filesize is ', re: /^NBP filesize is (\d+)/, from: ['13', '501', '502'], on: (m, _s, ctx) => void (ctx.nbpSize = Number(m![1])) },
+    { id: 'pxe.nbp-size', start: 'NBP filesize is ', re: /^NBP filesize is (\d+)/, from: ['13', '501', '502', '505'], on: (m, _s, ctx) => void (ctx.nbpSize = Number(m![1])) },
     {
       id: 'pxe.nbp-done',
       start: ['Succeed to download NBP file', 'NBP file downloaded successfully'],
@@ -45,7 +45,7 @@ export const PXE_ROM: PatternTable = {
       id: 'pxe.error',
       start: 'PXE-E',
       re: /^PXE-E([0-9A-F]{2}): (.*)$/,
-      from: ['16', '500'],
+      from: ['16', '500', '800', '802', '810', '814', '815'],
       on: (m, s, ctx, out) => {
         const [, code, text] = m!;
         if (code === '61' || /media test failure|cable/i.test(text!)) return linkDown(ctx, out, s);
@@ -92,7 +92,7 @@ export const IPXE: PatternTable = {
       id: 'ipxe.iface-addr',
       start: 'net',
       re: new RegExp(`^(net\\d+): (${IPV4})/(?:${IPV4}|\\d+)`),
-      from: ['13', '15', '600'],
+      from: ['13', '15', '600', '611'],
       on: (m, _s, ctx, out) => {
         ctx.bound = true;
         out.push({ kind: 'dhcp-bound', ip: m![2]!, server: ctx.server, ms: null });

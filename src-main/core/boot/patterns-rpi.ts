@@ -21,12 +21,12 @@ export const RPI_EEPROM: PatternTable = {
       from: ['02', '22', '24'],
       on: (m, _s, ctx, out) => banner(ctx, out, 'rpi-eeprom', m![1]!),
     },
-    { id: 'eeprom.boot-mode', start: 'Boot mode: ', re: /^Boot mode: (\S+)/, from: ['01', '03'], on: (m, _s, ctx, out) => void (m![1] === 'NETWORK' && announce(ctx, out, 'rpi-eeprom')) },
+    { id: 'eeprom.boot-mode', start: 'Boot mode: ', re: /^Boot mode: (\S+)/, from: ['01', '03', '22', '100'], on: (m, _s, ctx, out) => void (m![1] === 'NETWORK' && announce(ctx, out, 'rpi-eeprom')) },
     {
       id: 'eeprom.wait-link',
       start: ['NET_BOOT: ', 'NETWORK: '],
       re: new RegExp(`^(?:NET_BOOT|NETWORK): (${MAC}) wait for link`),
-      from: ['01', '03'],
+      from: ['01', '03', '22', '100'],
       on: (m, _s, ctx, out) => {
         announce(ctx, out, 'rpi-eeprom');
         out.push({ kind: 'link-wait', device: 'GENET', mac: m![1]!.toLowerCase() });
@@ -35,13 +35,13 @@ export const RPI_EEPROM: PatternTable = {
     {
       id: 'eeprom.link-ready',
       start: ['Link ready', 'LINK STATUS:'],
-      from: ['01', '03'],
+      from: ['01', '03', '22', '44'],
       on: (_m, s, ctx, out) => void (!ctx.linkUp && linkUp(ctx, out, s.startsWith('LINK STATUS:') ? (/speed: (\d+)/.exec(s)?.[1] ?? null) : null)),
     },
     {
       id: 'eeprom.dhcp-src',
       start: 'DHCP src:',
-      from: ['01'],
+      from: ['01', '100', '106'],
       on: (_m, _s, ctx, out) => {
         announce(ctx, out, 'rpi-eeprom');
         out.push({ kind: 'dhcp-request', attempt: null, iface: null, mac: null });
@@ -51,7 +51,7 @@ export const RPI_EEPROM: PatternTable = {
       id: 'eeprom.net',
       start: 'NET ',
       re: new RegExp(`^NET (${IPV4}) (?:${IPV4}) gw (?:${IPV4}) tftp (${IPV4})|^NET ([0-9a-fA-F:]+) tftp ([0-9a-fA-F:]+)`),
-      from: ['01', '03'],
+      from: ['01', '03', '44', '106'],
       on: (m, _s, ctx, out) => {
         announce(ctx, out, 'rpi-eeprom');
         ctx.bound = true;
@@ -78,7 +78,7 @@ export const RPI_EEPROM: PatternTable = {
       id: 'eeprom.rx',
       start: ['RX: ', 'RX6: '],
       re: /^RX6?: (\d+) /,
-      from: ['20', '03'],
+      from: ['20', '03', '22', '100'],
       on: (m, _s, ctx) => {
         const rx = Number(m![1]);
         if (ctx.getPending && ctx.rxAtGet >= 0 && rx > ctx.rxAtGet + 1) ctx.getPending = false; // packets came: progress
@@ -88,7 +88,7 @@ export const RPI_EEPROM: PatternTable = {
     {
       id: 'eeprom.arp',
       start: 'ARP ',
-      from: ['20'],
+      from: ['20', '44', '106'],
       on: (_m, _s, ctx, out) => {
         if (!ctx.loaders.has('rpi-eeprom')) return false;
         if (!ctx.getPending) return true;
@@ -140,7 +140,7 @@ export const RPI_BOOTCODE: PatternTable = {
     {
       id: 'bootcode.banner',
       start: 'Raspberry Pi Bootcode',
-      from: ['37'],
+      from: ['37', '804'],
       on: (_m, _s, ctx, out) => banner(ctx, out, 'pi3-bootcode', null),
     },
     {
@@ -159,13 +159,13 @@ export const RPI_BOOTCODE: PatternTable = {
     {
       id: 'bootcode.dhcp-request',
       start: 'Sending DHCP request',
-      from: ['37'],
+      from: ['37', '804'],
       on: (_m, _s, _ctx, out) => void out.push({ kind: 'dhcp-request', attempt: null, iface: null, mac: null }),
     },
     {
       id: 'bootcode.dhcp-wait',
       start: 'Waiting for dhcp_reply',
-      from: ['37'],
+      from: ['37', '804'],
       on: (_m, _s, ctx, out) => {
         ctx.dhcpWaits += 1;
         // the second unanswered request: DHCP fails unless an address still comes

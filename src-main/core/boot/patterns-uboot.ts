@@ -13,7 +13,7 @@ export const UBOOT: PatternTable = {
       id: 'uboot.banner-spl',
       start: 'U-Boot SPL ',
       re: /^U-Boot SPL (\S+)/,
-      from: ['26', '07'],
+      from: ['26', '07', '404'],
       on: (m, _s, ctx, out) => banner(ctx, out, 'u-boot-spl', m![1]!),
     },
     {
@@ -27,7 +27,7 @@ export const UBOOT: PatternTable = {
       id: 'uboot.board',
       start: ['Model: ', 'Board: ', 'RPI '],
       re: /^(?:Model: |Board: )?(.+)$/,
-      from: ['05', '11', '12'],
+      from: ['05', '11', '12', '36', '404', '606'],
       on: (m, s, _ctx, out) => (s.startsWith('RPI ') && !/^RPI \d/.test(s) ? false : void out.push({ kind: 'board', name: m![1]!.trim() })),
     },
     {
@@ -43,7 +43,7 @@ export const UBOOT: PatternTable = {
     {
       id: 'uboot.no-ethernet',
       start: 'No ethernet found',
-      from: ['403'],
+      from: ['403', '36', '207'],
       on: (_m, _s, _ctx, out) => void out.push({ kind: 'no-net-device' }),
     },
     { id: 'uboot.using', start: 'Using ', re: /^Using (\S+) device/, from: ['04', '26'], on: (m, _s, _ctx, out) => void out.push({ kind: 'net-device', device: m![1]! }) },
@@ -93,7 +93,7 @@ export const UBOOT: PatternTable = {
     {
       id: 'uboot.loading',
       start: 'Loading: ',
-      from: ['04', '29', '34'],
+      from: ['04', '29', '34', '05', '06'],
       on: (_m, s, ctx, out) => {
         if (s.includes('bytes read')) return false; // CFE's own `Loading:` line
         let timeouts = 0;
@@ -121,6 +121,19 @@ export const UBOOT: PatternTable = {
       },
     },
     {
+      // old U-Boots end a transfer with `done` alone, without a `Bytes transferred =` line
+      id: 'uboot.loading-done',
+      start: 'done',
+      re: /^done$/,
+      from: ['833', '04', '405'],
+      on: (_m, _s, ctx, out) => {
+        if (ctx.phase !== 'tftp') return false;
+        ctx.phase = 'none';
+        out.push({ kind: 'tftp-done', file: ctx.file, bytes: null });
+        return true;
+      },
+    },
+    {
       id: 'uboot.retry-time',
       start: 'Retry time exceeded',
       from: ['32', '417'],
@@ -129,7 +142,7 @@ export const UBOOT: PatternTable = {
     {
       id: 'uboot.retry-count',
       start: 'Retry count exceeded',
-      from: ['29', '33'],
+      from: ['29', '33', '301', '705'],
       on: (_m, _s, ctx, out) => {
         if (ctx.phase === 'dhcp') dhcpFailed(ctx, out, 'no DHCP answer (BOOTP broadcasts, then Retry count exceeded)');
         else tftpTimeout(ctx, out, 'the transfer timed out (Retry count exceeded)');
@@ -150,8 +163,8 @@ export const UBOOT: PatternTable = {
         else out.push({ kind: 'arp-failed' });
       },
     },
-    { id: 'uboot.tftp-error', has: 'TFTP error', re: /TFTP error: '([^']*)' \((\d+)\)/, from: ['12', '06'], on: (m, _s, ctx, out) => tftpError(ctx, out, Number(m![2]), m![1]!) },
-    { id: 'uboot.script', start: '## Executing script at ', re: /^## Executing script at (\S+)/, from: ['09', '07'], on: (m, _s, _ctx, out) => void out.push({ kind: 'script-exec', address: m![1]! }) },
+    { id: 'uboot.tftp-error', has: 'TFTP error', re: /TFTP error: '([^']*)' \((\d+)\)/, from: ['12', '06', '42', '303'], on: (m, _s, ctx, out) => tftpError(ctx, out, Number(m![2]), m![1]!) },
+    { id: 'uboot.script', start: '## Executing script at ', re: /^## Executing script at (\S+)/, from: ['09', '07', '08'], on: (m, _s, _ctx, out) => void out.push({ kind: 'script-exec', address: m![1]! }) },
     {
       id: 'uboot.application',
       start: '## Starting application at ',
@@ -162,10 +175,10 @@ export const UBOOT: PatternTable = {
     {
       id: 'uboot.bootm',
       start: ['## Booting kernel from Legacy Image', '## Booting FIT Image', '## Loading kernel from FIT Image', '## Booting Android Image'],
-      from: ['41', '415', '10'],
+      from: ['41', '415', '10', '405'],
       on: (_m, s, _ctx, out) => void out.push({ kind: 'kernel-load', how: s.slice(3).replace(/ at .*| \.\.\..*/, '') }),
     },
-    { id: 'uboot.starting-kernel', start: 'Starting kernel ...', from: ['07', '401'], on: (_m, _s, _ctx, out) => void out.push({ kind: 'kernel-start', how: 'Starting kernel' }) },
+    { id: 'uboot.starting-kernel', start: 'Starting kernel ...', from: ['07', '401', '04', '404'], on: (_m, _s, _ctx, out) => void out.push({ kind: 'kernel-start', how: 'Starting kernel' }) },
     { id: 'uboot.bootefi', start: 'Booting /', re: /^Booting \/(\S+)$/, from: ['45'], on: (m, _s, _ctx, out) => void out.push({ kind: 'kernel-start', how: `bootefi /${m![1]!}` }) },
     {
       id: 'uboot.autoboot',
@@ -174,13 +187,13 @@ export const UBOOT: PatternTable = {
       on: (_m, _s, _ctx, out) => void out.push({ kind: 'autoboot' }),
     },
     { id: 'uboot.resetting', start: 'resetting ...', from: ['domain'], on: (_m, _s, _ctx, out) => void out.push({ kind: 'reset', reason: 'reset-command' }) },
-    { id: 'uboot.no-serverip', start: "*** ERROR: `serverip' not set", from: ['11', '412'], on: (_m, _s, _ctx, out) => void out.push({ kind: 'dhcp-no-server' }) },
-    { id: 'uboot.link-up', start: ['link up on port ', 'Speed: '], re: /^(?:link up on port \d+, speed (\d+)|Speed: (\d+), (?:full|half) duplex)/, from: ['33'], on: (m, _s, ctx, out) => linkUp(ctx, out, m![1] ?? m![2] ?? null) },
+    { id: 'uboot.no-serverip', start: "*** ERROR: `serverip' not set", from: ['11', '412', '702'], on: (_m, _s, _ctx, out) => void out.push({ kind: 'dhcp-no-server' }) },
+    { id: 'uboot.link-up', start: ['link up on port ', 'Speed: '], re: /^(?:link up on port \d+, speed (\d+)|Speed: (\d+), (?:full|half) duplex)/, from: ['33', '18', '305'], on: (m, _s, ctx, out) => linkUp(ctx, out, m![1] ?? m![2] ?? null) },
     {
       id: 'uboot.phy-autoneg',
       has: 'Waiting for PHY auto negotiation to complete',
       re: /^(\S+)?\s*Waiting for PHY auto negotiation to complete[. ]*(done|TIMEOUT)?/,
-      from: ['40', '407', '417'],
+      from: ['40', '407', '417', '28', '805'],
       on: (m, _s, ctx, out) => {
         if (m![2] === 'done') return linkUp(ctx, out, null);
         if (m![2] === 'TIMEOUT') return linkDown(ctx, out, `${m![1] ?? 'PHY'}: PHY auto-negotiation timed out`);
@@ -200,8 +213,16 @@ export const UBOOT: PatternTable = {
         return true;
       },
     },
+    {
+      // QUICC Engine UEC driver: `UEC3: Link is up` / `UEC3: Link is down`
+      id: 'uboot.uec-link',
+      has: ': Link is ',
+      re: /^(UEC\d+): Link is (up|down)$/,
+      from: ['833'],
+      on: (m, _s, ctx, out) => (m![2] === 'up' ? linkUp(ctx, out, null) : linkDown(ctx, out, `${m![1]!}: Link is down`)),
+    },
     { id: 'uboot.no-link', has: ': No link', re: /^(\S+): No link/, from: ['28'], on: (m, _s, ctx, out) => linkDown(ctx, out, `${m![1]!}: No link`) },
-    { id: 'uboot.phy-init', start: 'Could not initialize PHY', from: ['417'], on: (_m, s, ctx, out) => linkDown(ctx, out, s) },
+    { id: 'uboot.phy-init', start: 'Could not initialize PHY', from: ['417', '831'], on: (_m, s, ctx, out) => linkDown(ctx, out, s) },
     {
       id: 'uboot.boot-error',
       start: ['Wrong Image Format for bootm command', "ERROR: can't get kernel image!", 'Bad Linux ARM64 Image magic!', 'Cannot autoload with TFTPGET', '** Unable to read file', "Unknown command '"],
