@@ -1,10 +1,8 @@
 import { ApiError } from '../../api/errors.js';
 import type { Dispatcher, Handlers } from '../../api/dispatcher.js';
-import { isSystemMountpoint } from '../../core/drives/drive.js';
 import { artifactUrl, findArtifact } from '../../core/card/catalog.js';
 import { CatalogStore } from '../catalog/catalog-store.js';
 import { downloadError } from '../catalog/download-error.js';
-import type { DriveWatcher } from '../drives/drive-watcher.js';
 import type { PathGuard } from '../access/path-guard.js';
 import { detectPacking } from './archive-reader.js';
 import { openBlockFile } from './block-file.js';
