@@ -16,6 +16,8 @@ export function SaveLog(props: { textLog: string; onNote(text: string): void }):
   const name = logName(props.textLog);
   const [exporting, setExporting] = useState(false);
   const [to, setTo] = useState('');
+  // an existing file is never replaced unless the technician says so (the API refuses it otherwise)
+  const [overwrite, setOverwrite] = useState(false);
 
   const download = async (): Promise<void> => {
     try {
@@ -41,7 +43,7 @@ export function SaveLog(props: { textLog: string; onNote(text: string): void }):
 
   const exportTo = async (): Promise<void> => {
     try {
-      const r = await api.call('serial.logs.export', { name, to: to.trim() });
+      const r = await api.call('serial.logs.export', { name, to: to.trim(), overwrite });
       props.onNote(`Log written to ${r.path} (${formatBytes(r.size)}).`);
       setExporting(false);
     } catch (e) {
@@ -76,6 +78,9 @@ export function SaveLog(props: { textLog: string; onNote(text: string): void }):
             onChange={(e) => setTo(e.target.value)}
             autoFocus
           />
+          <label className="console-export__overwrite">
+            <input type="checkbox" data-testid="export-overwrite" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} /> replace an existing file
+          </label>
           <button type="submit" className="button button--small button--primary" disabled={!to.trim().startsWith('/')}>
             Export
           </button>
