@@ -4,8 +4,7 @@ import { isSystemMountpoint } from '../../core/drives/drive.js';
 import { CatalogStore } from '../catalog/catalog-store.js';
 import type { DriveWatcher } from '../drives/drive-watcher.js';
 import { detectPacking } from './archive-reader.js';
-import { buildCard } from './card-builder.js';
-import { writeImageFile } from './card-file.js';
+import { buildCardFile } from './card-builder.js';
 import { inspectCard } from './card-inspect.js';
 import { rearmCard } from './card-rearm.js';
 
@@ -34,8 +33,9 @@ export function cardHandlers(deps: {
     'card.build': async ({ source, output, cardBytes, label }) => {
       const packing = await detectPacking(source);
       if (!packing) throw new ApiError('source-error', `${source} is not an archive of files (tar, tar.gz, zip) nor a folder`, 'a disk image is written as it is: walt-bench flash');
-      const built = await buildCard(source, packing, { cardBytes: cardBytes ?? null, ...(label ? { label } : {}) });
-      const { bytes } = await writeImageFile(built.image, output);
+      // built straight into the output file: memory stays bounded whatever the archive's size
+      const built = await buildCardFile(source, packing, output, { cardBytes: cardBytes ?? null, ...(label ? { label } : {}) });
+      const bytes = built.image.storedBytes;
       return {
         output,
         imageBytes: built.image.size,
