@@ -172,7 +172,8 @@ export class TarParser {
     if (this.ended) return [];
     if (this.dataLeft > 0 || this.padLeft > 0 || this.pendingBytes > 0 || this.meta || this.sparseBlocks) {
       const what = this.dataLeft > 0 || this.padLeft > 0 || this.meta ? 'a member' : 'a header';
-      throw new TarFormatError(`the tar archive is truncated: it stops in the middle of ${what} at byte ${this.offset}`, this.offset);
+      const end = this.offset + this.pendingBytes;
+      throw new TarFormatError(`the tar archive is truncated: it ends at byte ${end}, in the middle of ${what}`, end);
     }
     // no end-of-archive blocks: accepted (every member so far was whole), as GNU tar and bsdtar do
     this.ended = true;

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { lstat, open, readdir } from 'node:fs/promises';
+import { lstat, open, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { constants as zc, createGunzip, gunzipSync } from 'node:zlib';
 import yauzl from 'yauzl';
@@ -252,7 +252,9 @@ async function visitFolder(root: string, visitor: MemberVisitor): Promise<void> 
                 : 'other';
       const member = { path: type === 'dir' ? `${relPath}/` : relPath, type, size: type === 'file' ? st.size : 0, mtimeMs: st.mtimeMs };
       if (visitor.member(member) && type === 'file') {
-        for await (const chunk of createReadStream(join(root, relPath), { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) visitor.data(chunk);
+        // small files in one read (a stream per file costs more than the file), large ones streamed
+        if (st.size <= 4 << 20) visitor.data(await readFile(join(root, relPath)));
+        else for await (const chunk of createReadStream(join(root, relPath), { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) visitor.data(chunk);
         visitor.end();
       }
       if (type === 'dir') await walk(relPath);

@@ -40,12 +40,12 @@ export interface BuildOptions {
   growToCard?: boolean;
   label?: string;
   now?: () => number;
-  /** File bytes kept from the first reading (the rules' pass) so small archives are read once; default 64 MiB. */
+  /** File bytes kept from the first reading (the rules' pass) so small archives are read once; default 32 MiB. */
   memoryBudget?: number;
 }
 
 /** Default bytes of file content held in memory between the rules' pass and the build. */
-export const DEFAULT_MEMORY_BUDGET = 64 << 20;
+export const DEFAULT_MEMORY_BUDGET = 32 << 20;
 
 /** An archive read once and judged: its members, the verdict, and the bytes of the files kept within the budget. */
 export interface CheckedArchive {
