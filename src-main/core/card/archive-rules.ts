@@ -1,8 +1,11 @@
-import { fatNameKey, fatNameProblem } from './fat-names.js';
+import { fatDirSlots, fatNameKey, fatNameProblem } from './fat-names.js';
 import { MAX_FAT_FILE_BYTES, type ContentSize } from './layout.js';
 
 /** What an archive member is, as its archive says. */
-export type MemberType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'device' | 'fifo' | 'other';
+export type MemberType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'device' | 'fifo' | 'sparse' | 'other';
+
+/** Slots one FAT directory holds at most (FatFs's MAX_DIR: 2 MiB of 32-byte entries). */
+export const MAX_DIR_SLOTS = 65_536;
 
 /** One member of an archive (tar, zip or folder), before any rule is applied. */
 export interface ArchiveMember {
@@ -12,6 +15,10 @@ export interface ArchiveMember {
   size: number;
   /** Modification time, milliseconds since the epoch. */
   mtimeMs: number;
+  /** What a link points at, as the archive says. */
+  linkTarget?: string;
+  /** Where the member's header starts in the (uncompressed) archive, when it has one. */
+  headerOffset?: number;
 }
 
 /** A member refused, named, with the cause. */
@@ -37,54 +44,85 @@ export interface ArchiveVerdict {
 
 /** Normalizes an archive path ("./a//b/" -> "a/b"), or says why it cannot go on a card. */
 export function normalizeMemberPath(raw: string): { ok: true; path: string } | { ok: false; cause: string } {
-  if (raw.startsWith('/') || raw.startsWith('\\') || /^[A-Za-z]:/.test(raw)) {
-    return { ok: false, cause: 'an absolute path: members must be relative to the card root' };
+  // "/x", "\x", "C:\x", "C:/x" (a drive letter alone, "a:b", is a name holding ":")
+  if (raw.startsWith('/') || raw.startsWith('\\') || /^[A-Za-z]:[\\/]/.test(raw)) {
+    return { ok: false, cause: `an absolute path: members must be relative to the card root (${PACK_FROM_INSIDE})` };
   }
-  if (raw.includes('\\')) return { ok: false, cause: 'a backslash in the path, which FAT cannot hold' };
   const parts = raw.split('/').filter((p) => p !== '' && p !== '.');
-  if (parts.includes('..')) return { ok: false, cause: 'a ".." component: it would point outside the card' };
+  if (parts.includes('..')) return { ok: false, cause: `a ".." component: it would point outside the card (${PACK_FROM_INSIDE})` };
   return { ok: true, path: parts.join('/') };
 }
 
-function typeProblem(type: MemberType): string | null {
-  switch (type) {
+const PACK_FROM_INSIDE = 'pack from inside the folder: tar -C FOLDER -czf ARCHIVE .';
+
+const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+
+/**
+ * A problem found in a member's header alone, so the reading stops there before any of its data is read: a sparse
+ * member or a file over FAT32's 4 GiB - 1 limit. Null when the member can be read on.
+ */
+export function headerProblem(m: ArchiveMember): string | null {
+  if (m.type === 'sparse') {
+    return `a sparse file (${m.size} bytes once expanded): walt-bench does not expand sparse members; ` +
+      'pack it as a plain file (GNU tar without --sparse/-S)';
+  }
+  if (m.type === 'file' && m.size > MAX_FAT_FILE_BYTES) {
+    return `${m.size} bytes (${gib(m.size)}): over FAT32's limit of 4 GiB - 1 (${MAX_FAT_FILE_BYTES}) per file, ` +
+      'a FAT card cannot hold it; leave it out of the archive';
+  }
+  return null;
+}
+
+function typeProblem(m: ArchiveMember): string | null {
+  const target = m.linkTarget ? ` to "${m.linkTarget}"` : '';
+  switch (m.type) {
     case 'file':
     case 'dir':
       return null;
     case 'symlink':
-      return 'a symbolic link: FAT has no links (put the file itself in the archive)';
+      return `a symbolic link${target}: a FAT card holds no links; pack the file itself (tar -h, --dereference)`;
     case 'hardlink':
-      return 'a hard link: FAT has no links (put the file itself in the archive)';
+      return `a hard link${target}: a FAT card holds no links; pack the file itself (tar --hard-dereference)`;
     case 'device':
-      return 'a device node: FAT holds only files and folders';
+      return 'a device node: FAT holds only files and folders; leave it out of the archive';
     case 'fifo':
-      return 'a named pipe: FAT holds only files and folders';
+      return 'a named pipe: FAT holds only files and folders; leave it out of the archive';
+    case 'sparse':
+      return headerProblem(m);
     case 'other':
-      return 'an entry of an unknown type: FAT holds only files and folders';
+      return 'an entry of an unknown type: FAT holds only files and folders; leave it out of the archive';
   }
+}
+
+function collision(seen: CardEntry & { raw: string }, entry: CardEntry): string {
+  if (seen.kind !== entry.kind) {
+    const [file, dir] = seen.kind === 'file' ? [seen.path, entry.path] : [entry.path, seen.path];
+    const names = file === dir ? `"${file}" is both a file and a folder` : `the file "${file}" and the folder "${dir}" are one name on FAT (case is ignored)`;
+    return `${names} in the archive: rename one of them`;
+  }
+  if (seen.path === entry.path) return `appears twice in the archive (first as "${seen.raw}"): pack it once`;
+  return `collides with "${seen.raw}": FAT names are case-insensitive, both would be the same file; rename one of them`;
 }
 
 /**
  * Applies every rule a card's content must follow: relative paths without "..", only files and folders, names FAT
- * can hold, no two names equal once case is ignored, no file over 4 GiB - 1. Parent folders a member implies are
- * added. Problems name the member and the cause.
+ * can hold, no two names equal once case is ignored, no file over 4 GiB - 1, no sparse member, no folder over FAT's
+ * 65,536 directory slots. Parent folders a member implies are added. Problems name the member, the cause, the fix.
  */
 export function checkArchiveMembers(members: ArchiveMember[]): ArchiveVerdict {
   const problems: MemberProblem[] = [];
   const byKey = new Map<string, CardEntry & { raw: string }>();
   const entries: (CardEntry & { raw: string })[] = [];
+  const reported = new Set<string>();
   const add = (entry: CardEntry, raw: string): void => {
     const key = fatNameKey(entry.path);
     const seen = byKey.get(key);
     if (seen) {
       if (seen.kind === 'dir' && entry.kind === 'dir') return;
-      const same = seen.path === entry.path;
-      problems.push({
-        member: raw,
-        cause: same
-          ? `appears twice in the archive (first as "${seen.raw}")`
-          : `collides with "${seen.raw}": FAT names are case-insensitive, both would be the same file`,
-      });
+      // a file met again as the folder of each of its would-be children: said once
+      if (seen.kind !== entry.kind && reported.has(key)) return;
+      reported.add(key);
+      problems.push({ member: raw, cause: collision(seen, entry) });
       return;
     }
     const item = { ...entry, raw };
@@ -97,7 +135,7 @@ export function checkArchiveMembers(members: ArchiveMember[]): ArchiveVerdict {
       problems.push({ member: m.path, cause: norm.cause });
       continue;
     }
-    const typeIssue = typeProblem(m.type);
+    const typeIssue = typeProblem(m);
     if (typeIssue) {
       problems.push({ member: m.path, cause: typeIssue });
       continue;
@@ -106,15 +144,16 @@ export function checkArchiveMembers(members: ArchiveMember[]): ArchiveVerdict {
     const parts = norm.path.split('/');
     const bad = parts.map((p) => [p, fatNameProblem(p)] as const).find(([, problem]) => problem !== null);
     if (bad) {
-      problems.push({ member: m.path, cause: `the name "${bad[0]}" has ${bad[1]}` });
+      problems.push({ member: m.path, cause: `the name "${bad[0]}" has ${bad[1]}: rename it` });
       continue;
     }
-    if (m.type === 'file' && m.size > MAX_FAT_FILE_BYTES) {
-      problems.push({ member: m.path, cause: `${m.size} bytes: over FAT32's limit of 4 GiB - 1 (${MAX_FAT_FILE_BYTES}) per file` });
+    const tooBig = headerProblem(m);
+    if (tooBig) {
+      problems.push({ member: m.path, cause: tooBig });
       continue;
     }
     for (let i = 1; i < parts.length; i += 1) {
-      add({ path: parts.slice(0, i).join('/'), kind: 'dir', size: 0, mtimeMs: m.mtimeMs }, parts.slice(0, i).join('/') + '/');
+      add({ path: parts.slice(0, i).join('/'), kind: 'dir', size: 0, mtimeMs: m.mtimeMs }, m.path);
     }
     add({ path: norm.path, kind: m.type === 'dir' ? 'dir' : 'file', size: m.type === 'dir' ? 0 : m.size, mtimeMs: m.mtimeMs }, m.path);
   }
@@ -125,6 +164,7 @@ export function checkArchiveMembers(members: ArchiveMember[]): ArchiveVerdict {
     const entry = byKey.get(fatNameKey(norm.path));
     if (entry && entry.kind === 'dir') entry.mtimeMs = m.mtimeMs;
   }
+  problems.push(...crowdedFolders(entries));
   const files = entries.filter((e) => e.kind === 'file');
   const clean = entries.map(({ raw: _raw, ...e }) => e);
   return {
@@ -132,6 +172,30 @@ export function checkArchiveMembers(members: ArchiveMember[]): ArchiveVerdict {
     content: { bytes: files.reduce((s, f) => s + f.size, 0), files: files.length, dirs: entries.length - files.length },
     problems,
   };
+}
+
+/**
+ * Folders that would need more directory slots than FAT allows (65,536, the volume label and "." ".." included;
+ * a long name takes one more slot per 13 characters), so the build is refused before FatFs fails half-way.
+ */
+function crowdedFolders(entries: CardEntry[]): MemberProblem[] {
+  const slots = new Map<string, { slots: number; children: number }>([['', { slots: 1, children: 0 }]]);
+  for (const e of entries) if (e.kind === 'dir') slots.set(e.path, { slots: 2, children: 0 });
+  for (const e of entries) {
+    const cut = e.path.lastIndexOf('/');
+    const parent = slots.get(cut === -1 ? '' : e.path.slice(0, cut));
+    if (!parent) continue;
+    parent.slots += fatDirSlots(e.path.slice(cut + 1));
+    parent.children += 1;
+  }
+  return [...slots]
+    .filter(([, s]) => s.slots > MAX_DIR_SLOTS)
+    .map(([path, s]) => ({
+      member: path === '' ? '/ (the card root)' : `${path}/`,
+      cause:
+        `a folder of ${s.children} files and folders taking ${s.slots} directory slots (a long name takes several): ` +
+        `FAT holds at most ${MAX_DIR_SLOTS} per folder; split it into subfolders`,
+    }));
 }
 
 /** One sentence listing the problems (the first few, then a count). */

@@ -1,4 +1,4 @@
-import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { fchownSync, lstatSync, openSync, realpathSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { type FileHandle, link, lstat, open, rename, rm, unlink } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -115,22 +115,38 @@ async function openFresh(tmp: string): Promise<FileHandle> {
   }
 }
 
+/** Gives a file just created as root to the user it is written for. */
+function giveToCaller(fd: number, target: OutputTarget): void {
+  if ((process.getuid?.() ?? 0) === 0 && target.caller.uid !== 0) fchownSync(fd, target.caller.uid, target.caller.gid);
+}
+
 /**
- * Writes an output through `<path>.part` (created O_EXCL|O_NOFOLLOW, given to the caller), then puts it in place:
- * a link that fails if a file appeared meanwhile, or a rename over the file when `replaces`. The temporary file is
- * removed on any failure.
+ * Opens `<path>.part` of a checked output for synchronous read-write building (a card image built by FatFs): created
+ * O_EXCL|O_NOFOLLOW (a stale one removed first, never through a symlink) and given to the caller. Returns the fd
+ * and the temporary path; `placeOutput` puts it in place once written and synced.
  */
-export async function writeOutput(target: OutputTarget, fill: (fh: FileHandle) => Promise<void>): Promise<void> {
+export function openOutputPartSync(target: OutputTarget): { fd: number; tmp: string } {
   const tmp = `${target.path}.part`;
-  const fh = await openFresh(tmp);
+  const flags = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+  let fd: number;
   try {
-    try {
-      if ((process.getuid?.() ?? 0) === 0 && target.caller.uid !== 0) await fh.chown(target.caller.uid, target.caller.gid);
-      await fill(fh);
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
+    fd = openSync(tmp, flags, 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (lstatSync(tmp).isDirectory()) throw new ApiError('refused', `${tmp} is a folder in the way of the temporary file`);
+    unlinkSync(tmp);
+    fd = openSync(tmp, flags, 0o644);
+  }
+  giveToCaller(fd, target);
+  return { fd, tmp };
+}
+
+/**
+ * Puts a written temporary file in place: a rename over the file when the target `replaces` one, else a link that
+ * fails if a file appeared meanwhile. The temporary file is removed on any failure.
+ */
+export async function placeOutput(target: OutputTarget, tmp: string): Promise<void> {
+  try {
     if (target.replaces) await rename(tmp, target.path);
     else await placeNew(tmp, target);
   } catch (error) {
@@ -140,6 +156,28 @@ export async function writeOutput(target: OutputTarget, fill: (fh: FileHandle) =
     }
     throw error;
   }
+}
+
+/**
+ * Writes an output through `<path>.part` (created O_EXCL|O_NOFOLLOW, given to the caller), then puts it in place
+ * (placeOutput). The temporary file is removed on any failure.
+ */
+export async function writeOutput(target: OutputTarget, fill: (fh: FileHandle) => Promise<void>): Promise<void> {
+  const tmp = `${target.path}.part`;
+  const fh = await openFresh(tmp);
+  try {
+    try {
+      giveToCaller(fh.fd, target);
+      await fill(fh);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+  await placeOutput(target, tmp);
 }
 
 /** Puts the temporary file in place without ever replacing a file (link + unlink; rename where links fail). */

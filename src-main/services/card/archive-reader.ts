@@ -5,23 +5,26 @@ import { constants as zc, createGunzip, gunzipSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import { ApiError } from '../../api/errors.js';
 import type { ArchiveMember, MemberType } from '../../core/card/archive-rules.js';
-import { MAX_FAT_FILE_BYTES } from '../../core/card/layout.js';
 import { isTarHeader, TarFormatError, TarParser } from '../../core/card/tar-parser.js';
 import { zipHoldsFiles } from '../../core/card/source-shape.js';
-import { zipEntryNames } from '../flash/image-inspect.js';
+import { decodeZipName, zipExtendedMtimeMs } from '../../core/card/zip-name.js';
 import { zipMemberCheck, ZipMemberError, zipRecord } from '../flash/zip-member.js';
 
 /** How an archive of card files is packed. */
 export type ArchivePacking = 'tar' | 'tar.gz' | 'zip' | 'folder';
 
-/** Every member of an archive, and (when asked) the bytes of each file member, in archive order. */
-export interface ArchiveContent {
-  members: ArchiveMember[];
-  /** data[i] holds the chunks of members[i] (files only, when read with data). */
-  data: (Uint8Array[] | null)[];
+/**
+ * What reads an archive member by member, as it streams: `member` at each header (return true to get the file's
+ * bytes; throw to stop reading), then `data` chunks (only valid during the call: copy what you keep) and `end`.
+ */
+export interface MemberVisitor {
+  member(m: ArchiveMember): boolean;
+  data(bytes: Uint8Array): void;
+  end(): void;
 }
 
-function sourceError(path: string, cause: string, fix = 'download the archive again (and check its sha256)'): ApiError {
+/** The error for an archive that cannot be read, naming the file; nothing was written anywhere. */
+export function sourceError(path: string, cause: string, fix = 'download the archive again (and check its sha256)'): ApiError {
   return new ApiError('source-error', `${basename(path)} ${cause}`, `${fix}; nothing was written to any card`);
 }
 
@@ -55,43 +58,42 @@ export async function detectPacking(path: string): Promise<ArchivePacking | null
   }
   if (head.length >= 512 && isTarHeader(head.subarray(0, 512))) return 'tar';
   if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05)) {
-    const names = await zipEntryNames(path).catch(() => null);
-    return names && zipHoldsFiles(names.map((n) => n.name)) ? 'zip' : null;
+    // names as they are (hostile ones included: the card rules explain them, not "not an archive")
+    const names = await zipMemberNames(path).catch(() => null);
+    return names && zipHoldsFiles(names) ? 'zip' : null;
   }
   return null;
 }
 
-/** Reads every member of an archive, streaming; file bytes are kept only when `withData`. */
-export async function readArchive(path: string, packing: ArchivePacking, withData: boolean): Promise<ArchiveContent> {
+/** Reads an archive once, streaming, member by member; memory stays bounded whatever the archive holds. */
+export async function visitArchive(path: string, packing: ArchivePacking, visitor: MemberVisitor): Promise<void> {
   switch (packing) {
     case 'tar':
     case 'tar.gz':
-      return readTar(path, packing === 'tar.gz', withData);
+      return visitTar(path, packing === 'tar.gz', visitor);
     case 'zip':
-      return readZip(path, withData);
+      return visitZip(path, visitor);
     case 'folder':
-      return readFolder(path, withData);
+      return visitFolder(path, visitor);
   }
 }
 
-async function readTar(path: string, gzip: boolean, withData: boolean): Promise<ArchiveContent> {
+async function visitTar(path: string, gzip: boolean, visitor: MemberVisitor): Promise<void> {
   const parser = new TarParser();
-  const content: ArchiveContent = { members: [], data: [] };
-  let current: Uint8Array[] | null = null;
+  let wanted = false;
   let compressedRead = 0;
   const take = (events: ReturnType<TarParser['push']>): void => {
     for (const ev of events) {
       switch (ev.type) {
         case 'member':
-          current = withData && ev.member.type === 'file' ? [] : null;
-          content.members.push(ev.member);
-          content.data.push(current);
+          wanted = visitor.member(ev.member) && ev.member.type === 'file';
           break;
         case 'data':
-          current?.push(ev.bytes);
+          if (wanted) visitor.data(ev.bytes);
           break;
         case 'member-end':
-          current = null;
+          if (wanted) visitor.end();
+          wanted = false;
           break;
         case 'end':
           break;
@@ -107,6 +109,7 @@ async function readTar(path: string, gzip: boolean, withData: boolean): Promise<
     take(parser.finish());
   } catch (error) {
     file.destroy();
+    if (error instanceof ApiError) throw error;
     if (error instanceof TarFormatError) throw sourceError(path, `is not a valid tar archive: ${error.message}`);
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'Z_BUF_ERROR' || /unexpected end/i.test(e.message)) {
@@ -115,13 +118,15 @@ async function readTar(path: string, gzip: boolean, withData: boolean): Promise<
     if (e.code?.startsWith('Z_')) {
       throw sourceError(path, `is corrupt: gzip decoding failed near compressed byte ${compressedRead} (${e.message})`);
     }
-    throw sourceError(path, `cannot be read (${e.code ?? e.message})`, 'check the path and the permissions');
+    if (!e.code) throw error;
+    throw sourceError(path, `cannot be read (${e.code})`, 'check the path and the permissions');
+  } finally {
+    file.destroy();
   }
-  return content;
 }
 
-function zipType(entry: yauzl.Entry): MemberType {
-  if (entry.fileName.endsWith('/')) return 'dir';
+function zipType(entry: yauzl.Entry, name: string): MemberType {
+  if (name.endsWith('/')) return 'dir';
   const unixMode = (entry.externalFileAttributes >>> 16) & 0o170000;
   switch (unixMode) {
     case 0:
@@ -141,52 +146,100 @@ function zipType(entry: yauzl.Entry): MemberType {
   }
 }
 
-function readZip(path: string, withData: boolean): Promise<ArchiveContent> {
+function zipName(entry: yauzl.Entry): string {
+  return decodeZipName(entry.fileName as unknown as Buffer, (entry.generalPurposeBitFlag & 0x800) !== 0, entry.extraFields);
+}
+
+function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    const fail = (e: Error): void => {
-      const m = /^(absolute path|invalid relative path|invalid characters in fileName): (.*)$/.exec(e.message);
-      if (m) {
-        const cause = m[1] === 'absolute path' ? 'an absolute path' : m[1] === 'invalid relative path' ? 'a ".." component' : 'characters FAT cannot hold';
-        reject(sourceError(path, `holds "${m[2]}": ${cause}`, 'repack the archive with plain relative paths'));
-      } else reject(sourceError(path, `is not a readable zip archive (${e.message})`));
-    };
-    // yauzl's own size check (validateEntrySizes) swallows its error and stalls the stream: zipMemberCheck does it.
-    yauzl.open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: false }, (err, zip) => {
-      if (err || !zip) return fail(err ?? new Error('cannot open'));
-      const content: ArchiveContent = { members: [], data: [] };
-      zip.on('error', fail);
-      zip.on('end', () => resolve(content));
-      zip.on('entry', (entry: yauzl.Entry) => {
-        const type = zipType(entry);
-        content.members.push({
-          path: entry.fileName,
-          type,
-          size: type === 'file' ? entry.uncompressedSize : 0,
-          mtimeMs: entry.getLastModDate().getTime(),
-        });
-        if (!withData || type !== 'file') {
-          content.data.push(null);
-          zip.readEntry();
-          return;
-        }
-        const chunks: Uint8Array[] = [];
-        content.data.push(chunks);
-        zip.openReadStream(entry, (e2, stream) => {
-          if (e2 || !stream) return fail(e2 ?? new Error('cannot read entry'));
-          const checked = stream.pipe(zipMemberCheck(basename(path), zipRecord(entry)));
-          stream.on('error', (e3: Error) => checked.destroy(e3));
-          checked.on('data', (c: Buffer) => chunks.push(c));
-          checked.on('error', (e3: Error) => (e3 instanceof ZipMemberError ? reject(e3.apiError) : fail(new Error(`${entry.fileName}: ${e3.message}`))));
-          checked.on('end', () => zip.readEntry());
-        });
-      });
-      zip.readEntry();
+    // decodeStrings off: yauzl would refuse "../x" or "/x" with its own words; the card rules name them instead.
+    // validateEntrySizes off: yauzl's size check swallows its error and stalls the stream; zipMemberCheck does it.
+    yauzl.open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: false, decodeStrings: false }, (err, zip) => {
+      if (err || !zip) reject(sourceError(path, `is not a readable zip archive (${err?.message ?? 'cannot open'})`));
+      else resolve(zip);
     });
   });
 }
 
-async function readFolder(root: string, withData: boolean): Promise<ArchiveContent> {
-  const content: ArchiveContent = { members: [], data: [] };
+/** Every entry name of a zip, decoded (UTF-8 flag, Info-ZIP Unicode path, CP437) but not judged. */
+export async function zipMemberNames(path: string): Promise<string[]> {
+  const names: string[] = [];
+  await visitZip(path, {
+    member: (m) => {
+      names.push(m.path);
+      return false;
+    },
+    data: () => undefined,
+    end: () => undefined,
+  });
+  return names;
+}
+
+async function visitZip(path: string, visitor: MemberVisitor): Promise<void> {
+  const zip = await openZip(path);
+  await new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (e: unknown): void => {
+      if (failed) return;
+      failed = true;
+      try {
+        zip.close();
+      } catch {
+        // already closed by autoClose
+      }
+      reject(e instanceof ApiError ? e : sourceError(path, `is not a readable zip archive (${(e as Error).message})`));
+    };
+    zip.on('error', fail);
+    zip.on('end', () => {
+      if (!failed) resolve();
+    });
+    zip.on('entry', (entry: yauzl.Entry) => {
+      try {
+        const name = zipName(entry);
+        const type = zipType(entry, name);
+        const member: ArchiveMember = {
+          path: name,
+          type,
+          size: type === 'file' ? entry.uncompressedSize : 0,
+          mtimeMs: zipExtendedMtimeMs(entry.extraFields) ?? entry.getLastModDate().getTime(),
+        };
+        if (!visitor.member(member) || type !== 'file') {
+          zip.readEntry();
+          return;
+        }
+        zip.openReadStream(entry, (e2, stream) => {
+          if (e2 || !stream) return fail(e2 ?? new Error(`cannot read ${name}`));
+          // the member's CRC-32 and sizes are checked as it streams (yauzl checks neither reliably)
+          const checked = stream.pipe(zipMemberCheck(basename(path), { ...zipRecord(entry), name }));
+          stream.on('error', (e3: Error) => checked.destroy(e3));
+          checked.on('data', (c: Buffer) => {
+            try {
+              visitor.data(c);
+            } catch (e) {
+              stream.destroy();
+              fail(e);
+            }
+          });
+          checked.on('error', (e3: Error) => fail(e3 instanceof ZipMemberError ? e3.apiError : new Error(`${name}: ${e3.message}`)));
+          checked.on('end', () => {
+            if (failed) return;
+            try {
+              visitor.end();
+              zip.readEntry();
+            } catch (e) {
+              fail(e);
+            }
+          });
+        });
+      } catch (e) {
+        fail(e);
+      }
+    });
+    zip.readEntry();
+  });
+}
+
+async function visitFolder(root: string, visitor: MemberVisitor): Promise<void> {
   const walk = async (rel: string): Promise<void> => {
     const names = (await readdir(join(root, rel))).sort();
     for (const name of names) {
@@ -203,12 +256,15 @@ async function readFolder(root: string, withData: boolean): Promise<ArchiveConte
               : st.isFIFO()
                 ? 'fifo'
                 : 'other';
-      content.members.push({ path: type === 'dir' ? `${relPath}/` : relPath, type, size: type === 'file' ? st.size : 0, mtimeMs: st.mtimeMs });
-      // a file FAT cannot hold is refused by the rules: never read it
-      content.data.push(withData && type === 'file' && st.size <= MAX_FAT_FILE_BYTES ? [await readFile(join(root, relPath))] : null);
+      const member = { path: type === 'dir' ? `${relPath}/` : relPath, type, size: type === 'file' ? st.size : 0, mtimeMs: st.mtimeMs };
+      if (visitor.member(member) && type === 'file') {
+        // small files in one read (a stream per file costs more than the file), large ones streamed
+        if (st.size <= 4 << 20) visitor.data(await readFile(join(root, relPath)));
+        else for await (const chunk of createReadStream(join(root, relPath), { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) visitor.data(chunk);
+        visitor.end();
+      }
       if (type === 'dir') await walk(relPath);
     }
   };
   await walk('');
-  return content;
 }

@@ -6,8 +6,7 @@ import { downloadError } from '../catalog/download-error.js';
 import type { PathGuard } from '../access/path-guard.js';
 import { detectPacking } from './archive-reader.js';
 import { openBlockFile } from './block-file.js';
-import { buildCard } from './card-builder.js';
-import { writeImageFile } from './card-file.js';
+import { buildCardFile } from './card-builder.js';
 import { inspectCard } from './card-inspect.js';
 import { rearmCard } from './card-rearm.js';
 
@@ -32,8 +31,9 @@ export function cardHandlers(deps: {
       const target = guard.output(output, { overwrite, sources: [src], deviceHint: CARD_DEVICE_HINT });
       const packing = await detectPacking(src);
       if (!packing) throw new ApiError('source-error', `${source} is not an archive of files (tar, tar.gz, zip) nor a folder`, 'a disk image is written as it is: walt-bench flash');
-      const built = await buildCard(src, packing, { cardBytes: cardBytes ?? null, ...(label ? { label } : {}) });
-      const { bytes } = await writeImageFile(built.image, target);
+      // built straight into the checked output's .part: memory stays bounded whatever the archive's size
+      const built = await buildCardFile(src, packing, target, { cardBytes: cardBytes ?? null, ...(label ? { label } : {}) });
+      const bytes = built.image.storedBytes;
       return {
         output,
         imageBytes: built.image.size,

@@ -8,7 +8,7 @@ import { decodeMbr, GPT_PROTECTIVE, mbrTypeName } from '../../core/card/mbr.js';
 import { type RecoveryState, recoveryState } from '../../core/card/recovery.js';
 import { parseWaltDate, type WaltDate } from '../../core/card/walt-date.js';
 import { fatNameKey } from '../../core/card/fat-names.js';
-import { detectPacking, readArchive } from './archive-reader.js';
+import { detectPacking } from './archive-reader.js';
 import { checkArchive } from './card-builder.js';
 import { type BlockFile, openBlockFile } from './block-file.js';
 
@@ -65,16 +65,11 @@ export async function inspectCard(path: string, open: () => Promise<BlockFile> =
 }
 
 async function inspectArchive(path: string, packing: NonNullable<Awaited<ReturnType<typeof detectPacking>>>): Promise<CardReport> {
-  const { verdict } = await checkArchive(path, packing, false);
-  const content = await readArchive(path, packing, true);
-  const files = new Map<string, Uint8Array>();
-  content.members.forEach((m, i) => {
-    const chunks = content.data[i];
-    if (chunks) files.set(fatNameKey(m.path.replace(/^(\.\/)+/, '')), Buffer.concat(chunks));
-  });
+  // one reading; only small files are kept (config.txt, its includes, walt.date: what the report reads)
+  const { verdict, kept } = await checkArchive(path, packing, { budget: 16 << 20, keep: (m) => m.size <= 1 << 20 });
   const read = (name: string): string | null => {
-    const b = files.get(fatNameKey(name));
-    return b ? text(b) : null;
+    const chunks = kept.get(fatNameKey(name));
+    return chunks ? text(Buffer.concat(chunks)) : null;
   };
   const fileList = verdict.entries.filter((e) => e.kind === 'file');
   const artifact = recognizeArtifact({ files: fileList, nameHint: basename(path) });

@@ -57,7 +57,7 @@ export async function inspectCardSource(path: string): Promise<ImageInfo | null>
 }
 
 async function scanCardSource(path: string, packing: ArchivePacking, fileSize: number): Promise<ImageInfo> {
-  const { verdict } = await checkArchive(path, packing, false);
+  const { verdict } = await checkArchive(path, packing);
   const plan = planCardLayout(verdict.content);
   if (!plan.ok) throw new ApiError('source-error', plan.message);
   const artifact = recognizeArtifact({ files: verdict.entries.filter((e) => e.kind === 'file'), nameHint: basename(path) });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkArchiveMembers } from '../../../../src-main/core/card/archive-rules.js';
+import { checkArchiveMembers, headerProblem, MAX_DIR_SLOTS } from '../../../../src-main/core/card/archive-rules.js';
+import { fatDirSlots } from '../../../../src-main/core/card/fat-names.js';
 import { recognizeArtifact } from '../../../../src-main/core/card/artifact-kind.js';
 import { parseConfigTxt, servedModels } from '../../../../src-main/core/card/config-txt.js';
 import { decodeMbr, encodeMbr } from '../../../../src-main/core/card/mbr.js';
@@ -42,6 +43,37 @@ describe('card layout, MBR, rules and recognition (pure core)', () => {
     ]);
     assert.deepEqual(v.problems.map((p) => p.member), ['/abs', 'a/../../x', 'l', 'bad|name', 'config.txt', 'huge.bin']);
     assert.deepEqual(v.entries.map((e) => e.path), ['Config.txt', 'ok', 'ok/fine.txt']);
+  });
+
+  it('says what is really wrong: FAT-forbidden characters (not "absolute"), a file that is also a folder, links with their target', () => {
+    const cause = (...members: Parameters<typeof checkArchiveMembers>[0]) => checkArchiveMembers(members).problems.map((p) => `${p.member}: ${p.cause}`);
+    assert.deepEqual(cause(file('a:b*c?.txt')), ['a:b*c?.txt: the name "a:b*c?.txt" has ":", "*", "?", characters FAT cannot hold: rename it']);
+    assert.match(cause(file('C:/Windows/x'))[0]!, /^C:\/Windows\/x: an absolute path/);
+    assert.match(cause(file('C:x'))[0]!, /"C:x" has ":", a character FAT cannot hold/);
+    assert.deepEqual(cause(file('x'), file('x/y'), file('x/z')), ['x/y: "x" is both a file and a folder in the archive: rename one of them']);
+    assert.deepEqual(cause({ path: 'x/', type: 'dir', size: 0, mtimeMs: 0 }, file('x')), ['x: "x" is both a file and a folder in the archive: rename one of them']);
+    assert.match(cause(file('Boot'), file('boot/a'))[0]!, /the file "Boot" and the folder "boot" are one name on FAT \(case is ignored\)/);
+    assert.match(cause(file('a'), file('a'))[0]!, /appears twice in the archive \(first as "a"\): pack it once/);
+    assert.match(cause({ path: 'l', type: 'symlink', size: 0, mtimeMs: 0, linkTarget: '/etc/passwd' })[0]!, /a symbolic link to "\/etc\/passwd": a FAT card holds no links; pack the file itself \(tar -h/);
+    assert.match(cause({ path: 'h', type: 'hardlink', size: 0, mtimeMs: 0, linkTarget: 'config.txt' })[0]!, /a hard link to "config\.txt".*--hard-dereference/);
+  });
+
+  it('sparse members and files over 4 GiB - 1 are refused from their header alone', () => {
+    assert.match(headerProblem({ path: 'big.bin', type: 'sparse', size: 5 * 2 ** 30, mtimeMs: 0 })!, /a sparse file \(5368709120 bytes once expanded\).*without --sparse/);
+    assert.match(headerProblem(file('huge.bin', 5 * 2 ** 30))!, /5368709120 bytes \(5\.0 GiB\): over FAT32's limit of 4 GiB - 1/);
+    assert.equal(headerProblem(file('ok.bin', 2 ** 32 - 1)), null);
+  });
+
+  it('counts FAT directory slots per folder (long names take 1 + ceil(len/13)) and refuses a crowded folder by name', () => {
+    assert.deepEqual(['config.txt', 'CONFIG.TXT', 'f00001', 'Config.txt', 'overlay-000-MixedCase.dtbo', 'a.b.c', 'ab cd', '.hidden', 'café'].map(fatDirSlots), [1, 1, 1, 2, 3, 2, 2, 2, 2]);
+    const many = (dir: string, n: number, name: (i: number) => string) => Array.from({ length: n }, (_, i) => file(`${dir}/${name(i)}`, 0));
+    const crowded = checkArchiveMembers([file('config.txt'), ...many('many', 70_000, (i) => `f${String(i).padStart(5, '0')}`)]);
+    assert.deepEqual(crowded.problems.map((p) => p.member), ['many/']);
+    assert.match(crowded.problems[0]!.cause, /a folder of 70000 files and folders taking 70002 directory slots.*at most 65536 per folder; split it into subfolders/);
+    // 30,000 long names (3 slots each) do not fit; 65,000 short ones do
+    assert.equal(checkArchiveMembers(many('long', 30_000, (i) => `overlay-${String(i).padStart(5, '0')}.dtbo`)).problems.length, 1);
+    assert.equal(checkArchiveMembers(many('short', MAX_DIR_SLOTS - 2, (i) => `f${i}`)).problems.length, 0);
+    assert.equal(checkArchiveMembers(many('short', MAX_DIR_SLOTS - 1, (i) => `f${i}`)).problems.length, 1);
   });
 
   it('tells artifacts by content; Pi 4 vs Pi 5 by pieeprom.bin size', () => {
