@@ -54,7 +54,7 @@ describe('station transport', () => {
     const auth = { authorization: `Bearer ${station.token}` };
     const ok = await fetch(`${base}/api/call/settings.get`, { method: 'POST', body: '{}', headers: auth });
     assert.equal(ok.status, 200);
-    assert.deepEqual(await ok.json(), { ok: true, result: { includeVirtualDrives: true, verify: true } });
+    assert.deepEqual(await ok.json(), { ok: true, result: { includeVirtualDrives: true, verify: true, serialLogMiB: 16, serialLogFiles: 4 } });
     const bad = await fetch(`${base}/api/call/flash.start`, { method: 'POST', body: '{"image":"x"}', headers: auth });
     assert.equal(bad.status, 400);
     const body = (await bad.json()) as { ok: boolean; error: { code: string; message: string } };

@@ -138,7 +138,14 @@ export const serialCommands = {
   /** The timeline and verdict of a captured log file. */
   'serial.analyze': {
     input: z.object({ path: S.FilePath, expect: z.string().max(100).nullable().default(null) }),
-    output: z.object({ path: z.string(), verdict: BootVerdictSchema, events: z.array(BootEventSchema) }),
+    output: z.object({
+      path: z.string(),
+      verdict: BootVerdictSchema,
+      /** The first and the latest events (at most 10,000 listed); the verdict used every one. */
+      events: z.array(BootEventSchema),
+      eventCount: z.number(),
+      eventsDropped: z.number(),
+    }),
   },
   /** The console logs in the state folder, newest first. */
   'serial.logs.list': { input: z.object({}), output: z.array(LogFileSchema) },

@@ -46,12 +46,6 @@ function isPlainAscii(b: number): boolean {
   return b < 0x20 ? b === TAB : b < 0x7f;
 }
 
-/** Whether bytes [from, to) are all ASCII (below 0x80). */
-function allAscii(bytes: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i += 1) if (bytes[i]! >= 0x80) return false;
-  return true;
-}
-
 /** Decodes console bytes into lines; feed it chunks with push(), finish with end(). */
 export class LineDecoder {
   private buf: Uint8Array;
@@ -63,11 +57,14 @@ export class LineDecoder {
   private csiParams = '';
   private lineStart: number | null = null;
   private count = 0;
-  /** The current chunk decoded from byte `textBase` on (null until a fast line needs it), for slicing ASCII lines. */
+  /**
+   * Bytes [textBase, textEnd) of the current chunk, all ASCII, decoded once (null until a fast line needs them): the
+   * fast lines inside that run are slices of it. Each byte is scanned and decoded at most once per chunk, whatever
+   * the mix of ASCII and other bytes (re-decoding the rest of the chunk at every line made random bytes quadratic).
+   */
   private chunkText: string | null = null;
   private textBase = 0;
-  /** Bytes [textBase, asciiUntil) of the current chunk are known to be ASCII, so string offsets equal byte offsets. */
-  private asciiUntil = 0;
+  private textEnd = 0;
 
   constructor(
     private readonly maxLine = DEFAULT_MAX_LINE,
@@ -165,12 +162,15 @@ export class LineDecoder {
 
   /** The text of bytes [from, end) of the chunk, all ASCII: a slice of the chunk decoded once. */
   private sliceAscii(chunk: Uint8Array, from: number, end: number): string {
-    if (this.chunkText === null || !allAscii(chunk, this.asciiUntil, from)) {
-      // (re)decode from this line on: earlier bytes of the chunk may hold UTF-8 that shifts string offsets
-      this.chunkText = this.decodeText(chunk.subarray(from));
+    if (end === from) return '';
+    if (this.chunkText === null || from < this.textBase || end > this.textEnd) {
+      // decode the ASCII run that starts with this line (it ends at the chunk's next non-ASCII byte)
+      let stop = end;
+      while (stop < chunk.length && chunk[stop]! < 0x80) stop += 1;
+      this.chunkText = this.decodeText(chunk.subarray(from, stop));
       this.textBase = from;
+      this.textEnd = stop;
     }
-    this.asciiUntil = end;
     return this.chunkText.slice(from - this.textBase, end - this.textBase);
   }
 
