@@ -46,6 +46,12 @@ function isPlainAscii(b: number): boolean {
   return b < 0x20 ? b === TAB : b < 0x7f;
 }
 
+/** Whether bytes [from, to) are all ASCII (below 0x80). */
+function allAscii(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i += 1) if (bytes[i]! >= 0x80) return false;
+  return true;
+}
+
 /** Decodes console bytes into lines; feed it chunks with push(), finish with end(). */
 export class LineDecoder {
   private buf: Uint8Array;
@@ -58,13 +64,17 @@ export class LineDecoder {
   private lineStart: number | null = null;
   private count = 0;
   /**
-   * Bytes [textBase, textEnd) of the current chunk, all ASCII, decoded once (null until a fast line needs them): the
-   * fast lines inside that run are slices of it. Each byte is scanned and decoded at most once per chunk, whatever
-   * the mix of ASCII and other bytes (re-decoding the rest of the chunk at every line made random bytes quadratic).
+   * The current chunk decoded from byte `textBase` on (null until a fast line needs it): fast lines are slices of it
+   * while the bytes since `textBase` are ASCII (string offsets equal byte offsets). The rest of the chunk is decoded
+   * once at its first fast line; after a non-ASCII byte, only the ASCII run of the line ([textBase, textEnd)), so each
+   * byte is decoded at most twice per chunk whatever the mix (re-decoding the rest of the chunk at every such line
+   * made random bytes quadratic).
    */
   private chunkText: string | null = null;
   private textBase = 0;
   private textEnd = 0;
+  /** The bytes of the chunk before this offset were checked ASCII (lines and the gaps between them). */
+  private asciiUntil = 0;
 
   constructor(
     private readonly maxLine = DEFAULT_MAX_LINE,
@@ -163,14 +173,24 @@ export class LineDecoder {
   /** The text of bytes [from, end) of the chunk, all ASCII: a slice of the chunk decoded once. */
   private sliceAscii(chunk: Uint8Array, from: number, end: number): string {
     if (end === from) return '';
-    if (this.chunkText === null || from < this.textBase || end > this.textEnd) {
-      // decode the ASCII run that starts with this line (it ends at the chunk's next non-ASCII byte)
+    if (this.chunkText === null) {
+      // the first fast line of the chunk: the rest of the chunk decoded once, valid while the bytes stay ASCII
+      this.chunkText = this.decodeText(chunk.subarray(from));
+      this.textBase = from;
+      this.textEnd = chunk.length;
+    } else if (this.asciiUntil < from && !allAscii(chunk, this.asciiUntil, from)) {
+      // a non-ASCII byte since the last fast line shifts the string's offsets: decode a run for this line
+      this.textEnd = 0;
+    }
+    if (end > this.textEnd) {
+      // the ASCII run that starts with this line, alone (it ends at the chunk's next non-ASCII byte)
       let stop = end;
       while (stop < chunk.length && chunk[stop]! < 0x80) stop += 1;
       this.chunkText = this.decodeText(chunk.subarray(from, stop));
       this.textBase = from;
       this.textEnd = stop;
     }
+    this.asciiUntil = end;
     return this.chunkText.slice(from - this.textBase, end - this.textBase);
   }
 
