@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, readdirSync, renameSync, statSync, unlinkSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, openSync, readdirSync, renameSync, statSync, unlinkSync, type WriteStream } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 
 /** How big a session's log may grow on disk: `files` files of at most `maxBytes` each (the current one included). */
@@ -96,7 +96,16 @@ export class RotatingFile {
   }
 
   private openStream(): WriteStream {
-    const s = createWriteStream(this.path, { flags: 'a' });
+    // the file is opened now, not on the stream's next tick: a rotation right after must rename this very file
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'a');
+    } catch {
+      const failed = createWriteStream(this.path, { flags: 'a' });
+      failed.on('error', () => undefined);
+      return failed;
+    }
+    const s = createWriteStream(this.path, { fd });
     s.on('error', () => undefined);
     return s;
   }
