@@ -30,6 +30,8 @@ type EscapeState = 'text' | 'esc' | 'csi' | 'osc' | 'osc-esc';
 /** Longest line kept whole, in bytes (longer lines are cut into pieces of this size). */
 export const DEFAULT_MAX_LINE = 4096;
 const MAX_CSI = 32;
+/** Bytes looked at after a chunk's first fast line before decoding the rest of the chunk in one go. */
+const PEEK = 256;
 const MAX_OSC = 512;
 
 const LF = 0x0a;
@@ -174,10 +176,14 @@ export class LineDecoder {
   private sliceAscii(chunk: Uint8Array, from: number, end: number): string {
     if (end === from) return '';
     if (this.chunkText === null) {
-      // the first fast line of the chunk: the rest of the chunk decoded once, valid while the bytes stay ASCII
-      this.chunkText = this.decodeText(chunk.subarray(from));
+      // the first fast line of the chunk: the rest of the chunk decoded once, valid while the bytes stay ASCII,
+      // unless a non-ASCII byte follows soon (binary noise: the run alone is decoded below)
+      let peek = end;
+      const limit = Math.min(chunk.length, end + PEEK);
+      while (peek < limit && chunk[peek]! < 0x80) peek += 1;
+      this.chunkText = this.decodeText(chunk.subarray(from, peek < limit ? peek : chunk.length));
       this.textBase = from;
-      this.textEnd = chunk.length;
+      this.textEnd = peek < limit ? peek : chunk.length;
     } else if (this.asciiUntil < from && !allAscii(chunk, this.asciiUntil, from)) {
       // a non-ASCII byte since the last fast line shifts the string's offsets: decode a run for this line
       this.textEnd = 0;
