@@ -123,6 +123,10 @@ export const Settings = z.object({
   includeVirtualDrives: z.boolean(),
   /** Verify every card by reading it back. */
   verify: z.boolean(),
+  /** Each console session log (raw and text) is rotated at this size (MiB)... */
+  serialLogMiB: z.number().int().min(1).max(1024),
+  /** ...keeping this many files (the current one included). */
+  serialLogFiles: z.number().int().min(1).max(100),
 });
 
 export const DirEntry = z.object({

@@ -84,6 +84,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const bootTaps = new Map<string, Set<(events: BootEvent[]) => void>>();
   const serial = new SerialService({
     logsDir: paths.logs,
+    logLimits: () => ({ maxBytes: settings.get().serialLogMiB * 1024 * 1024, files: settings.get().serialLogFiles }),
     sink: {
       data: (sessionId, bytes, echo) => emit('serial.data', { sessionId, data: bytes.toString('base64'), echo }),
       boot: (sessionId, events, stages, verdict) => {

@@ -2,7 +2,7 @@
  * The serial service on real ptys (socat): a transcript fed at 115200-like pacing gives its labelled verdict live,
  * with stage events and logs; typed input reaches the board in the chosen newline mode; the "adapter" unplugged
  * (socat killed) and plugged back is reopened within a second, keeping the log; a second program holding the
- * port is named.
+ * port is named; session logs are capped and rotated, and the rotated set is listed, read, searched and analyzed.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -110,6 +110,73 @@ test('the adapter unplugged and plugged back: "unplugged", then reopened within 
   const status = await tb.api.call('serial.status', { sessionId: s.sessionId });
   assert.equal(status.session.reconnects, 1);
   await tb.api.call('serial.close', { sessionId: s.sessionId });
+});
+
+test('session logs are size-capped and rotated; list, read, search and analyze take the rotated set', { skip, timeout: 90_000 }, async () => {
+  const { existsSync, statSync } = await import('node:fs');
+  const { pieceName } = await import('../../src-main/services/serial/rotating-file.js');
+  await tb.api.call('settings.set', { serialLogMiB: 1, serialLogFiles: 3 });
+  try {
+    const s = await tb.api.call('serial.open', { path: cable.host });
+    let received = 0;
+    const offData = tb.api.on('serial.data', (p) => p.sessionId === s.sessionId && (received += Buffer.from(p.data, 'base64').length));
+    const sent: Buffer[] = [];
+    let written = 0;
+    const send = async (data: Buffer, total: number): Promise<void> => {
+      // 2 KiB at a time, never more than 16 KiB ahead of what the app read: a blocking write into a full pty would
+      // stop this thread, which is also the one reading the other end
+      for (let i = 0; i < data.length; i += 2048) {
+        const deadline = Date.now() + 10_000;
+        while (written - received > 16384 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+        const piece = data.subarray(i, i + 2048);
+        cable.write(piece);
+        written += piece.length;
+      }
+      sent.push(data);
+      const deadline = Date.now() + 30_000;
+      while (received < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(received, total, 'every byte reached the API');
+    };
+    const filler = (from: number, n: number): string => Array.from({ length: n }, (_, i) => `filler line ${String(from + i).padStart(7, '0')} ${'x'.repeat(80)}\r\n`).join('');
+    // the file's name is only in the oldest piece, its failure only in the newest: analyze must read the set in order
+    const head = Buffer.from("U-Boot 2023.01 (x)\r\nTFTP from server 192.168.152.1; our IP address is 192.168.152.12\r\nFilename 'start.uboot'.\r\nLoading: *\r\n");
+    const body = Buffer.from(filler(0, 24_000) + "TFTP error: 'File not found' (1)\r\n");
+    await send(Buffer.concat([head, body]), head.length + body.length);
+    await new Promise((r) => setTimeout(r, 300));
+    const rawSet = [2, 1, 0].map((i) => pieceName(s.rawLog, i));
+    for (const p of rawSet) assert.ok(existsSync(p), `${p} exists`);
+    assert.ok(!existsSync(pieceName(s.rawLog, 3)), 'no fourth raw piece');
+    for (const p of rawSet) assert.ok(statSync(p).size <= 1024 * 1024, `${p}: ${statSync(p).size} bytes, at most 1 MiB`);
+    const all = Buffer.concat(sent);
+    assert.ok(Buffer.concat(rawSet.map((p) => readFileSync(p))).equals(all), 'the raw pieces, oldest first, hold exactly the bytes');
+    const textName = s.textLog.split('/').pop()!;
+    const listed = (await tb.api.call('serial.logs.list', {})).filter((l) => l.name.startsWith(textName.replace(/\.log$/, '')));
+    assert.deepEqual(listed.map((l) => l.name).sort(), [s.rawLog.split('/').pop()!, textName].sort(), 'one entry per rotated log');
+    const rawEntry = listed.find((l) => l.kind === 'raw')!;
+    assert.equal(rawEntry.size, all.length, 'the entry has the size of the whole set');
+    const read = await tb.api.call('serial.logs.read', { name: rawEntry.name, offset: 1000, length: 2 * 1024 * 1024 });
+    assert.ok(Buffer.from(read.data, 'base64').equals(all.subarray(1000, 1000 + 2 * 1024 * 1024)), 'read spans the pieces');
+    const found = await tb.api.call('serial.logs.search', { name: textName, query: 'Filename' });
+    assert.equal(found.matches.length, 1);
+    assert.equal(found.matches[0]!.line, 3, 'search counts lines across the pieces');
+    const analysed = await tb.api.call('serial.analyze', { path: s.textLog, expect: null });
+    assert.equal(analysed.verdict.outcome, 'tftp-not-found');
+    assert.deepEqual(analysed.verdict.files.map((f) => [f.name, f.status]), [['start.uboot', 'not-found']]);
+    assert.ok(analysed.verdict.lines > 24_000, `${analysed.verdict.lines} lines read across the pieces`);
+    // more data: the oldest piece is dropped, the set stays at 3 files of at most 1 MiB
+    const more = Buffer.from(filler(24_000, 12_000));
+    await send(more, all.length + more.length);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(!existsSync(pieceName(s.rawLog, 3)) && !existsSync(pieceName(s.textLog, 3)), 'still three files per log');
+    const kept = Buffer.concat(rawSet.map((p) => readFileSync(p)));
+    const everything = Buffer.concat(sent);
+    assert.ok(kept.length <= 3 * 1024 * 1024 && kept.length < everything.length, `${kept.length} bytes kept`);
+    assert.ok(everything.subarray(everything.length - kept.length).equals(kept), 'the newest bytes are kept, in order');
+    offData();
+    await tb.api.call('serial.close', { sessionId: s.sessionId });
+  } finally {
+    await tb.api.call('settings.set', { serialLogMiB: 16, serialLogFiles: 4 });
+  }
 });
 
 test('a port held by another program names it (pid and name); a missing port says so', { skip, timeout: 20_000 }, async () => {

@@ -141,7 +141,10 @@ export const serialCommands = {
     output: z.object({
       path: z.string(),
       verdict: BootVerdictSchema,
+      /** The first and the latest events (at most 10,000 listed); the verdict used every one. */
       events: z.array(BootEventSchema),
+      eventCount: z.number(),
+      eventsDropped: z.number(),
       /** The log's whole text as the analyzer decoded it, numbered like the events' lines. */
       lines: z.array(z.object({ n: z.number().int(), text: z.string() })),
       /** Lines left out after the first MAX_ANALYSIS_LINES. */

@@ -1,5 +1,6 @@
 import type { BootEvent, BootEventBody, Loader } from './boot-event.js';
 import { diagnose } from './diagnosis.js';
+import { EventLog, MAX_LISTED_EVENTS } from './event-log.js';
 import { type ConsoleLine, LineDecoder } from './line-decoder.js';
 import { LineClassifier } from './line-classifier.js';
 import type { Pattern } from './pattern.js';
@@ -404,12 +405,65 @@ function evidenceOf(deciding: Mark | null, stages: readonly Stage[]): EvidenceLi
   return out;
 }
 
-/** Analyzes a whole captured log (bytes or text): every event and the final verdict. */
-export function analyzeLog(log: Uint8Array | string, options: AnalyzerOptions = {}, keep?: (p: Pattern) => boolean): { events: BootEvent[]; verdict: BootVerdict } {
+/** Bytes fed to the analyzer at a time by analyzeLog (the decoder's cost does not depend on it; memory does). */
+const ANALYZE_CHUNK = 1 << 16;
+
+/** The result of a whole captured log: the listed events (bounded), how many were seen and dropped, the verdict. */
+export interface LogAnalysisResult {
+  events: BootEvent[];
+  /** Every event the log produced (the verdict used them all). */
+  eventCount: number;
+  /** Events between the first and the latest ones that `events` does not list. */
+  eventsDropped: number;
+  verdict: BootVerdict;
+  /** The decoded lines, numbered as the events' lines (the first `maxLines` asked for; none by default). */
+  lines: { n: number; text: string }[];
+  /** Decoded lines left out after those. */
+  linesCut: number;
+}
+
+/**
+ * A captured log analysed chunk by chunk (the services stream files through it): memory stays bounded whatever the
+ * size of the log (lines are cut at `maxLine`, the listed events are capped by EventLog).
+ */
+export class LogAnalysis {
+  private readonly analyzer: BootAnalyzer;
+  private readonly events: EventLog;
+  private readonly lines: { n: number; text: string }[] = [];
+  private linesCut = 0;
+
+  /** `maxLines`: how many decoded lines to keep for the caller (a viewer of the whole text); 0 keeps none. */
+  constructor(options: AnalyzerOptions = {}, keep?: (p: Pattern) => boolean, maxEvents = MAX_LISTED_EVENTS, private readonly maxLines = 0) {
+    this.analyzer = new BootAnalyzer(options, keep);
+    this.events = new EventLog(maxEvents);
+  }
+
+  /** Feeds the next chunk of the log. */
+  push(chunk: Uint8Array): void {
+    this.take(this.analyzer.push(chunk, 0));
+  }
+
+  /** Ends the log (its unfinished last line counts) and returns the result. */
+  finish(): LogAnalysisResult {
+    this.take(this.analyzer.end(0));
+    return { events: this.events.list(), eventCount: this.events.count, eventsDropped: this.events.dropped, verdict: this.analyzer.verdict(), lines: this.lines, linesCut: this.linesCut };
+  }
+
+  private take(update: AnalyzerUpdate): void {
+    this.events.add(update.events);
+    for (const l of update.lines) {
+      if (this.lines.length < this.maxLines) this.lines.push({ n: l.n, text: l.text });
+      else this.linesCut += 1;
+    }
+  }
+}
+
+/** Analyzes a whole captured log (bytes or text): the events (at most MAX_LISTED_EVENTS listed) and the final verdict. */
+export function analyzeLog(log: Uint8Array | string, options: AnalyzerOptions = {}, keep?: (p: Pattern) => boolean): LogAnalysisResult {
   const bytes = typeof log === 'string' ? new TextEncoder().encode(log) : log;
-  const a = new BootAnalyzer(options, keep);
-  const events = [...a.push(bytes, 0).events, ...a.end(0).events];
-  return { events, verdict: a.verdict() };
+  const a = new LogAnalysis(options, keep);
+  for (let o = 0; o < bytes.length; o += ANALYZE_CHUNK) a.push(bytes.subarray(o, o + ANALYZE_CHUNK));
+  return a.finish();
 }
 
 /** Every stage id, re-exported for the UI's rows. */

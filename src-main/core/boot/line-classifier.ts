@@ -48,10 +48,13 @@ export class LineClassifier {
 
   /** The line as it is, then (when nothing took it) without its capture prefixes. */
   private matchPiece(s: string, out: BootEventBody[]): string | null {
+    this.set.lastGate = true;
     const id = this.set.match(s, this.ctx, out);
     if (id !== null) return id;
     const n = normalizeLine(s);
-    return n === s ? null : this.set.match(n, this.ctx, out);
+    if (n === s) return null;
+    // a normalized line cut from the raw one holds no key the raw line lacked: its anywhere patterns can be skipped
+    return this.set.match(n, this.ctx, out, this.set.lastGate || !s.endsWith(n));
   }
 
   /** A login prompt still waiting on an unfinished line (`host login: ` has no newline), or null. */

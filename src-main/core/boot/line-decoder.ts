@@ -30,6 +30,8 @@ type EscapeState = 'text' | 'esc' | 'csi' | 'osc' | 'osc-esc';
 /** Longest line kept whole, in bytes (longer lines are cut into pieces of this size). */
 export const DEFAULT_MAX_LINE = 4096;
 const MAX_CSI = 32;
+/** Bytes looked at after a chunk's first fast line before decoding the rest of the chunk in one go. */
+const PEEK = 256;
 const MAX_OSC = 512;
 
 const LF = 0x0a;
@@ -63,10 +65,17 @@ export class LineDecoder {
   private csiParams = '';
   private lineStart: number | null = null;
   private count = 0;
-  /** The current chunk decoded from byte `textBase` on (null until a fast line needs it), for slicing ASCII lines. */
+  /**
+   * The current chunk decoded from byte `textBase` on (null until a fast line needs it): fast lines are slices of it
+   * while the bytes since `textBase` are ASCII (string offsets equal byte offsets). The rest of the chunk is decoded
+   * once at its first fast line; after a non-ASCII byte, only the ASCII run of the line ([textBase, textEnd)), so each
+   * byte is decoded at most twice per chunk whatever the mix (re-decoding the rest of the chunk at every such line
+   * made random bytes quadratic).
+   */
   private chunkText: string | null = null;
   private textBase = 0;
-  /** Bytes [textBase, asciiUntil) of the current chunk are known to be ASCII, so string offsets equal byte offsets. */
+  private textEnd = 0;
+  /** The bytes of the chunk before this offset were checked ASCII (lines and the gaps between them). */
   private asciiUntil = 0;
 
   constructor(
@@ -165,10 +174,27 @@ export class LineDecoder {
 
   /** The text of bytes [from, end) of the chunk, all ASCII: a slice of the chunk decoded once. */
   private sliceAscii(chunk: Uint8Array, from: number, end: number): string {
-    if (this.chunkText === null || !allAscii(chunk, this.asciiUntil, from)) {
-      // (re)decode from this line on: earlier bytes of the chunk may hold UTF-8 that shifts string offsets
-      this.chunkText = this.decodeText(chunk.subarray(from));
+    if (end === from) return '';
+    if (this.chunkText === null) {
+      // the first fast line of the chunk: the rest of the chunk decoded once, valid while the bytes stay ASCII,
+      // unless a non-ASCII byte follows soon (binary noise: the run alone is decoded below)
+      let peek = end;
+      const limit = Math.min(chunk.length, end + PEEK);
+      while (peek < limit && chunk[peek]! < 0x80) peek += 1;
+      this.chunkText = this.decodeText(chunk.subarray(from, peek < limit ? peek : chunk.length));
       this.textBase = from;
+      this.textEnd = peek < limit ? peek : chunk.length;
+    } else if (this.asciiUntil < from && !allAscii(chunk, this.asciiUntil, from)) {
+      // a non-ASCII byte since the last fast line shifts the string's offsets: decode a run for this line
+      this.textEnd = 0;
+    }
+    if (end > this.textEnd) {
+      // the ASCII run that starts with this line, alone (it ends at the chunk's next non-ASCII byte)
+      let stop = end;
+      while (stop < chunk.length && chunk[stop]! < 0x80) stop += 1;
+      this.chunkText = this.decodeText(chunk.subarray(from, stop));
+      this.textBase = from;
+      this.textEnd = stop;
     }
     this.asciiUntil = end;
     return this.chunkText.slice(from - this.textBase, end - this.textBase);

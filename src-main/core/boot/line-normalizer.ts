@@ -21,9 +21,9 @@ const BRACKET_BODY = /^(?:\s*\d+(?:[.:,]\d+)*(?:\s+\d+(?:[.:,]\d+)*)?\s*|\d{4}-\
 const SYSLOG = /^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2}(?:\.\d+)? \S+ [\w./@-]+(?:\[\d+\])?: /;
 /** CI and capture tools' line tags: `console: `, `serial0: `, `dut: `, `target: `, `uart: `, `log: `. */
 const TAG = /^(?:console|serial\d*|dut|target|uart\d*|log|ttyUSB\d+|ttyACM\d+|ttyS\d+|ttyAMA\d+|com\d+|stdout|output)\s?[:>|]\s/i;
-const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
-/** The first three letters of TAG's words (a cheap gate before that regex). */
-const TAG_WORDS = new Set(['con', 'ser', 'dut', 'tar', 'uar', 'log', 'tty', 'com', 'std', 'out']);
+/** Month names and the first three letters of TAG's words (lower case), as word3() numbers: cheap gates. */
+const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map(word3));
+const TAG_WORDS = new Set(['con', 'ser', 'dut', 'tar', 'uar', 'log', 'tty', 'com', 'std', 'out'].map(word3));
 const QUOTE = /^(?:[>|] ?|# )+/;
 
 /**
@@ -45,6 +45,8 @@ function withoutPrefix(s: string): string {
   const c = s.charCodeAt(0);
   let m: RegExpExecArray | null;
   if (c === 0x5b /* [ */) {
+    const k = kernelTime(s);
+    if (k > 0) return s.slice(k);
     if ((m = BRACKET.exec(s)) && BRACKET_BODY.test(m[1]!) && !isMenuMark(m[1]!)) return s.slice(m[0].length);
     return s;
   }
@@ -57,10 +59,38 @@ function withoutPrefix(s: string): string {
     return m ? s.slice(m[0].length) : s;
   }
   if (c >= 0x41 && c <= 0x7a && s.length > 6) {
-    if (MONTHS.has(s.slice(0, 3)) && s.length > 20 && (m = SYSLOG.exec(s))) return s.slice(m[0].length);
-    if (TAG_WORDS.has(s.slice(0, 3).toLowerCase()) && (m = TAG.exec(s))) return s.slice(m[0].length);
+    const word = (c << 16) | (s.charCodeAt(1) << 8) | s.charCodeAt(2);
+    if (MONTHS.has(word) && s.length > 20 && (m = SYSLOG.exec(s))) return s.slice(m[0].length);
+    if (TAG_WORDS.has(word | 0x202020) && (m = TAG.exec(s))) return s.slice(m[0].length);
   }
   return s;
+}
+
+/**
+ * The length of a kernel time prefix `[   12.345678]` (with a `:` after it), or 0: the common bracket, read without
+ * a regex. Whatever it accepts, BRACKET and BRACKET_BODY accept with the same length (the caller trims the space).
+ */
+function kernelTime(s: string): number {
+  let i = 1;
+  while (s.charCodeAt(i) === 0x20) i += 1;
+  const digits = i;
+  while (isDigit(s.charCodeAt(i))) i += 1;
+  if (i === digits || s.charCodeAt(i) !== 0x2e /* . */) return 0;
+  i += 1;
+  const fraction = i;
+  while (isDigit(s.charCodeAt(i))) i += 1;
+  if (i === fraction || s.charCodeAt(i) !== 0x5d /* ] */ || i - 1 > 46) return 0;
+  i += 1;
+  return s.charCodeAt(i) === 0x3a /* : */ ? i + 1 : i;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** Three characters as one number, for the word sets. */
+function word3(w: string): number {
+  return (w.charCodeAt(0) << 16) | (w.charCodeAt(1) << 8) | w.charCodeAt(2);
 }
 
 /** `[ OK ]`, `[*]`, `[ ]`: a menu's or systemd's mark, text rather than a prefix. */

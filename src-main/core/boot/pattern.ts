@@ -16,9 +16,41 @@ export interface Pattern {
   id: string;
   start?: string | readonly string[];
   has?: string;
-  re?: RegExp;
+  re?: Matcher;
   from: readonly string[];
   on: (m: RegExpExecArray | null, s: string, ctx: ClassifierContext, out: BootEventBody[]) => boolean | void;
+}
+
+/** What a pattern's `re` needs: a RegExp, or a matcher built for linear time (followedBy). */
+export type Matcher = Pick<RegExp, 'exec' | 'test'>;
+
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/g;
+
+/**
+ * The first match of `then` after the first match of `first`, within one run of text without a line terminator:
+ * the same result as `/first.*?then/` (capture groups of `then` only), in linear time. That regex tries `.*?` from
+ * every occurrence of `first` to the end of the line: quadratic on a line repeating `first` (`TFTP TFTP ...`).
+ */
+export function followedBy(first: RegExp, then: RegExp): Matcher {
+  const head = new RegExp(first.source, first.flags.replace('g', ''));
+  const tail = new RegExp(then.source, then.flags.includes('g') ? then.flags : then.flags + 'g');
+  const exec = (s: string): RegExpExecArray | null => {
+    let from = 0;
+    while (from <= s.length) {
+      LINE_TERMINATOR.lastIndex = from;
+      const stop = LINE_TERMINATOR.exec(s)?.index ?? s.length;
+      const run = from === 0 && stop === s.length ? s : s.slice(from, stop);
+      const m = head.exec(run);
+      if (m !== null) {
+        tail.lastIndex = m.index + m[0].length;
+        const found = tail.exec(run);
+        if (found !== null) return found;
+      }
+      from = stop + 1;
+    }
+    return null;
+  };
+  return { exec, test: (s: string) => exec(s) !== null };
 }
 
 /** The patterns of one family, in the order they are tried. */
@@ -32,14 +64,43 @@ export function startsOf(p: Pattern): readonly string[] {
   return p.start === undefined ? [] : typeof p.start === 'string' ? [p.start] : p.start;
 }
 
+/** Characters by how often console text holds them (most common first): a literal is keyed on its rarest pair. */
+const COMMON_CHARS = ' etaoinsrhldcumfpgwybvk0123456789.:=-_,/()[]';
+
+function commonness(c: number): number {
+  const i = COMMON_CHARS.indexOf(String.fromCharCode(c));
+  return i < 0 ? COMMON_CHARS.length : i;
+}
+
+/** The offset of the pair of adjacent characters of `literal` that console text holds least often. */
+function rarestPair(literal: string): number {
+  let best = 0;
+  let bestScore = -1;
+  for (let i = 0; i + 1 < literal.length; i += 1) {
+    const a = commonness(literal.charCodeAt(i));
+    const b = commonness(literal.charCodeAt(i + 1));
+    const score = Math.min(a, b) * 1000 + a + b;
+    if (score > bestScore) {
+      bestScore = score;
+      best = i;
+    }
+  }
+  return best;
+}
+
 /**
  * The tables compiled for matching: start patterns grouped by first character (most lines are rejected by one
- * array lookup), anywhere patterns behind one regex gate built from their literals.
+ * array lookup); anywhere patterns behind a gate: a regex of one key per `has` literal, the literal's rarest pair of
+ * adjacent characters (`TF` for `TFTP`, `nk` for `ink`). Two-character alternatives let the regex engine reject a
+ * line in one quick pass (three times faster than the alternation of the whole literals); a line that holds a key
+ * then tries the anywhere patterns (`includes`, then `re`).
  */
 export class PatternSet {
   private readonly byFirst = new Map<number, { start: string; p: Pattern }[]>();
   private readonly anywhere: Pattern[] = [];
   private readonly gate: RegExp | null;
+  /** Whether the gate let the last line given to match() through (false: no anywhere pattern can take any part of it). */
+  lastGate = false;
   /** Every start literal (the anchors that cut a collapsed paste). */
   readonly starts: string[] = [];
 
@@ -59,12 +120,16 @@ export class PatternSet {
     }
     // substrings that open a line are anchors too (`TFTP error`, `Kernel panic`); short or punctuation ones are not
     for (const p of this.anywhere) if (p.has!.length >= 8 && /^[A-Z]/.test(p.has!)) this.starts.push(p.has!);
-    const literals = [...new Set(this.anywhere.map((p) => p.has!))].map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    this.gate = literals.length ? new RegExp(literals.join('|')) : null;
+    const keys = new Set(this.anywhere.map((p) => p.has!).map((l) => (l.length < 2 ? l : l.substr(rarestPair(l), 2))));
+    const escaped = [...keys].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.gate = escaped.length ? new RegExp(escaped.join('|')) : null;
   }
 
-  /** Pushes the events of the first pattern that takes the line; returns its id, or null. */
-  match(s: string, ctx: ClassifierContext, out: BootEventBody[]): string | null {
+  /**
+   * Pushes the events of the first pattern that takes the line; returns its id, or null. `anywhere` false skips the
+   * anywhere patterns (the caller knows from lastGate that a longer line holding this one had none of their keys).
+   */
+  match(s: string, ctx: ClassifierContext, out: BootEventBody[], anywhere = true): string | null {
     const list = this.byFirst.get(s.charCodeAt(0));
     if (list !== undefined) {
       for (let i = 0; i < list.length; i += 1) {
@@ -78,8 +143,10 @@ export class PatternSet {
         if (m !== null && p.on(m, s, ctx, out) !== false) return p.id;
       }
     }
-    if (this.gate === null || !this.gate.test(s)) return null;
-    for (const p of this.anywhere) {
+    if (!anywhere || this.gate === null) return null;
+    if (!(this.lastGate = this.gate.test(s))) return null;
+    for (let i = 0; i < this.anywhere.length; i += 1) {
+      const p = this.anywhere[i]!;
       if (!s.includes(p.has!)) continue;
       const m = p.re === undefined ? null : p.re.exec(s);
       if ((p.re === undefined || m !== null) && p.on(m, s, ctx, out) !== false) return p.id;

@@ -1,6 +1,6 @@
 import type { BootEventBody, Loader } from './boot-event.js';
 import type { ClassifierContext } from './classifier-context.js';
-import type { PatternTable } from './pattern.js';
+import { followedBy, type PatternTable } from './pattern.js';
 import { banner, dhcpFailed, linkDown, tftpError, tftpTimeout } from './pattern-events.js';
 
 /**
@@ -112,14 +112,14 @@ export const GENERIC: PatternTable = {
     {
       id: 'generic.tftp',
       has: 'TFTP',
-      re: /\bTFTP\b.*?\b(time(?:d)?[ -]?out|timeout|not found|no such file|failed|error)/i,
+      re: followedBy(/\bTFTP\b/i, /\b(time(?:d)?[ -]?out|timeout|not found|no such file|failed|error)/i),
       from: ['506', '23', '809'],
       on: (m, s, ctx, out) => (unknown(ctx) ? genericTftp(m![1]!, s, ctx, out) : false),
     },
     {
       id: 'generic.dhcp',
       has: 'DHCP',
-      re: /\b(?:DHCP|BOOTP)\b.*?\b(time(?:d)?[ -]?out|timeout|fail(?:ed|ure)?|no (?:reply|answer|offers?))/i,
+      re: followedBy(/\b(?:DHCP|BOOTP)\b/i, /\b(time(?:d)?[ -]?out|timeout|fail(?:ed|ure)?|no (?:reply|answer|offers?))/i),
       from: ['504'],
       on: (_m, s, ctx, out) => (unknown(ctx) ? dhcpFailed(ctx, out, s, true) : false),
     },

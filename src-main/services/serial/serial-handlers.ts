@@ -4,6 +4,7 @@ import type { Handlers } from '../../api/dispatcher.js';
 import { writeOutput } from '../access/output-file.js';
 import type { PathGuard } from '../access/path-guard.js';
 import type { SerialService } from './serial-service.js';
+import { rotatedSet } from './rotating-file.js';
 
 /** The commands of the Console capability. */
 export type SerialCommandName =
@@ -20,14 +21,14 @@ export type SerialCommandName =
   | 'serial.logs.search'
   | 'serial.logs.export';
 
-/** Copies a log into an output file opened by writeOutput, chunk by chunk. */
-async function copyInto(source: string, out: { write(b: Uint8Array, o: number, l: number, p: number): Promise<unknown> }): Promise<number> {
+/** Copies a log into an output file opened by writeOutput, chunk by chunk, from offset `start` of the output. */
+async function copyInto(source: string, out: { write(b: Uint8Array, o: number, l: number, p: number): Promise<unknown> }, start = 0): Promise<number> {
   const fh = await open(source, 'r');
   try {
     const buf = Buffer.alloc(1 << 20);
-    let at = 0;
+    let at = start;
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
       if (bytesRead === 0) return at;
       await out.write(buf, 0, bytesRead, at);
       at += bytesRead;
@@ -63,7 +64,8 @@ export function serialHandlers(serial: SerialService, guard: PathGuard): Pick<Ha
       const target = guard.output(to, { overwrite, sources: [source], deviceHint: 'export to a file, e.g. ~/boot.log' });
       let size = 0;
       await writeOutput(target, async (fh) => {
-        size = await copyInto(source, fh);
+        // a rotated log is exported whole, its oldest piece first
+        for (const piece of rotatedSet(source)) size = await copyInto(piece, fh, size);
       });
       return { path: to, size };
     },

@@ -1,23 +1,22 @@
-import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { NEW_LOG } from '../access/state-files.js';
 import type { ConsoleLine } from '../../core/boot/line-decoder.js';
+import { DEFAULT_LOG_LIMITS, type LogLimits, RotatingFile } from './rotating-file.js';
 
-/** The two files of a console session: every raw byte, and a text log with a timestamp per line. */
+/**
+ * The two files of a console session: every raw byte, and a text log with a timestamp per line. Each is capped on
+ * disk and rotated (RotatingFile): a board left printing for days keeps at most `files x maxBytes` per log.
+ */
 export class SessionLog {
   readonly rawPath: string;
   readonly textPath: string;
-  private readonly raw: WriteStream;
-  private readonly text: WriteStream;
+  private readonly raw: RotatingFile;
+  private readonly text: RotatingFile;
 
-  constructor(dir: string, baseName: string) {
+  constructor(dir: string, baseName: string, limits: LogLimits = DEFAULT_LOG_LIMITS) {
     this.rawPath = join(dir, `${baseName}.raw`);
     this.textPath = join(dir, `${baseName}.log`);
-    // A session's own new files: never through a symlink planted in logs/ (the flags are O_EXCL|O_NOFOLLOW).
-    this.raw = createWriteStream(this.rawPath, { fd: openSync(this.rawPath, NEW_LOG, 0o644) });
-    this.text = createWriteStream(this.textPath, { fd: openSync(this.textPath, NEW_LOG, 0o644) });
-    this.raw.on('error', () => undefined);
-    this.text.on('error', () => undefined);
+    this.raw = new RotatingFile(this.rawPath, limits);
+    this.text = new RotatingFile(this.textPath, limits);
   }
 
   /** Appends bytes as received. */
@@ -25,10 +24,9 @@ export class SessionLog {
     this.raw.write(chunk);
   }
 
-  /** Appends decoded lines, each with its arrival time. */
+  /** Appends decoded lines, each with its arrival time (a rotation falls between two lines, never inside one). */
   lines(lines: readonly ConsoleLine[]): void {
-    if (lines.length === 0) return;
-    this.text.write(lines.map((l) => `${new Date(l.t).toISOString()} ${l.text}${l.continued ? ' \\' : ''}\n`).join(''));
+    for (const l of lines) this.text.write(`${new Date(l.t).toISOString()} ${l.text}${l.continued ? ' \\' : ''}\n`);
   }
 
   /** A session note (unplugged, reconnected, closed) in the text log. */
@@ -38,8 +36,7 @@ export class SessionLog {
 
   /** Flushes and closes both files. */
   close(): Promise<void> {
-    const end = (s: WriteStream) => new Promise<void>((resolve) => s.end(() => resolve()));
-    return Promise.all([end(this.raw), end(this.text)]).then(() => undefined);
+    return Promise.all([this.raw.close(), this.text.close()]).then(() => undefined);
   }
 }
 

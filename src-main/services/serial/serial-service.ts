@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ApiError } from '../../api/errors.js';
-import { BootAnalyzer } from '../../core/boot/analyzer.js';
+import { LogAnalysis, type LogAnalysisResult } from '../../core/boot/analyzer.js';
 import type { BootEvent } from '../../core/boot/boot-event.js';
 import type { Stage } from '../../core/boot/stages.js';
 import type { BootVerdict } from '../../core/boot/verdict.js';
 import { type PortInfo, type PortLister, byIdLinks, listSerialPorts } from './port-lister.js';
+import { DEFAULT_LOG_LIMITS, type LogLimits, pieceOf, rotatedSet } from './rotating-file.js';
 import { logBaseName, SessionLog } from './serial-log.js';
 import { type PortSettings, SerialSession, type SessionState } from './serial-session.js';
 
@@ -52,7 +53,16 @@ export class SerialService {
   private readonly names = new Map<string, string>();
   private readonly lister: PortLister;
 
-  constructor(private readonly deps: { logsDir: string; sink: SerialSink; lister?: PortLister; now?: () => number }) {
+  constructor(
+    private readonly deps: {
+      logsDir: string;
+      sink: SerialSink;
+      lister?: PortLister;
+      now?: () => number;
+      /** The size cap and rotation of each session log, read when a session opens (the settings). */
+      logLimits?: () => LogLimits;
+    },
+  ) {
     this.lister = deps.lister ?? listSerialPorts;
   }
 
@@ -77,7 +87,7 @@ export class SerialService {
     const real = safeRealpath(settings.path);
     const info = ports.find((p) => p.path === settings.path || p.path === real || p.byIdPath === settings.path);
     const id = randomBytes(4).toString('hex');
-    const log = new SessionLog(this.deps.logsDir, logBaseName(settings.path, new Date(), id));
+    const log = new SessionLog(this.deps.logsDir, logBaseName(settings.path, new Date(), id), this.deps.logLimits?.() ?? DEFAULT_LOG_LIMITS);
     const sink = this.deps.sink;
     const session = new SerialSession(
       id,
@@ -167,72 +177,103 @@ export class SerialService {
     await Promise.all([...this.sessions.values()].map((s) => s.close()));
   }
 
-  /** Analyzes a captured log file. */
-  analyzeFile(path: string, expect: string | null): { path: string; verdict: BootVerdict; events: BootEvent[]; lines: { n: number; text: string }[]; linesCut: number } {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path);
-    } catch (error) {
-      throw new ApiError('not-found', `cannot read ${path}: ${(error as Error).message}`);
+  /**
+   * Analyzes a captured log file, streamed in chunks (any size, bounded memory). A session log that rotated is read
+   * as its whole set, oldest piece first. The decoded text comes with it (the first MAX_ANALYSIS_LINES lines).
+   */
+  async analyzeFile(path: string, expect: string | null): Promise<{ path: string } & LogAnalysisResult> {
+    // the analyzer's own decoded lines are kept too: the whole text the UI shows, numbered as the events' lines are
+    const analysis = new LogAnalysis({ expectedModel: expect, decodeText: (b) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8') }, undefined, undefined, MAX_ANALYSIS_LINES);
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    for (const file of rotatedSet(path)) {
+      let offset = 0;
+      try {
+        const fh = await open(file, 'r');
+        try {
+          for (;;) {
+            const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+            if (bytesRead === 0) break;
+            analysis.push(buf.subarray(0, bytesRead));
+            offset += bytesRead;
+          }
+        } finally {
+          await fh.close();
+        }
+      } catch (error) {
+        const cause = (error as NodeJS.ErrnoException).code === 'ENOENT' || offset === 0 ? 'not-found' : 'io-error';
+        throw new ApiError(cause, `cannot read ${file} at offset ${offset}: ${(error as Error).message}`, 'check the path and that the file is readable');
+      }
     }
-    // the analyzer's own decoded lines: the whole text the UI shows, numbered as the events' lines are
-    const analyzer = new BootAnalyzer({ expectedModel: expect, decodeText: (b) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8') });
-    const first = analyzer.push(bytes, 0);
-    const last = analyzer.end(0);
-    const all = [...first.lines, ...last.lines];
-    const lines = all.slice(0, MAX_ANALYSIS_LINES).map((l) => ({ n: l.n, text: l.text }));
-    return { path, events: [...first.events, ...last.events], verdict: analyzer.verdict(), lines, linesCut: all.length - lines.length };
+    return { path, ...analysis.finish() };
   }
 
-  /** The logs in the state folder, newest first. */
+  /** The logs in the state folder, newest first; a rotated log is one entry (its pieces' total size). */
   logs(): LogFile[] {
     const dir = this.deps.logsDir;
-    return readdirSync(dir)
-      .filter((n) => n.endsWith('.log') || n.endsWith('.raw'))
+    const names = readdirSync(dir).filter((n) => n.endsWith('.log') || n.endsWith('.raw'));
+    const present = new Set(names);
+    const older = new Map<string, number>();
+    for (const n of names) {
+      const piece = pieceOf(n);
+      if (piece && present.has(piece.head)) older.set(piece.head, (older.get(piece.head) ?? 0) + statSync(join(dir, n)).size);
+    }
+    return names
+      .filter((n) => !(pieceOf(n) && present.has(pieceOf(n)!.head)))
       .map((name) => {
         const st = statSync(join(dir, name));
-        return { name, path: join(dir, name), size: st.size, modified: st.mtime.toISOString(), kind: name.endsWith('.raw') ? ('raw' as const) : ('text' as const), mtime: st.mtimeMs };
+        const size = st.size + (older.get(name) ?? 0);
+        return { name, path: join(dir, name), size, modified: st.mtime.toISOString(), kind: name.endsWith('.raw') ? ('raw' as const) : ('text' as const), mtime: st.mtimeMs };
       })
       .sort((a, b) => b.mtime - a.mtime || b.name.localeCompare(a.name))
       .map(({ mtime: _m, ...f }) => f);
   }
 
-  /** Part of a log file. */
+  /** Part of a log file; a rotated log reads as one file (its pieces, oldest first, end to end). */
   async readLog(name: string, offset: number, length: number): Promise<{ name: string; size: number; offset: number; data: string; encoding: 'utf8' | 'base64' }> {
-    const path = this.logPath(name);
-    const fh = await open(path, 'r');
-    try {
-      const size = (await fh.stat()).size;
-      const buf = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
-      const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
-      const raw = name.endsWith('.raw');
-      return { name, size, offset, data: buf.subarray(0, bytesRead).toString(raw ? 'base64' : 'utf8'), encoding: raw ? 'base64' : 'utf8' };
-    } finally {
-      await fh.close();
+    const files = rotatedSet(this.logPath(name)).map((path) => ({ path, size: statSync(path).size }));
+    const size = files.reduce((sum, f) => sum + f.size, 0);
+    const buf = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
+    let filled = 0;
+    let base = 0;
+    for (const f of files) {
+      if (filled >= buf.length) break;
+      const at = offset + filled - base;
+      if (at < f.size) {
+        const fh = await open(f.path, 'r');
+        try {
+          const { bytesRead } = await fh.read(buf, filled, Math.min(buf.length - filled, f.size - at), at);
+          filled += bytesRead;
+        } finally {
+          await fh.close();
+        }
+      }
+      base += f.size;
     }
+    const raw = name.endsWith('.raw');
+    return { name, size, offset, data: buf.subarray(0, filled).toString(raw ? 'base64' : 'utf8'), encoding: raw ? 'base64' : 'utf8' };
   }
 
-  /** Lines of a text log containing `query` (case-insensitive). */
+  /** Lines of a text log (its whole rotated set) containing `query` (case-insensitive). */
   async searchLog(name: string, query: string, limit: number): Promise<{ matches: { line: number; text: string }[]; truncated: boolean }> {
-    const rl = createInterface({ input: createReadStream(this.logPath(name)), crlfDelay: Infinity });
     const q = query.toLowerCase();
     const matches: { line: number; text: string }[] = [];
     let n = 0;
-    let truncated = false;
-    for await (const line of rl) {
-      n += 1;
-      if (!line.toLowerCase().includes(q)) continue;
-      if (matches.length >= limit) {
-        truncated = true;
-        break;
+    for (const file of rotatedSet(this.logPath(name))) {
+      const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+      for await (const line of rl) {
+        n += 1;
+        if (!line.toLowerCase().includes(q)) continue;
+        if (matches.length >= limit) {
+          rl.close();
+          return { matches, truncated: true };
+        }
+        matches.push({ line: n, text: line });
       }
-      matches.push({ line: n, text: line });
+      rl.close();
     }
-    rl.close();
-    return { matches, truncated };
+    return { matches, truncated: false };
   }
 
-  /** Copies a log to `to`. */
   /** The file of a log by its name (a bare name in the logs folder); not-found otherwise. */
   logPath(name: string): string {
     const clean = basename(name);
@@ -241,6 +282,9 @@ export class SerialService {
     return path;
   }
 }
+
+/** Bytes read from a captured log at a time. */
+const READ_CHUNK = 1 << 16;
 
 function safeRealpath(path: string): string {
   try {

@@ -6,9 +6,12 @@ import { giveBack, type Owner } from '../ownership.js';
 export interface Settings {
   includeVirtualDrives: boolean;
   verify: boolean;
+  /** Console logs: rotated at this size (MiB), this many files kept per log. */
+  serialLogMiB: number;
+  serialLogFiles: number;
 }
 
-const DEFAULTS: Settings = { includeVirtualDrives: false, verify: true };
+const DEFAULTS: Settings = { includeVirtualDrives: false, verify: true, serialLogMiB: 16, serialLogFiles: 4 };
 
 /**
  * Settings stored as JSON, written atomically (temp file + rename). Neither file is ever opened through a symlink:
