@@ -42,3 +42,19 @@ export function onStopSignals(onStop: (signal: StopSignal) => void, onForce: (si
     },
   };
 }
+
+/**
+ * Resolves when a server command (bench, station) is asked to stop by SIGINT, SIGTERM or SIGHUP; a second signal
+ * quits at once.
+ */
+export function untilStopped(): Promise<void> {
+  return new Promise((done) => {
+    const stop = onStopSignals(
+      () => {
+        stop.dispose();
+        done();
+      },
+      () => undefined,
+    );
+  });
+}

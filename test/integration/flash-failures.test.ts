@@ -103,11 +103,14 @@ describe('cards at their own pace', { skip: skip || (throttleAvailable() ? false
     ]);
     const session = await t.api.call('flash.start', { image: img, drives: [await idOf(t, slow.device), await idOf(t, other.device)] });
     await nextEvent(t.api, 'flash.progress', (p) => p.device === slow.device && p.phase === 'write' && p.bytes > 0);
-    const attached = nextEvent(t.api, 'drives.changed', (c) => c.attached.length > 0);
+    let lateDevice = '';
+    // other drives may come and go meanwhile (a shared machine, a busy desk): the event that names this card counts
+    const attached = nextEvent(t.api, 'drives.changed', (c) => c.attached.includes(lateDevice));
     const late = createZramCard(32 * MiB);
+    lateDevice = late.device;
     cards.push(late);
     const change = await attached;
-    assert.deepEqual(change.attached, [late.device], 'the inserted card is seen live');
+    assert.ok(change.attached.includes(late.device), 'the inserted card is seen live');
     const lateRow = change.drives.find((d) => d.device === late.device)!;
     assert.equal(lateRow.eligible, true);
     const done = nextEvent(t.api, 'flash.done', (d) => d.sessionId === session.sessionId, 60000);

@@ -137,7 +137,8 @@ export const serialCommands = {
   },
   /** The timeline and verdict of a captured log file. */
   'serial.analyze': {
-    input: z.object({ path: S.FilePath, expect: z.string().max(100).nullable().default(null) }),
+    /** `maxLines`: how many decoded lines to return for a whole-text view (the CLI asks for none). */
+    input: z.object({ path: S.FilePath, expect: z.string().max(100).nullable().default(null), maxLines: z.number().int().min(0).max(100_000).default(100_000) }),
     output: z.object({
       path: z.string(),
       verdict: BootVerdictSchema,

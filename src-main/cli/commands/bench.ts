@@ -2,14 +2,8 @@ import { resolve } from 'node:path';
 import type { ApiClient } from '../../api/contract.js';
 import { EXIT, parse, UsageError } from '../args.js';
 import { jsonLine } from '../output.js';
+import { untilStopped } from '../stop-signals.js';
 
-/** Resolves on SIGINT/SIGTERM. */
-function untilStopped(): Promise<void> {
-  return new Promise((done) => {
-    process.once('SIGINT', () => done());
-    process.once('SIGTERM', () => done());
-  });
-}
 
 /** `walt-bench bench --iface IF [--observe|--serve] [--root DIR] [--json]`: runs the bench service, prints events. */
 export async function benchCommand(api: ApiClient, argv: string[]): Promise<number> {

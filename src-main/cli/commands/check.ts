@@ -3,6 +3,7 @@ import type { ApiClient } from '../../api/contract.js';
 import type { CheckVerdict } from '../../core/check/boot-check.js';
 import { EXIT, parse, UsageError } from '../args.js';
 import { jsonLine } from '../output.js';
+import { onStopSignals } from '../stop-signals.js';
 
 const MARK: Record<string, string> = { pending: '…', ok: '✔', failed: '✘', skipped: '–' };
 
@@ -50,8 +51,11 @@ export async function checkCommand(api: ApiClient, argv: string[]): Promise<numb
     const done = new Promise<CheckVerdict>((resolveDone) => off.push(api.on('check.done', (v) => resolveDone(v))));
     off.push(api.on('check.update', (v) => show(v)));
     off.push(api.on('bench.status', (s) => !json && process.stderr.write(`${s.message}\n`)));
-    const stop = (): void => void api.call('check.stop', {});
-    process.once('SIGINT', stop);
+    const stop = onStopSignals(
+      () => void api.call('check.stop', {}),
+      () => undefined,
+    );
+    off.push(() => stop.dispose());
     await api.call('check.start', {
       iface: values.iface,
       expect: values.expect,
@@ -62,7 +66,6 @@ export async function checkCommand(api: ApiClient, argv: string[]): Promise<numb
       ...(values.port ? { port: resolve(values.port) } : {}),
     });
     const v = await done;
-    process.removeListener('SIGINT', stop);
     show(v, true);
     return v.verdict === 'pass' ? EXIT.ok : EXIT.failed;
   } finally {

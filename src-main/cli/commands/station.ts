@@ -5,6 +5,7 @@ import { allowedHostNames, isLoopbackHost } from '../../transports/station/host-
 import { startStation } from '../../transports/station/station-server.js';
 import { loadOrCreateCertificate, type StationCertificate } from '../../transports/station/tls-certificate.js';
 import { parse, UsageError } from '../args.js';
+import { untilStopped } from '../stop-signals.js';
 
 const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 
@@ -62,11 +63,7 @@ export async function stationCommand(backend: Backend, argv: string[]): Promise<
     `Open this URL in a browser (the access token is after the #, which browsers never send to a server):\n\n` +
       `    ${station.url}\n\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = (): void => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilStopped();
   await station.close();
   return 0;
 }

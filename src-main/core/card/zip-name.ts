@@ -1,3 +1,5 @@
+import { crc32 } from '../net/crc32.js';
+
 /** One extra field of a zip entry (id and its bytes). */
 export interface ZipExtraField {
   id: number;
@@ -12,22 +14,6 @@ const CP437_HIGH =
 const utf8 = new TextDecoder('utf-8');
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-let crcTable: Uint32Array | null = null;
-
-/** CRC-32 (IEEE), as zip uses it. */
-export function crc32(bytes: Uint8Array): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n += 1) {
-      let c = n;
-      for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (const b of bytes) crc = crcTable[(crc ^ b) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 /**
  * A zip entry's name as its writer meant it: the Info-ZIP Unicode Path extra field (0x7075) when its CRC matches the

@@ -4,8 +4,6 @@ import { octal } from './caller.js';
 
 /** Flags of a temporary or new state file: created here and now, never through a symlink, never an existing file. */
 export const NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-/** Flags of a new log file appended to (a session's own name): created fresh, never through a symlink. */
-export const NEW_LOG = NEW_FILE | constants.O_APPEND;
 /** Flags to read a state file without following a symlink planted in its place. */
 export const READ_NOFOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW;
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, openSync } from 'node:fs';
-import { rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { NEW_FILE } from '../access/state-files.js';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createInflateRaw } from 'node:zlib';
@@ -170,8 +170,10 @@ export async function prepareRawImage(info: ImageInfo, cacheDir: string, options
   });
   const stages: Transform[] = [counter, decoderFor(info.kind, member)];
   if (member) stages.push(zipMemberCheck(info.name, member.record));
-  const tmp = `${out}.part`;
-  await rm(tmp, { force: true });
+  // Each run decodes into its own .part (two sessions on one image never share one); the finished file is renamed
+  // into place, so the last of them wins with the same bytes.
+  await removeDeadParts(cacheDir, basename(out));
+  const tmp = `${out}.${process.pid}.${(partSerial += 1)}.part`;
   // O_EXCL|O_NOFOLLOW: a symlink planted in cache/ never redirects this (root's, in the helper) write.
   const sink = createWriteStream(tmp, { fd: openSync(tmp, NEW_FILE, 0o644) });
   try {
@@ -190,6 +192,29 @@ export async function prepareRawImage(info: ImageInfo, cacheDir: string, options
   }
   await rename(tmp, out);
   await rm(doneMarker, { force: true });
-  await writeFile(doneMarker, `${at.outBytes}\n`, { flag: NEW_FILE });
+  await writeFile(doneMarker, `${at.outBytes}\n`, { flag: NEW_FILE }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error; // another run finished the same image at the same moment
+  });
   return { path: out, size: at.outBytes };
+}
+
+let partSerial = 0;
+
+/** Removes the `.part` files of `name` left by runs whose process is gone (a crash, kill -9); live ones stay. */
+async function removeDeadParts(cacheDir: string, name: string): Promise<void> {
+  const parts = (await readdir(cacheDir)).filter((f) => f.startsWith(`${name}.`) && f.endsWith('.part'));
+  for (const f of parts) {
+    const pid = Number(/\.(\d+)\.\d+\.part$/.exec(f)?.[1] ?? NaN);
+    const live = pid === process.pid || (Number.isInteger(pid) && processAlive(pid));
+    if (!live) await rm(join(cacheDir, f), { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -26,6 +26,11 @@ export function drivesWithStatus(drives: Drive[], image: ImageInfo | null, setti
   });
 }
 
+/** The canonical path of an image the caller may read (a missing one stays as given: inspection says it is missing). */
+function checkedPath(guard: PathGuard, path: string): string {
+  return guard.readableIfPresent(path)?.real ?? path;
+}
+
 /** Handlers of the Flash commands over their services. */
 export function flashHandlers(deps: {
   watcher: DriveWatcher;
@@ -37,19 +42,13 @@ export function flashHandlers(deps: {
 }): Pick<Handlers, FlashCommandName> {
   const { watcher, flash, journal, settings, guard } = deps;
   return {
+    // Each image is read by its resolved path, the one the guard checked (not a name a symlink swap could redirect).
     'drives.list': async ({ image, entry }) => {
-      if (image) guard.readableIfPresent(image);
-      const info = image ? await inspectImage(image, entry) : null;
+      const info = image ? await inspectImage(checkedPath(guard, image), entry) : null;
       return drivesWithStatus(await watcher.refresh(), info, settings);
     },
-    'image.inspect': async ({ path, entry }) => {
-      guard.readableIfPresent(path);
-      return inspectImage(path, entry);
-    },
-    'flash.start': async (input) => {
-      guard.readableIfPresent(input.image);
-      return flash.start(input);
-    },
+    'image.inspect': async ({ path, entry }) => inspectImage(checkedPath(guard, path), entry),
+    'flash.start': async (input) => flash.start({ ...input, image: checkedPath(guard, input.image) }),
     'flash.add': async ({ sessionId, drive, confirmLarge }) => flash.add(sessionId, drive, confirmLarge),
     'flash.cancel': async ({ sessionId, device }) => flash.cancel(sessionId, device),
     'flash.status': async ({ sessionId }) => flash.status(sessionId),

@@ -210,7 +210,7 @@ export class FlashService {
       });
       if (!e.eligible) refusals.push(blockingMessage(e));
       else if (e.needsConfirm && !confirmLarge) {
-        refusals.push(`${selected.device} is larger than 128 GB: confirm it explicitly (--yes-large in the CLI)`);
+        refusals.push(`${selected.device} is larger than 128 GB: confirm it explicitly (--allow-large in the CLI)`);
       }
     }
     if (refusals.length > 0) throw new ApiError('refused', refusals.join('; '), 'nothing was written');

@@ -1,4 +1,5 @@
-import { constants, createWriteStream, existsSync, openSync, readdirSync, renameSync, statSync, unlinkSync, type WriteStream } from 'node:fs';
+import { constants, createWriteStream, existsSync, openSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { basename, dirname, extname, join } from 'node:path';
 
 /** Append, create, and refuse a symlink as the file itself. */
@@ -51,7 +52,9 @@ export function rotatedSet(path: string): string[] {
  * follows the rename), so no byte is lost or reordered. A single write is never split.
  */
 export class RotatingFile {
-  private stream: WriteStream;
+  private stream: Writable;
+  /** Why the file could not be opened (a symlink planted in its place, a full disk): the log is then dropped. */
+  openError: string | null = null;
   private size: number;
   private readonly closing: Promise<void>[] = [];
 
@@ -98,16 +101,15 @@ export class RotatingFile {
     this.stream = this.openStream();
   }
 
-  private openStream(): WriteStream {
+  private openStream(): Writable {
     // the file is opened now, not on the stream's next tick: a rotation right after must rename this very file
     let fd: number;
     try {
-      // never through a symlink planted in logs/ (the root helper may be the writer)
+      // never through a symlink planted in logs/ (the root helper may be the writer), not even on a retry
       fd = openSync(this.path, APPEND_NOFOLLOW, 0o644);
-    } catch {
-      const failed = createWriteStream(this.path, { flags: 'a' });
-      failed.on('error', () => undefined);
-      return failed;
+    } catch (error) {
+      this.openError = `${this.path}: ${(error as Error).message}`;
+      return new Writable({ write: (_chunk, _enc, done) => done() });
     }
     const s = createWriteStream(this.path, { fd });
     s.on('error', () => undefined);

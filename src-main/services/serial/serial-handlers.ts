@@ -55,7 +55,7 @@ export function serialHandlers(serial: SerialService, guard: PathGuard): Pick<Ha
     'serial.status': async ({ sessionId }) => ({ session: serial.info(sessionId), verdict: serial.get(sessionId).verdict() }),
     'serial.write': async ({ sessionId, text, sendBreak }) => ({ note: await serial.write(sessionId, text, sendBreak) }),
     'serial.configure': async ({ sessionId, ...patch }) => serial.configure(sessionId, patch),
-    'serial.analyze': async ({ path, expect }) => serial.analyzeFile(path, expect),
+    'serial.analyze': async ({ path, expect, maxLines }) => serial.analyzeFile(path, expect, maxLines),
     'serial.logs.list': async () => serial.logs(),
     'serial.logs.read': async ({ name, offset, length }) => serial.readLog(name, offset, length),
     'serial.logs.search': async ({ name, query, limit }) => serial.searchLog(name, query, limit),

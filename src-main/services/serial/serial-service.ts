@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ApiError } from '../../api/errors.js';
 import { LogAnalysis, type LogAnalysisResult } from '../../core/boot/analyzer.js';
@@ -181,11 +181,13 @@ export class SerialService {
    * Analyzes a captured log file, streamed in chunks (any size, bounded memory). A session log that rotated is read
    * as its whole set, oldest piece first. The decoded text comes with it (the first MAX_ANALYSIS_LINES lines).
    */
-  async analyzeFile(path: string, expect: string | null): Promise<{ path: string } & LogAnalysisResult> {
+  async analyzeFile(path: string, expect: string | null, maxLines = MAX_ANALYSIS_LINES): Promise<{ path: string } & LogAnalysisResult> {
     // the analyzer's own decoded lines are kept too: the whole text the UI shows, numbered as the events' lines are
-    const analysis = new LogAnalysis({ expectedModel: expect, decodeText: (b) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8') }, undefined, undefined, MAX_ANALYSIS_LINES);
+    const analysis = new LogAnalysis({ expectedModel: expect, decodeText: (b) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8') }, undefined, undefined, Math.min(maxLines, MAX_ANALYSIS_LINES));
     const buf = Buffer.allocUnsafe(READ_CHUNK);
-    for (const file of rotatedSet(path)) {
+    // only a session log of the logs folder is a rotated set: a file elsewhere is read alone
+    const files = dirname(resolvePath(path)) === resolvePath(this.deps.logsDir) ? rotatedSet(path) : [path];
+    for (const file of files) {
       let offset = 0;
       try {
         const fh = await open(file, 'r');

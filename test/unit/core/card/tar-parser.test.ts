@@ -8,7 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import type { ArchiveMember } from '../../../../src-main/core/card/archive-rules.js';
 import { parsePaxRecords } from '../../../../src-main/core/card/tar-pax.js';
 import { TarFormatError, TarParser } from '../../../../src-main/core/card/tar-parser.js';
-import { crc32, decodeZipName } from '../../../../src-main/core/card/zip-name.js';
+import { crc32 } from '../../../../src-main/core/net/crc32.js';
+import { decodeZipName } from '../../../../src-main/core/card/zip-name.js';
 import { ROOT } from '../../../support/cli.js';
 
 interface Parsed {
