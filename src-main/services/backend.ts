@@ -39,8 +39,9 @@ export interface BackendOptions {
   writeCard?: typeof writeCard;
   pollMs?: number;
   /**
-   * false: this backend never writes cards (the unprivileged side next to the privileged helper): no drive polling,
-   * etcher-sdk not preloaded. Default true.
+   * false: no drive polling, etcher-sdk not preloaded: the unprivileged side next to the privileged helper (it never
+   * writes cards) and one-shot CLI commands (they list the drives when they ask, and load etcher-sdk when they
+   * write). Default true.
    */
   watchDrives?: boolean;
   /** The user a root helper works for: state files are given back to them, and fs.list starts in their home. */
