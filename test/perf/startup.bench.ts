@@ -5,6 +5,8 @@
  *   the whole run, against `gunzip -c | dd oflag=direct conv=fsync` on the same card in the same run.
  * The first byte on the card is seen the same way for both: the card's own count of sectors written
  * (/sys/block/zramN/stat, field 7) polled every millisecond from spawn on, the card reset before each run.
+ * walt-bench's own --json progress lines, timestamped as they arrive, split its time: start -> decompression begins
+ * (modules, image check, drive list), and the first write progress line.
  * Needs the built CLI (npm run build); the flash part needs root and zram.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -38,12 +40,26 @@ function timedRun(
   args: string[],
   env: NodeJS.ProcessEnv,
   card?: ZramCard,
-): Promise<{ wallMs: number; firstByteMs: number | null }> {
+): Promise<{ wallMs: number; firstByteMs: number | null; phases: Map<string, number> }> {
   return new Promise((resolve, reject) => {
     const baseline = card ? sectorsWritten(card) : 0;
     let firstByteMs: number | null = null;
     const t0 = now();
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The first --json progress line of each phase, as it arrives.
+    const phases = new Map<string, number>();
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      const at = now() - t0;
+      out += d.toString();
+      let nl: number;
+      while ((nl = out.indexOf('\n')) >= 0) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        const phase = /"event":"progress".*"phase":"(\w+)"/.exec(line)?.[1];
+        if (phase && !phases.has(phase)) phases.set(phase, at);
+      }
+    });
     const poll = card
       ? setInterval(() => {
           if (firstByteMs === null && sectorsWritten(card) > baseline) firstByteMs = now() - t0;
@@ -57,7 +73,7 @@ function timedRun(
       if (poll) clearInterval(poll);
       if (card && firstByteMs === null && sectorsWritten(card) > baseline) firstByteMs = wallMs;
       if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${stderr}`));
-      else resolve({ wallMs, firstByteMs });
+      else resolve({ wallMs, firstByteMs, phases });
     });
   });
 }
@@ -83,7 +99,7 @@ async function main(): Promise<void> {
     execFileSync('gzip', ['-k', img]);
     const gz = `${img}.gz`;
     const env = { WALT_BENCH_HOME: join(dir, 'home'), WALT_BENCH_VIRTUAL_DRIVES: '1' };
-    const walt = { first: [] as number[], wall: [] as number[] };
+    const walt = { first: [] as number[], wall: [] as number[], decompress: [] as number[], write: [] as number[] };
     const dd = { first: [] as number[], wall: [] as number[] };
     for (let i = 0; i < RUNS; i += 1) {
       resetCard(card);
@@ -92,6 +108,8 @@ async function main(): Promise<void> {
       resetCard(card);
       const pipe = `gunzip -c '${gz}' | dd of=${card.device} bs=4M iflag=fullblock oflag=direct conv=fsync status=none && cmp -n ${25 * MiB} '${img}' ${card.device}`;
       const d = await timedRun('sh', ['-c', pipe], {}, card);
+      walt.decompress.push(w.phases.get('decompress') ?? Number.NaN);
+      walt.write.push(w.phases.get('write') ?? Number.NaN);
       for (const [into, r] of [[walt, w], [dd, d]] as const) {
         if (r.firstByteMs === null) throw new Error('the card saw no write');
         into.first.push(r.firstByteMs);
@@ -102,6 +120,10 @@ async function main(): Promise<void> {
     console.log(
       `pc-usb.dd.gz (25 MiB) -> zram, process start -> first byte on the card: walt-bench ${fmt(median(walt.first))}, ` +
         `gunzip | dd ${fmt(median(dd.first))} (${ratio(walt.first, dd.first)})`,
+    );
+    console.log(
+      `  walt-bench's own lines: first decompress progress at ${fmt(median(walt.decompress))}, first write progress at ` +
+        `${fmt(median(walt.write))}`,
     );
     console.log(
       `pc-usb.dd.gz (25 MiB) -> zram, whole run, verification on: walt-bench ${fmt(median(walt.wall))}, ` +
