@@ -5,8 +5,9 @@
  *   the whole run, against `gunzip -c | dd oflag=direct conv=fsync` on the same card in the same run.
  * The first byte on the card is seen the same way for both: the card's own count of sectors written
  * (/sys/block/zramN/stat, field 7) polled every millisecond from spawn on, the card reset before each run.
- * walt-bench's own --json progress lines, timestamped as they arrive, split its time: start -> decompression begins
- * (modules, image check, drive list), and the first write progress line.
+ * Each walt-bench figure twice: a new state folder (the image decompressed and hashed before the first write) and a
+ * state folder already holding the image (a second card). walt-bench's first write progress line, timestamped as it
+ * arrives, is printed too. BENCH_BASELINE=DIR (a built checkout of another commit) measures that CLI in the same run.
  * Needs the built CLI (npm run build); the flash part needs root and zram.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -79,15 +80,34 @@ function timedRun(
 }
 
 const fmt = (ms: number): string => `${ms.toFixed(0)} ms`;
+const ratio = (a: number[], b: number[]): string => `${(median(a) / median(b)).toFixed(2)}x`;
+
+/** The CLIs measured: this tree, and (BENCH_BASELINE=DIR, a built checkout of another commit) that one. */
+function clis(): { name: string; bin: string }[] {
+  const list = [{ name: 'walt-bench', bin: CLI }];
+  if (process.env.BENCH_BASELINE) list.push({ name: 'baseline', bin: join(process.env.BENCH_BASELINE, 'bin', 'walt-bench.js') });
+  return list;
+}
+
+/** One CLI's flash figures: first byte on the card, first write progress line, whole run. */
+interface FlashFigures {
+  first: number[];
+  writeLine: number[];
+  wall: number[];
+}
+
+const figures = (): FlashFigures => ({ first: [], writeLine: [], wall: [] });
 
 async function main(): Promise<void> {
-  const helps: number[] = [];
   const floors: number[] = [];
+  const helps = new Map(clis().map((c) => [c.name, [] as number[]]));
   for (let i = 0; i < RUNS; i += 1) {
     floors.push((await timedRun(process.execPath, ['-e', '0'], {})).wallMs);
-    helps.push((await timedRun(process.execPath, [CLI, '--help'], {})).wallMs);
+    for (const c of clis()) helps.get(c.name)!.push((await timedRun(process.execPath, [c.bin, '--help'], {})).wallMs);
   }
-  console.log(`walt-bench --help: ${fmt(median(helps))} (node -e 0: ${fmt(median(floors))}; ${(median(helps) / median(floors)).toFixed(2)}x)`);
+  for (const [name, xs] of helps) {
+    console.log(`${name} --help: ${fmt(median(xs))} (node -e 0: ${fmt(median(floors))}; ${ratio(xs, floors)})`);
+  }
   if (!zramAvailable()) {
     console.log('flash first byte needs root and zram: skipped');
     return;
@@ -98,37 +118,39 @@ async function main(): Promise<void> {
     const img = makePcUsbImage(dir);
     execFileSync('gzip', ['-k', img]);
     const gz = `${img}.gz`;
-    const env = { WALT_BENCH_HOME: join(dir, 'home'), WALT_BENCH_VIRTUAL_DRIVES: '1' };
-    const walt = { first: [] as number[], wall: [] as number[], decompress: [] as number[], write: [] as number[] };
+    // cold: a new state folder each run (the image is decompressed and hashed first); warm: the image is in the cache.
+    const runs = clis().flatMap((c) => (['cold', 'warm'] as const).map((cache) => ({ ...c, cache, key: `${c.name} (${cache} cache)`, f: figures() })));
     const dd = { first: [] as number[], wall: [] as number[] };
     for (let i = 0; i < RUNS; i += 1) {
-      resetCard(card);
-      const w = await timedRun(process.execPath, [CLI, 'flash', gz, '--drive', card.device, '--yes', '--json'], env, card);
-      execFileSync('cmp', ['-n', String(25 * MiB), img, card.device]);
+      for (const r of runs) {
+        const home = join(dir, r.cache === 'cold' ? `home-${r.name}-${i}` : `home-${r.name}-warm`);
+        resetCard(card);
+        const env = { WALT_BENCH_HOME: home, WALT_BENCH_VIRTUAL_DRIVES: '1' };
+        const w = await timedRun(process.execPath, [r.bin, 'flash', gz, '--drive', card.device, '--yes', '--json'], env, card);
+        execFileSync('cmp', ['-n', String(25 * MiB), img, card.device]);
+        if (w.firstByteMs === null) throw new Error(`${r.key}: the card saw no write`);
+        // The warm state folder's first run fills the cache: not a warm figure.
+        if (r.cache === 'warm' && i === 0) continue;
+        r.f.first.push(w.firstByteMs);
+        r.f.writeLine.push(w.phases.get('write') ?? Number.NaN);
+        r.f.wall.push(w.wallMs);
+      }
       resetCard(card);
       const pipe = `gunzip -c '${gz}' | dd of=${card.device} bs=4M iflag=fullblock oflag=direct conv=fsync status=none && cmp -n ${25 * MiB} '${img}' ${card.device}`;
       const d = await timedRun('sh', ['-c', pipe], {}, card);
-      walt.decompress.push(w.phases.get('decompress') ?? Number.NaN);
-      walt.write.push(w.phases.get('write') ?? Number.NaN);
-      for (const [into, r] of [[walt, w], [dd, d]] as const) {
-        if (r.firstByteMs === null) throw new Error('the card saw no write');
-        into.first.push(r.firstByteMs);
-        into.wall.push(r.wallMs);
-      }
+      if (d.firstByteMs === null) throw new Error('gunzip | dd: the card saw no write');
+      dd.first.push(d.firstByteMs);
+      dd.wall.push(d.wallMs);
     }
-    const ratio = (a: number[], b: number[]): string => `${(median(a) / median(b)).toFixed(2)}x`;
-    console.log(
-      `pc-usb.dd.gz (25 MiB) -> zram, process start -> first byte on the card: walt-bench ${fmt(median(walt.first))}, ` +
-        `gunzip | dd ${fmt(median(dd.first))} (${ratio(walt.first, dd.first)})`,
-    );
-    console.log(
-      `  walt-bench's own lines: first decompress progress at ${fmt(median(walt.decompress))}, first write progress at ` +
-        `${fmt(median(walt.write))}`,
-    );
-    console.log(
-      `pc-usb.dd.gz (25 MiB) -> zram, whole run, verification on: walt-bench ${fmt(median(walt.wall))}, ` +
-        `gunzip | dd + cmp ${fmt(median(dd.wall))} (${ratio(walt.wall, dd.wall)})`,
-    );
+    console.log(`pc-usb.dd.gz (25 MiB) -> zram, process start -> first byte on the card (gunzip | dd: ${fmt(median(dd.first))}):`);
+    for (const r of runs) {
+      console.log(
+        `  ${r.key}: ${fmt(median(r.f.first))} (${ratio(r.f.first, dd.first)} gunzip | dd), first write line ` +
+          `${fmt(median(r.f.writeLine))}`,
+      );
+    }
+    console.log(`pc-usb.dd.gz (25 MiB) -> zram, whole run, verification on (gunzip | dd + cmp: ${fmt(median(dd.wall))}):`);
+    for (const r of runs) console.log(`  ${r.key}: ${fmt(median(r.f.wall))} (${ratio(r.f.wall, dd.wall)})`);
   } finally {
     card.remove();
     rmSync(dir, { recursive: true, force: true });
