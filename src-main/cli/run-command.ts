@@ -54,7 +54,11 @@ export async function runCommand(command: string, rest: string[]): Promise<numbe
   }
   let backend: Backend | null = null;
   try {
-    backend = await createBackend({ home: defaultHome(), watchDrives: WATCHING.has(command) });
+    backend = await createBackend({
+      home: defaultHome(),
+      watchDrives: WATCHING.has(command),
+      preloadWriter: WATCHING.has(command) || command === 'flash',
+    });
     const api: ApiClient = inProcessClient(backend.dispatcher);
     return await run({ api, backend }, rest);
   } catch (error) {

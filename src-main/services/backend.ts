@@ -44,6 +44,8 @@ export interface BackendOptions {
    * write). Default true.
    */
   watchDrives?: boolean;
+  /** Load etcher-sdk's writer parts right after start, off the path of the first card. Default: watchDrives. */
+  preloadWriter?: boolean;
   /** The user a root helper works for: state files are given back to them, and fs.list starts in their home. */
   owner?: Owner & { home: string };
 }
@@ -140,9 +142,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     ...checkHandlers(bench, emit, openConsole),
   };
   dispatcher = new Dispatcher(handlers);
-  if (options.watchDrives !== false) {
-    watcher.start();
-    // Loading etcher-sdk takes ~0.3 s: do it now, off the path of the first card.
+  if (options.watchDrives !== false) watcher.start();
+  if (options.preloadWriter ?? options.watchDrives !== false) {
+    // Loading etcher-sdk's writer takes ~50 ms: do it now, while the image is checked, off the path of the first card.
     setImmediate(() => etcher());
   }
   return {

@@ -39,8 +39,9 @@ export function flashHandlers(deps: {
   return {
     'drives.list': async ({ image, entry }) => {
       if (image) guard.readableIfPresent(image);
-      const info = image ? await inspectImage(image, entry) : null;
-      return drivesWithStatus(await watcher.refresh(), info, settings);
+      // The image check (a .gz is inflated whole) and the drive list (lsblk) run side by side.
+      const [info, drives] = await Promise.all([image ? inspectImage(image, entry) : null, watcher.refresh()]);
+      return drivesWithStatus(drives, info, settings);
     },
     'image.inspect': async ({ path, entry }) => {
       guard.readableIfPresent(path);
