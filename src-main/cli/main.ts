@@ -1,21 +1,7 @@
-import type { ApiClient } from '../api/contract.js';
-import { type Backend, createBackend } from '../services/backend.js';
 import { defaultHome } from '../services/paths.js';
 import { APP_VERSION } from '../services/version.js';
-import { inProcessClient } from '../transports/in-process/client.js';
-import { describeError, EXIT, UsageError } from './args.js';
-import { benchCommand } from './commands/bench.js';
-import { cardCommand, catalogCommand, downloadCommand, inspectCommand, rearmCommand } from './commands/card.js';
-import { checkCommand } from './commands/check.js';
-import { drivesCommand } from './commands/drives.js';
-import { flashCommand } from './commands/flash.js';
-import { journalCommand } from './commands/journal.js';
-import { stationCommand } from './commands/station.js';
-import { analyzeCommand } from './commands/analyze.js';
-import { consoleCommand } from './commands/console.js';
-import { watchCommand } from './commands/watch.js';
+import { EXIT } from './args.js';
 import { OUTCOME_EXIT_HELP } from './boot-output.js';
-import { jsonError, jsonLine } from './output.js';
 
 const HELP = `walt-bench ${APP_VERSION}: the WalT technician's bench
 
@@ -54,30 +40,6 @@ usage: walt-bench <command> [options]
 State (journal, cache, settings) lives in ${defaultHome()} (set WALT_BENCH_HOME to move it).
 `;
 
-/** What a subcommand gets: the API (in-process) and, for the few that serve it further, the backend. */
-interface CommandContext {
-  api: ApiClient;
-  backend: Backend;
-}
-
-/** Every subcommand by name. */
-const COMMANDS: Record<string, (ctx: CommandContext, argv: string[]) => Promise<number>> = {
-  drives: ({ api }, argv) => drivesCommand(api, argv),
-  flash: ({ api }, argv) => flashCommand(api, argv),
-  journal: ({ api }, argv) => journalCommand(api, argv),
-  station: ({ backend }, argv) => stationCommand(backend, argv),
-  bench: ({ api }, argv) => benchCommand(api, argv),
-  check: ({ api }, argv) => checkCommand(api, argv),
-  card: ({ api }, argv) => cardCommand(api, argv),
-  inspect: ({ api }, argv) => inspectCommand(api, argv),
-  rearm: ({ api }, argv) => rearmCommand(api, argv),
-  catalog: ({ api }, argv) => catalogCommand(api, argv),
-  download: ({ api }, argv) => downloadCommand(api, argv),
-  analyze: ({ api }, argv) => analyzeCommand(api, argv),
-  console: ({ api }, argv) => consoleCommand(api, argv),
-  watch: ({ api }, argv) => watchCommand(api, argv),
-};
-
 /** Runs the CLI; returns the exit status. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -89,22 +51,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${APP_VERSION}\n`);
     return EXIT.ok;
   }
-  const run = COMMANDS[command];
-  if (!run) {
-    process.stderr.write(describeError(new UsageError(`unknown command "${command}"`)).text + '\n');
-    return EXIT.usage;
-  }
-  let backend: Backend | null = null;
-  try {
-    backend = await createBackend({ home: defaultHome() });
-    const api: ApiClient = inProcessClient(backend.dispatcher);
-    return await run({ api, backend }, rest);
-  } catch (error) {
-    const { text, status } = describeError(error);
-    process.stderr.write(text + '\n');
-    if (rest.includes('--json')) jsonLine(jsonError(error));
-    return status;
-  } finally {
-    await backend?.close();
-  }
+  // The commands, the backend (zod schemas, services) and the native modules load only now: `--help` stays at
+  // Node's own start-up cost. In the bundle this is a second file, dist/bundle/run-command.cjs (scripts/bundle.mjs).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runCommand } = require('./run-command.js') as typeof import('./run-command.js');
+  return runCommand(command, rest);
 }

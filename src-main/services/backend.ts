@@ -39,10 +39,13 @@ export interface BackendOptions {
   writeCard?: typeof writeCard;
   pollMs?: number;
   /**
-   * false: this backend never writes cards (the unprivileged side next to the privileged helper): no drive polling,
-   * etcher-sdk not preloaded. Default true.
+   * false: no drive polling, etcher-sdk not preloaded: the unprivileged side next to the privileged helper (it never
+   * writes cards) and one-shot CLI commands (they list the drives when they ask, and load etcher-sdk when they
+   * write). Default true.
    */
   watchDrives?: boolean;
+  /** Load etcher-sdk's writer parts right after start, off the path of the first card. Default: watchDrives. */
+  preloadWriter?: boolean;
   /** The user a root helper works for: state files are given back to them, and fs.list starts in their home. */
   owner?: Owner & { home: string };
 }
@@ -139,9 +142,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     ...checkHandlers(bench, emit, openConsole),
   };
   dispatcher = new Dispatcher(handlers);
-  if (options.watchDrives !== false) {
-    watcher.start();
-    // Loading etcher-sdk takes ~0.3 s: do it now, off the path of the first card.
+  if (options.watchDrives !== false) watcher.start();
+  if (options.preloadWriter ?? options.watchDrives !== false) {
+    // Loading etcher-sdk's writer takes ~50 ms: do it now, while the image is checked, off the path of the first card.
     setImmediate(() => etcher());
   }
   return {

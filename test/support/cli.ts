@@ -7,8 +7,8 @@ export const ROOT = join(__dirname, '..', '..');
 
 /** Fails clearly when the CLI was not built (npm test builds first). */
 export function assertBuilt(): void {
-  if (!existsSync(join(ROOT, 'dist', 'main', 'cli', 'main.js'))) {
-    throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  if (!existsSync(join(ROOT, 'dist', 'main', 'cli', 'main.js')) || !existsSync(join(ROOT, 'dist', 'bundle', 'cli.cjs'))) {
+    throw new Error('dist/ (or its CLI bundle, dist/bundle/) is missing: run `npm run build` first (npm test does)');
   }
 }
 

@@ -83,6 +83,10 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
     if (!json) process.stderr.write(text + '\n');
   };
 
+  // The drive list starts alongside the image check (they share the inflation of a .gz): the same call as below
+  // unless an entry is then chosen interactively.
+  const listing = api.call('drives.list', { image, ...(values.entry ? { entry: values.entry } : {}) });
+  listing.catch(() => undefined);
   let info = await api.call('image.inspect', { path: image });
   const entry = await chooseEntry(info, values.entry);
   if (entry) info = await api.call('image.inspect', { path: image, entry });
@@ -96,7 +100,8 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
 
   let drives: DriveStatus[];
   try {
-    drives = selectDrives(await api.call('drives.list', { image, ...(entry ? { entry } : {}) }), wanted, Boolean(values['allow-large']));
+    const listed = entry === values.entry ? await listing : await api.call('drives.list', { image, ...(entry ? { entry } : {}) });
+    drives = selectDrives(listed, wanted, Boolean(values['allow-large']));
   } catch (error) {
     if (!(error instanceof RefusedError)) throw error;
     if (json) {

@@ -1,8 +1,9 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import * as drivelist from 'drivelist';
+import type * as drivelist from 'drivelist';
 import { driveDisplayName } from '../../core/drives/display-name.js';
 import type { Drive } from '../../core/drives/drive.js';
+import { drivelistModule } from '../natives.js';
 
 /** Anything that can list the drives: drivelist on a real machine, a fake in unit tests. */
 export interface DriveLister {
@@ -61,7 +62,7 @@ export class DrivelistLister implements DriveLister {
   private readonly serials = new Map<string, string | null>();
 
   async list(): Promise<Drive[]> {
-    const raw = await drivelist.list();
+    const raw = await drivelistModule().list();
     return Promise.all(
       raw.map(async (d) => {
         const key = `${d.device}:${d.size ?? 0}`;

@@ -7,11 +7,11 @@ import { basename, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createInflateRaw } from 'node:zlib';
-import * as lzma from 'lzma-native';
 import unbzip2 from 'unbzip2-stream';
 import { ApiError } from '../../api/errors.js';
 import { explainDecodeFailure, explainOverflow, explainZipMember, type OutputBound } from '../../core/flash/source-failure.js';
 import { formatBytes } from '../../core/util/format.js';
+import { lzmaNative } from '../natives.js';
 import { entryRequired, type ImageInfo } from './image-inspect.js';
 import { type OpenedZipMember, openZipMember, zipMemberCheck, ZipMemberError } from './zip-member.js';
 
@@ -45,7 +45,7 @@ function decoderFor(kind: ImageInfo['kind'], member: OpenedZipMember | null): Tr
     case 'gz':
       return createGunzip({ chunkSize: CHUNK });
     case 'xz':
-      return lzma.createDecompressor();
+      return lzmaNative().createDecompressor();
     case 'bz2':
       return unbzip2();
     case 'zip':

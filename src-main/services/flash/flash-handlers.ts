@@ -44,8 +44,9 @@ export function flashHandlers(deps: {
   return {
     // Each image is read by its resolved path, the one the guard checked (not a name a symlink swap could redirect).
     'drives.list': async ({ image, entry }) => {
-      const info = image ? await inspectImage(checkedPath(guard, image), entry) : null;
-      return drivesWithStatus(await watcher.refresh(), info, settings);
+      // The image check (a .gz is inflated whole) and the drive list (lsblk) run side by side.
+      const [info, drives] = await Promise.all([image ? inspectImage(checkedPath(guard, image), entry) : null, watcher.refresh()]);
+      return drivesWithStatus(drives, info, settings);
     },
     'image.inspect': async ({ path, entry }) => inspectImage(checkedPath(guard, path), entry),
     'flash.start': async (input) => flash.start({ ...input, image: checkedPath(guard, input.image) }),

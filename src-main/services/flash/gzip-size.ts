@@ -20,18 +20,26 @@ export const GZIP_CHECK_BUDGET = 32 * 1024 * 1024;
 const OUTPUT_LIMIT = 1024 * 1024 * 1024;
 
 const cache = new Map<string, GzipSize>();
+/** Checks under way: callers asking together (image.inspect and drives.list in the CLI) share one inflation. */
+const inflight = new Map<string, Promise<GzipSize>>();
 
 /**
  * The uncompressed size of a .gz: a file up to `budget` bytes is inflated whole (exact size, and a truncated or
  * corrupt stream is found before anything is written); a larger one gives its trailer's ISIZE, kept only when it
  * is at least what the first `budget` bytes inflated to (a truncated file's last 4 bytes are compressed data, not a
- * size). Results are cached per path, size and modification time (drives.list asks again on every card change).
+ * size). Results are cached per path, size and modification time (drives.list asks again on every card change), and
+ * a check under way is shared.
  */
 export async function gzipSize(path: string, fileSize: number, mtimeMs: number, isize: number | null, budget = GZIP_CHECK_BUDGET): Promise<GzipSize> {
   const key = `${path}\0${fileSize}\0${mtimeMs}\0${budget}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const result = await inflateCheck(path, fileSize, isize, budget);
+  let pending = inflight.get(key);
+  if (!pending) {
+    pending = inflateCheck(path, fileSize, isize, budget).finally(() => inflight.delete(key));
+    inflight.set(key, pending);
+  }
+  const result = await pending;
   if (cache.size > 16) cache.clear();
   cache.set(key, result);
   return result;

@@ -1,13 +1,13 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import yauzl from 'yauzl';
-import * as lzma from 'lzma-native';
 import { ApiError } from '../../api/errors.js';
 import { detectSourceKind, imageEntries, rawImageWarnings, type SourceKind, sourceWarnings } from '../../core/flash/source-kind.js';
 import { CORRUPT_FIX, CUT_SHORT_FIX } from '../../core/flash/source-failure.js';
 import { assertNever } from '../../core/util/assert-never.js';
 import { formatBytes } from '../../core/util/format.js';
 import { sourceDevicesOf } from '../drives/source-device.js';
+import { lzmaNative } from '../natives.js';
 import { type CardSourceInfo, inspectCardSource } from '../card/card-source.js';
 import { gzipSize } from './gzip-size.js';
 import { zipOpenError } from './zip-member.js';
@@ -61,7 +61,7 @@ async function xzIndex(path: string): Promise<{ size: number; unchecked: boolean
   const fh = await open(path, 'r');
   try {
     return await new Promise((resolve) => {
-      lzma.parseFileIndexFD(fh.fd, (err, info) => {
+      lzmaNative().parseFileIndexFD(fh.fd, (err, info) => {
         // checks: the check ids used (0 = LZMA_CHECK_NONE).
         const checks = (info as { checks?: number[] } | undefined)?.checks ?? [];
         resolve(err || !info ? null : { size: info.uncompressedSize, unchecked: checks.includes(0) });

@@ -1,7 +1,7 @@
 import { readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { SerialPort } from 'serialport';
 import { adapterName } from '../../core/serial/usb-adapters.js';
+import { serialportModule } from '../natives.js';
 
 /** A serial port the machine offers, with what identifies its adapter across re-plugs. */
 export interface PortInfo {
@@ -41,7 +41,7 @@ export function byIdLinks(dir = BY_ID): Map<string, string> {
 
 /** The real lister: serialport's list plus friendly names and by-id links. */
 export const listSerialPorts: PortLister = async () => {
-  const ports = await SerialPort.list();
+  const ports = await serialportModule().SerialPort.list();
   const links = byIdLinks();
   return ports.map((p) => ({
     path: p.path,

@@ -1,10 +1,11 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import { BootAnalyzer } from '../../core/boot/analyzer.js';
 import type { BootEvent } from '../../core/boot/boot-event.js';
 import type { Stage } from '../../core/boot/stages.js';
 import type { BootVerdict } from '../../core/boot/verdict.js';
 import { assertNever } from '../../core/util/assert-never.js';
+import { serialportModule } from '../natives.js';
 import { describeOpenError } from './serial-errors.js';
 import { SessionLog } from './serial-log.js';
 import type { PortLister } from './port-lister.js';
@@ -169,7 +170,7 @@ export class SerialSession {
   private openPort(path: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const s = this.settings;
-      const port = new SerialPort({
+      const port = new (serialportModule().SerialPort)({
         path,
         baudRate: s.baudRate,
         dataBits: s.dataBits,

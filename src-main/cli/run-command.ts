@@ -1,0 +1,72 @@
+import type { ApiClient } from '../api/contract.js';
+import { type Backend, createBackend } from '../services/backend.js';
+import { defaultHome } from '../services/paths.js';
+import { inProcessClient } from '../transports/in-process/client.js';
+import { describeError, EXIT, UsageError } from './args.js';
+import { benchCommand } from './commands/bench.js';
+import { cardCommand, catalogCommand, downloadCommand, inspectCommand, rearmCommand } from './commands/card.js';
+import { checkCommand } from './commands/check.js';
+import { drivesCommand } from './commands/drives.js';
+import { flashCommand } from './commands/flash.js';
+import { journalCommand } from './commands/journal.js';
+import { stationCommand } from './commands/station.js';
+import { analyzeCommand } from './commands/analyze.js';
+import { consoleCommand } from './commands/console.js';
+import { watchCommand } from './commands/watch.js';
+import { jsonError, jsonLine } from './output.js';
+
+/** What a subcommand gets: the API (in-process) and, for the few that serve it further, the backend. */
+interface CommandContext {
+  api: ApiClient;
+  backend: Backend;
+}
+
+/** Every subcommand by name. */
+const COMMANDS: Record<string, (ctx: CommandContext, argv: string[]) => Promise<number>> = {
+  drives: ({ api }, argv) => drivesCommand(api, argv),
+  flash: ({ api }, argv) => flashCommand(api, argv),
+  journal: ({ api }, argv) => journalCommand(api, argv),
+  station: ({ backend }, argv) => stationCommand(backend, argv),
+  bench: ({ api }, argv) => benchCommand(api, argv),
+  check: ({ api }, argv) => checkCommand(api, argv),
+  card: ({ api }, argv) => cardCommand(api, argv),
+  inspect: ({ api }, argv) => inspectCommand(api, argv),
+  rearm: ({ api }, argv) => rearmCommand(api, argv),
+  catalog: ({ api }, argv) => catalogCommand(api, argv),
+  download: ({ api }, argv) => downloadCommand(api, argv),
+  analyze: ({ api }, argv) => analyzeCommand(api, argv),
+  console: ({ api }, argv) => consoleCommand(api, argv),
+  watch: ({ api }, argv) => watchCommand(api, argv),
+};
+
+/**
+ * The commands that serve the app further and so watch the drives (polling, etcher-sdk preloaded). The others list
+ * the drives when they ask (flash, drives), never at start-up.
+ */
+const WATCHING = new Set(['station']);
+
+/** Runs one subcommand on an in-process backend; returns the exit status. */
+export async function runCommand(command: string, rest: string[]): Promise<number> {
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(describeError(new UsageError(`unknown command "${command}"`)).text + '\n');
+    return EXIT.usage;
+  }
+  let backend: Backend | null = null;
+  try {
+    backend = await createBackend({
+      home: defaultHome(),
+      watchDrives: WATCHING.has(command),
+      preloadWriter: WATCHING.has(command) || command === 'flash',
+    });
+    const api: ApiClient = inProcessClient(backend.dispatcher);
+    return await run({ api, backend }, rest);
+  } catch (error) {
+    const { text, status } = describeError(error);
+    process.stderr.write(text + '\n');
+    if (rest.includes('--json')) jsonLine(jsonError(error));
+    return status;
+  } finally {
+    await backend?.close();
+  }
+}
