@@ -51,8 +51,8 @@ describe('walt-bench CLI on zram cards', { skip: zramAvailable() ? false : 'need
     assert.deepEqual(
       [...done.results].sort((x, y) => x.device.localeCompare(y.device)),
       [
-        { device: a.device, ok: true, verified: true, bytes: 10 * MiB, error: null },
-        { device: b.device, ok: true, verified: true, bytes: 10 * MiB, error: null },
+        { device: a.device, ok: true, verified: true, bytes: 10 * MiB, mode: 'full', error: null },
+        { device: b.device, ok: true, verified: true, bytes: 10 * MiB, mode: 'full', error: null },
       ].sort((x, y) => x.device.localeCompare(y.device)),
     );
     execFileSync('cmp', ['-n', String(10 * MiB), img, a.device]);

@@ -47,4 +47,6 @@ export interface CardResult {
   error: string | null;
   cancelled: boolean;
   durationMs: number;
+  /** How the card was written: 'sparse' or 'full'. */
+  mode?: 'sparse' | 'full';
 }

@@ -13,6 +13,9 @@ import { type PreparedCard, prepareCardSource } from '../card/card-source.js';
 import { imageSha256 } from './image-hash.js';
 import { CancelledError } from './errors.js';
 import { entryRequired, type ImageInfo, inspectImage } from './image-inspect.js';
+import type { AllocationMap } from '../../core/image/allocation-map.js';
+import type { WriteMode } from '../../core/journal/record.js';
+import { mapImageFile } from './image-map.js';
 
 /** What the flash service needs from the outside world (real parts in the app, fakes in unit tests). */
 export interface FlashDeps {
@@ -43,6 +46,10 @@ interface Session {
   image: ImageInfo;
   verify: boolean;
   confirmLarge: boolean;
+  /** --full: every byte of a disk image, instead of its allocation map. */
+  full: boolean;
+  /** The disk image's allocation map, once the raw image is ready (null: written in full). */
+  map: AllocationMap | null;
   cards: Map<string, Card>;
   /** The raw image every card is written from, or the card built from an archive of files (written sparse). */
   raw: Promise<RawImage | PreparedCard>;
@@ -90,9 +97,17 @@ export class FlashService {
     verify: boolean;
     confirmLarge: boolean;
     growToCard?: boolean;
+    full?: boolean;
   }): Promise<SessionSnapshot> {
     const image = await inspectImage(input.image, input.entry);
     if (image.kind === 'zip' && image.entry === null && !image.card) throw entryRequired(image);
+    if (image.card && input.full) {
+      throw new ApiError(
+        'bad-request',
+        `${image.name} is an archive of files: the card built from it is always written sparse (--full applies to disk images)`,
+        'drop --full, or write a disk image',
+      );
+    }
     const devices = input.drives.map((d) => d.device);
     const dup = devices.find((d, i) => devices.indexOf(d) !== i);
     if (dup) throw new ApiError('bad-request', `${dup} is selected twice`);
@@ -103,6 +118,8 @@ export class FlashService {
       image,
       verify: input.verify,
       confirmLarge: input.confirmLarge,
+      full: input.full ?? false,
+      map: null,
       cards: new Map(),
       raw: image.card
         ? prepareCardSource(image, { growToCard: input.growToCard ?? false })
@@ -133,6 +150,7 @@ export class FlashService {
         throw error;
       }
     }
+    session.map = await this.mapOf(session);
     for (const card of cards) this.launch(session, card);
     return this.snapshot(session);
   }
@@ -194,6 +212,21 @@ export class FlashService {
     return s;
   }
 
+  /** The allocation map of a session's raw disk image, unless it is written in full (--full, a built card, no map). */
+  private async mapOf(session: Session): Promise<AllocationMap | null> {
+    if (session.full || session.image.card) return null;
+    const raw = await session.raw.catch(() => null);
+    if (raw === null || 'regionsFor' in raw) return null;
+    try {
+      const map = mapImageFile(raw.path);
+      // Nothing to skip (no partition table nor filesystem it understands): the streamed writer writes it whole.
+      return map.bytes < map.size ? map : null;
+    } catch {
+      // An image whose tables cannot be read is still an image: every byte of it is written.
+      return null;
+    }
+  }
+
   private async refuseIneligible(image: ImageInfo, drives: DriveIdentity[], confirmLarge: boolean): Promise<void> {
     const current = await this.deps.watcher.refresh();
     const refusals: string[] = [];
@@ -245,6 +278,7 @@ export class FlashService {
     let error: unknown = null;
     const attempt = randomUUID();
     let started = false;
+    let mode: WriteMode = session.image.card || session.map ? 'sparse' : 'full';
     const base = (): Omit<JournalRecord, 'result' | 'bytes' | 'durationMs' | 'averageSpeed' | 'verified' | 'error'> => ({
       time: new Date(card.started).toISOString(),
       device: card.identity.device,
@@ -253,6 +287,7 @@ export class FlashService {
       serial: card.identity.serial,
       imageName: session.image.entry ? `${session.image.name}:${session.image.entry}` : session.image.name,
       imageSha256: session.sha256Known,
+      mode,
     });
     const timing = (): { durationMs: number; averageSpeed: number } => {
       const durationMs = this.now() - card.started;
@@ -283,13 +318,14 @@ export class FlashService {
       });
       if (!now.eligible) throw new ApiError('refused', `${blockingMessage(now)} (checked again right before writing)`);
       const built = 'regionsFor' in raw ? await raw.regionsFor(check.drive.size) : null;
+      mode = built || session.map ? 'sparse' : 'full';
       // Journaled (fsynced) before the first byte: a crash from here on shows as an interrupted attempt.
       this.journal({ ...base(), bytes: 0, durationMs: 0, averageSpeed: 0, verified: false, error: null, attempt, result: 'started', process: this.deps.journal.self() }, true);
       started = true;
       const outcome = await this.deps.writeCard({
         rawPath: raw.path,
         size: built?.size ?? raw.size,
-        ...(built ? { regions: built.regions } : {}),
+        ...(built ? { regions: built.regions } : session.map ? { ranges: session.map.ranges } : {}),
         drive: check.drive,
         verify: session.verify,
         signal: card.abort.signal,
@@ -314,6 +350,7 @@ export class FlashService {
       error: error === null ? null : cancelled ? 'cancelled by the technician' : describe(error),
       cancelled,
       durationMs,
+      mode,
     };
     const outcome = result.ok ? 'ok' : cancelled ? 'cancelled' : 'failed';
     const finished: JournalLine = {
