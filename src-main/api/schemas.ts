@@ -90,8 +90,8 @@ export const CardResult = z.object({
   error: z.string().nullable(),
   cancelled: z.boolean(),
   durationMs: z.number(),
-  /** 'sparse': only the blocks the image's filesystems use; 'full': every byte. */
-  mode: z.enum(['sparse', 'full']).optional(),
+  /** 'sparse': only the blocks the image's filesystems use; 'bmap': the ranges of its bmap; 'full': every byte. */
+  mode: z.enum(['sparse', 'bmap', 'full']).optional(),
 });
 
 export const FlashSession = z.object({
@@ -119,7 +119,7 @@ export const JournalRecord = z.object({
   result: z.enum(['ok', 'failed', 'cancelled', 'interrupted', 'in-progress']),
   error: z.string().nullable(),
   /** How the card was written (absent in older journals). */
-  mode: z.enum(['sparse', 'full']).optional(),
+  mode: z.enum(['sparse', 'bmap', 'full']).optional(),
 });
 
 export const Settings = z.object({

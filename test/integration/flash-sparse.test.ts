@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DriveIdentityData } from '../../src-main/api/contract.js';
@@ -15,6 +15,15 @@ import { createZramCard, type ZramCard, zramAvailable } from '../support/zram.js
 const MiB = 1 << 20;
 const CARD = 32 * MiB;
 const skip = zramAvailable() ? false : 'needs root and zram';
+
+function hasBmaptool(): boolean {
+  try {
+    execFileSync('bmaptool', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Fills a card with stale random bytes, as a card that held something else does. */
 function fillWithGarbage(card: ZramCard): void {
@@ -53,9 +62,9 @@ describe('sparse writes of a pc-usb-shaped disk image to zram cards', { skip }, 
     card.remove();
   });
 
-  async function flash(image: string, full: boolean) {
+  async function flash(image: string, full: boolean, bmap?: string) {
     const done = nextEvent(t.api, 'flash.done', undefined, 60000);
-    await t.api.call('flash.start', { image, drives: [id], verify: true, full });
+    await t.api.call('flash.start', { image, drives: [id], verify: true, full, ...(bmap ? { bmap } : {}) });
     return (await done).results;
   }
 
@@ -99,5 +108,48 @@ describe('sparse writes of a pc-usb-shaped disk image to zram cards', { skip }, 
     const [r] = await flash(noise, false);
     assert.deepEqual([r!.ok, r!.mode, r!.bytes], [true, 'full', data.length]);
     assert.ok(readAt(card.device, 0, data.length).equals(data));
+  });
+
+  describe('with a bmap made by bmaptool create', { skip: hasBmaptool() ? false : 'needs bmaptool (Debian bmap-tools)' }, () => {
+    let sparseImg: string;
+    before(() => {
+      // As walt-node-boot's image is: sparse (holes where nothing was written), its bmap made from it.
+      sparseImg = join(t.dir, 'bm', 'pc-usb.dd');
+      mkdirSync(join(t.dir, 'bm'));
+      execFileSync('cp', ['--sparse=always', img, sparseImg]);
+      execFileSync('bmaptool', ['create', '-o', `${sparseImg}.bmap`, sparseImg], { stdio: 'ignore' });
+      execFileSync('gzip', ['-k', sparseImg]);
+    });
+
+    it('the bmap beside the .dd.gz is honoured: its ranges written and verified, journaled bmap', async () => {
+      fillWithGarbage(card);
+      const [r] = await flash(`${sparseImg}.gz`, false);
+      const mapped = Number(/<MappedBlocksCount>\s*(\d+)/.exec(readFileSync(`${sparseImg}.bmap`, 'utf8'))![1]) * 4096;
+      assert.deepEqual([r!.ok, r!.verified, r!.mode], [true, true, 'bmap']);
+      // The bmap of a sparse file leaves out the all-zero blocks of the GPT and the FATs: walt-bench writes them anyway
+      // (it reads the FAT and ext allocation itself); the bmap only decides the gaps and the partitions it cannot read.
+      // Here every partition but the BIOS boot one is a filesystem it reads, so the bmap adds nothing to the map.
+      assert.ok(r!.bytes > mapped && r!.bytes <= mapBytes + 33 * 512 + 4096, `${r!.bytes} written for ${mapped} mapped (map alone: ${mapBytes})`);
+      assert.deepEqual(checkPcUsbCard(card.device, img), []);
+      const stale = readAt(card.device, 15 * MiB, 4096);
+      assert.ok(stale.some((b) => b !== 0), 'the unmapped gap keeps its stale bytes');
+      const { records } = await t.api.call('journal.list', { limit: 1 });
+      assert.equal(records[0]!.mode, 'bmap');
+    });
+
+    it('refuses a bmap made for another image before writing anything', async () => {
+      const other = join(t.dir, 'bm', 'other.dd');
+      writeFileSync(other, readFileSync(sparseImg));
+      const fd = openSync(other, 'r+');
+      writeSync(fd, randomBytes(4096), 0, 4096, 0);
+      closeSync(fd);
+      fillWithGarbage(card);
+      const head = readAt(card.device, 0, 64 * 1024);
+      await assert.rejects(
+        t.api.call('flash.start', { image: other, drives: [id], verify: true, bmap: `${sparseImg}.bmap` }),
+        /pc-usb\.dd\.bmap: blocks 0-\d+ \(offset 0\) of other\.dd do not match the bmap's sha256 checksum/,
+      );
+      assert.ok(readAt(card.device, 0, 64 * 1024).equals(head), 'nothing written');
+    });
   });
 });

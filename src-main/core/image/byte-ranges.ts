@@ -50,3 +50,20 @@ export function bitmapRanges(isUsed: (unit: number) => boolean, units: number, u
   }
   return out;
 }
+
+/** The bytes two lists of ranges have in common (both merged first). */
+export function intersectRanges(a: ByteRange[], b: ByteRange[]): ByteRange[] {
+  const x = mergeRanges(a);
+  const y = mergeRanges(b);
+  const out: ByteRange[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < x.length && j < y.length) {
+    const start = Math.max(x[i]!.offset, y[j]!.offset);
+    const end = Math.min(x[i]!.offset + x[i]!.length, y[j]!.offset + y[j]!.length);
+    if (end > start) out.push({ offset: start, length: end - start });
+    if (x[i]!.offset + x[i]!.length < y[j]!.offset + y[j]!.length) i += 1;
+    else j += 1;
+  }
+  return out;
+}

@@ -3,8 +3,11 @@ import { assertNever } from '../util/assert-never.js';
 /** What a card attempt came to. 'interrupted': started, never finished, its process gone (a crash, kill -9, power). */
 export type JournalResult = 'ok' | 'failed' | 'cancelled' | 'interrupted' | 'in-progress';
 
-/** How a card was written: 'sparse' (only the blocks the image's filesystems use, or a built card's regions) or 'full'. */
-export type WriteMode = 'sparse' | 'full';
+/**
+ * How a card was written: 'sparse' (only the blocks the image's filesystems use, or a built card's regions), 'bmap'
+ * (only the ranges of the image's bmap, checked against it) or 'full' (every byte).
+ */
+export type WriteMode = 'sparse' | 'bmap' | 'full';
 
 /** One card attempt, as the journal shows it. */
 export interface JournalRecord {

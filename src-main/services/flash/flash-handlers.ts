@@ -48,6 +48,7 @@ export function flashHandlers(deps: {
     },
     'flash.start': async (input) => {
       guard.readableIfPresent(input.image);
+      if (input.bmap !== undefined) guard.readableIfPresent(input.bmap);
       return flash.start(input);
     },
     'flash.add': async ({ sessionId, drive, confirmLarge }) => flash.add(sessionId, drive, confirmLarge),

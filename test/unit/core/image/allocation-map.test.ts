@@ -43,7 +43,8 @@ describe('allocation map of a pc-usb-shaped image (sfdisk, mkfs.vfat, mkfs.ext4 
     );
     const covers = (offset: number, length: number): boolean =>
       map.ranges.some((r) => r.offset <= offset && offset + length <= r.offset + r.length);
-    assert.ok(covers(0, 1 * MiB), 'MBR, primary GPT and the gap before p1 written');
+    assert.ok(covers(0, 34 * 512), 'MBR and primary GPT written');
+    assert.ok(!covers(64 * 1024, 4096), 'the all-zero rest of the gap before p1 is skipped');
     assert.ok(covers(PC_USB_PARTS.bios.offset, PC_USB_PARTS.bios.bytes), 'BIOS boot partition written whole');
     assert.ok(covers(image.length - 33 * 512, 33 * 512), 'backup GPT written');
     assert.ok(!covers(15 * MiB, 4096), 'the all-zero gap between p2 and p3 is skipped');
@@ -89,6 +90,21 @@ describe('allocation map of a pc-usb-shaped image (sfdisk, mkfs.vfat, mkfs.ext4 
     assert.deepEqual(checkPcUsbCard(card, copy), []);
   });
 
+  it('writes a partition it cannot read in full, or only where a bmap vouches for data', () => {
+    const copy = Buffer.from(image);
+    copy.fill(0, PC_USB_PARTS.ext.offset, PC_USB_PARTS.ext.offset + PC_USB_PARTS.ext.bytes);
+    randomBytes(256 * 1024).copy(copy, PC_USB_PARTS.ext.offset);
+    const map = allocationMap(bufferReader(copy));
+    assert.deepEqual(map.partitions.map((p) => [p.name, p.filesystem, p.writtenBytes]).at(-1), ['p3', 'full', PC_USB_PARTS.ext.bytes]);
+    const vouched = [{ offset: 0, length: 4096 }, { offset: PC_USB_PARTS.ext.offset, length: 256 * 1024 }];
+    const withBmap = allocationMap(bufferReader(copy), { vouched });
+    assert.deepEqual(withBmap.partitions.map((p) => [p.name, p.filesystem, p.writtenBytes]).slice(1), [
+      ['p2', 'full', PC_USB_PARTS.bios.bytes],
+      ['p3', 'full', 256 * 1024],
+    ]);
+    assert.equal(withBmap.bytes, map.bytes - (PC_USB_PARTS.ext.bytes - 256 * 1024), 'the FAT, the tables and the BIOS boot partition are as without the bmap');
+  });
+
   it('maps an MBR image and a bare filesystem, and writes an unknown one in full', () => {
     const mbrImage = join(work, 'mbr.dd');
     execFileSync('truncate', ['-s', '16M', mbrImage]);
@@ -102,6 +118,11 @@ describe('allocation map of a pc-usb-shaped image (sfdisk, mkfs.vfat, mkfs.ext4 
     assert.equal(m.table, 'mbr');
     assert.deepEqual(m.partitions.map((p) => p.filesystem), ['FAT32']);
     assert.ok(m.bytes < 4 * MiB);
+    assert.ok(!m.ranges.some((r) => r.offset <= 512 * 1024 && 512 * 1024 < r.offset + r.length), 'an all-zero gap is skipped');
+    // A boot loader embedded after the MBR (GRUB's core image on MBR disks): the gap holds data, written whole.
+    randomBytes(60 * 1024).copy(mbr, 512);
+    const embedded = allocationMap(bufferReader(mbr));
+    assert.ok(embedded.ranges.some((r) => r.offset === 0 && r.length >= 1 * MiB), 'the gap after the MBR is written whole');
     const ext = join(work, 'bare.ext2');
     execFileSync('truncate', ['-s', '8M', ext]);
     execFileSync('mkfs.ext2', ['-q', '-F', ext], { stdio: 'ignore' });
