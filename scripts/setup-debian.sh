@@ -41,6 +41,7 @@ test_packages=(
   mtools fdisk                    # independent checks of built FAT cards (mdir, mcopy, sfdisk)
   qemu-system-arm qemu-system-x86 u-boot-qemu u-boot-tools ipxe-qemu ipxe   # real bootloaders as boards (ipxe: ipxe.lkrn)
   socat dnsmasq curl              # serial cables (ptys), a reference DHCP/TFTP server, a TFTP client
+  bmap-tools gdisk                # bmaptool (the peer and bmap files of the sparse-write tests), sgdisk (GPT fixtures)
 )
 
 packages=("${app_packages[@]}")

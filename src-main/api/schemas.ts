@@ -90,6 +90,8 @@ export const CardResult = z.object({
   error: z.string().nullable(),
   cancelled: z.boolean(),
   durationMs: z.number(),
+  /** 'sparse': only the blocks the image's filesystems use; 'bmap': the ranges of its bmap; 'full': every byte. */
+  mode: z.enum(['sparse', 'bmap', 'full']).optional(),
 });
 
 export const FlashSession = z.object({
@@ -116,6 +118,8 @@ export const JournalRecord = z.object({
   /** 'interrupted': started but never finished (the process died); 'in-progress': its process still runs. */
   result: z.enum(['ok', 'failed', 'cancelled', 'interrupted', 'in-progress']),
   error: z.string().nullable(),
+  /** How the card was written (absent in older journals). */
+  mode: z.enum(['sparse', 'bmap', 'full']).optional(),
 });
 
 export const Settings = z.object({

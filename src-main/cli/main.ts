@@ -8,7 +8,7 @@ const HELP = `walt-bench ${APP_VERSION}: the WalT technician's bench
 usage: walt-bench <command> [options]
 
   drives [--json] [--image FILE]       every drive, whether it can be written, and why
-  flash <image> --drive DEV [--drive DEV ...] [--entry NAME] [--no-verify] [--yes] [--allow-large] [--json]
+  flash <image> --drive DEV [--drive DEV ...] [--entry NAME] [--full] [--bmap FILE] [--no-verify] [--yes] [--allow-large] [--json]
                                        write an image (.img .dd .raw .gz .xz .zip .bz2) to cards, verified
   journal [--csv|--json] [--limit N]   every card written, as a table, CSV or JSON
   station [--port P] [--host H] [--tls] [--max-upload SIZE]

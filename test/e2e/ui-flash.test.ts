@@ -463,7 +463,7 @@ test('UI: a per-card Cancel asks first; the cancelled card is in the journal wit
   const [csvDownload] = await Promise.all([p.waitForEvent('download'), byTestId(p, 'journal-export-csv').click()]);
   const csv = readFileSync((await csvDownload.path())!, 'utf8');
   const csvLines = csv.trim().split('\r\n');
-  assert.equal(csvLines[0], 'time,device,size,description,serial,imageName,imageSha256,bytes,durationMs,averageSpeed,verified,result,error');
+  assert.equal(csvLines[0], 'time,device,size,description,serial,imageName,imageSha256,bytes,durationMs,averageSpeed,verified,result,error,mode');
   assert.equal(csvLines.length, 2, csv);
   assert.ok(csvLines[1]!.includes(`,${slow.device},`) && csvLines[1]!.includes(',cancelled,'), csvLines[1]);
   const [jsonDownload] = await Promise.all([p.waitForEvent('download'), byTestId(p, 'journal-export-json').click()]);

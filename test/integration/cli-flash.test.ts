@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { randomFile } from '../support/backend.js';
 import { assertBuilt, runCli } from '../support/cli.js';
+import { checkPcUsbCard } from '../support/media-check.js';
+import { makePcUsbImage } from '../support/pc-usb-image.js';
 import { createZramCard, readHead, type ZramCard, zramAvailable } from '../support/zram.js';
 
 const MiB = 1 << 20;
@@ -51,8 +53,8 @@ describe('walt-bench CLI on zram cards', { skip: zramAvailable() ? false : 'need
     assert.deepEqual(
       [...done.results].sort((x, y) => x.device.localeCompare(y.device)),
       [
-        { device: a.device, ok: true, verified: true, bytes: 10 * MiB, error: null },
-        { device: b.device, ok: true, verified: true, bytes: 10 * MiB, error: null },
+        { device: a.device, ok: true, verified: true, bytes: 10 * MiB, mode: 'full', error: null },
+        { device: b.device, ok: true, verified: true, bytes: 10 * MiB, mode: 'full', error: null },
       ].sort((x, y) => x.device.localeCompare(y.device)),
     );
     execFileSync('cmp', ['-n', String(10 * MiB), img, a.device]);
@@ -109,6 +111,29 @@ describe('walt-bench CLI on zram cards', { skip: zramAvailable() ? false : 'need
     const chosen = await runCli(['flash', join(dir, 'two.zip'), '--entry', 'other.img', '--drive', card.device, '--yes'], env);
     assert.equal(chosen.status, 0, chosen.stderr);
     execFileSync('cmp', ['-n', String(3 * MiB), other, card.device]);
+  });
+
+  it('flash a pc-usb-shaped .dd.gz: written sparse by default, every byte with --full (cmp), the mode in --json and the journal', async () => {
+    const pc = makePcUsbImage(dir);
+    execFileSync('gzip', ['-k', '-f', pc]);
+    const card = createZramCard(32 * MiB);
+    cards.push(card);
+    const flash = async (extra: string[]) => {
+      const { status, stdout, stderr } = await runCli(['flash', `${pc}.gz`, '--drive', card.device, '--yes', '--json', ...extra], env);
+      assert.equal(status, 0, stderr);
+      return (JSON.parse(stdout.trim().split('\n').at(-1)!) as { results: { ok: boolean; bytes: number; mode: string }[] }).results[0]!;
+    };
+    const sparse = await flash([]);
+    assert.deepEqual([sparse.ok, sparse.mode], [true, 'sparse']);
+    assert.ok(sparse.bytes < 12 * MiB, `${sparse.bytes} bytes written sparse`);
+    assert.deepEqual(checkPcUsbCard(card.device, pc), []);
+    const full = await flash(['--full']);
+    assert.deepEqual([full.ok, full.mode, full.bytes], [true, 'full', 25 * MiB]);
+    execFileSync('cmp', ['-n', String(25 * MiB), pc, card.device]);
+    const { stdout } = await runCli(['journal', '--json', '--limit', '2'], env);
+    const modes = (JSON.parse(stdout) as { records: { mode?: string }[] } | { mode?: string }[]);
+    const records = Array.isArray(modes) ? modes : modes.records;
+    assert.deepEqual(records.map((r) => r.mode).sort(), ['full', 'sparse']);
   });
 
   it('an unknown option is a usage error (exit 2)', async () => {

@@ -23,6 +23,10 @@ export const flashCommands = {
       confirmLarge: z.boolean().default(false),
       /** For an archive of files: make the FAT32 partition as large as each card. */
       growToCard: z.boolean().default(false),
+      /** Write every byte of a disk image instead of only the blocks its filesystems use (a card that must be wiped). */
+      full: z.boolean().default(false),
+      /** A bmap (bmaptool's XML) naming the ranges to write; by default one beside the image is used. */
+      bmap: S.FilePath.optional(),
     }),
     output: S.FlashSession,
   },

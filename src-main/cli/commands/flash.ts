@@ -6,7 +6,7 @@ import { jsonLine, progressLine } from '../output.js';
 import { ask } from '../prompt.js';
 import { onStopSignals, SIGNAL_EXIT } from '../stop-signals.js';
 
-const USAGE = 'flash <image|archive|folder> --drive <dev> [--drive <dev> ...] [--entry NAME] [--grow] [--no-verify] [--yes] [--allow-large] [--json]';
+const USAGE = 'flash <image|archive|folder> --drive <dev> [--drive <dev> ...] [--entry NAME] [--grow] [--full] [--bmap FILE] [--no-verify] [--yes] [--allow-large] [--json]';
 
 /** Picks the zip entry: the one given, the only one, or asks. */
 async function chooseEntry(info: ImageInfo, given: string | undefined): Promise<string | undefined> {
@@ -72,6 +72,8 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
     yes: { type: 'boolean', short: 'y' },
     'allow-large': { type: 'boolean' },
     grow: { type: 'boolean' },
+    full: { type: 'boolean' },
+    bmap: { type: 'string' },
     json: { type: 'boolean' },
   });
   if (positionals.length !== 1) throw new UsageError(`usage: walt-bench ${USAGE}`);
@@ -163,6 +165,8 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
         verify: !values['no-verify'],
         confirmLarge: Boolean(values['allow-large']),
         growToCard: Boolean(values.grow),
+        full: Boolean(values.full),
+        ...(values.bmap !== undefined ? { bmap: resolve(values.bmap) } : {}),
       });
     } catch (error) {
       const signal = stop.received();
@@ -181,12 +185,14 @@ export async function flashCommand(api: ApiClient, argv: string[]): Promise<numb
   if (json) {
     jsonLine({
       event: 'done',
-      results: results.map((r) => ({ device: r.device, ok: r.ok, verified: r.verified, bytes: r.bytes, error: r.error })),
+      results: results.map((r) => ({ device: r.device, ok: r.ok, verified: r.verified, bytes: r.bytes, ...(r.mode ? { mode: r.mode } : {}), error: r.error })),
     });
   } else {
     for (const r of results) {
       const status = r.ok ? `ok${r.verified ? ', verified' : ''}` : r.cancelled ? 'cancelled' : 'FAILED';
-      say(`${r.device}: ${status}, ${formatBytes(r.bytes)} in ${formatDuration(r.durationMs / 1000)}${r.error ? `\n  ${r.error}` : ''}`);
+      const how =
+        r.mode === 'sparse' ? ' written (only the blocks in use)' : r.mode === 'bmap' ? ' written (the ranges of the bmap)' : r.mode === 'full' ? ' written (every byte)' : '';
+      say(`${r.device}: ${status}, ${formatBytes(r.bytes)}${how} in ${formatDuration(r.durationMs / 1000)}${r.error ? `\n  ${r.error}` : ''}`);
     }
   }
   const signal = stop.received();

@@ -1,3 +1,4 @@
+import type { WriteMode } from '../journal/record.js';
 /** Where one card stands in its write. */
 export type CardPhase = 'queued' | 'decompress' | 'write' | 'verify' | 'done' | 'failed' | 'cancelled';
 
@@ -47,4 +48,6 @@ export interface CardResult {
   error: string | null;
   cancelled: boolean;
   durationMs: number;
+  /** How the card was written: 'sparse', 'bmap' or 'full'. */
+  mode?: WriteMode;
 }

@@ -3,6 +3,12 @@ import { assertNever } from '../util/assert-never.js';
 /** What a card attempt came to. 'interrupted': started, never finished, its process gone (a crash, kill -9, power). */
 export type JournalResult = 'ok' | 'failed' | 'cancelled' | 'interrupted' | 'in-progress';
 
+/**
+ * How a card was written: 'sparse' (only the blocks the image's filesystems use, or a built card's regions), 'bmap'
+ * (only the ranges of the image's bmap, checked against it) or 'full' (every byte).
+ */
+export type WriteMode = 'sparse' | 'bmap' | 'full';
+
 /** One card attempt, as the journal shows it. */
 export interface JournalRecord {
   /** ISO time the attempt started. */
@@ -22,6 +28,8 @@ export interface JournalRecord {
   verified: boolean;
   result: JournalResult;
   error: string | null;
+  /** How the card was written (absent in journals written before sparse writes). */
+  mode?: WriteMode;
 }
 
 /** The record fields every line of one attempt can carry. */
@@ -57,6 +65,7 @@ export const JOURNAL_COLUMNS: (keyof JournalRecord)[] = [
   'verified',
   'result',
   'error',
+  'mode',
 ];
 
 function csvCell(value: unknown): string {

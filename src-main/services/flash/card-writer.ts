@@ -11,6 +11,8 @@ import { formatBytes } from '../../core/util/format.js';
 import { CancelledError, explainCardError, verificationFailed } from './errors.js';
 import { etcher } from './etcher.js';
 import { openExclusive } from './exclusive-open.js';
+import type { ByteRange } from '../../core/image/byte-ranges.js';
+import { writeRanges } from './range-writer.js';
 import { type CardRegion, writeRegions } from './region-writer.js';
 
 const run = promisify(execFile);
@@ -27,6 +29,8 @@ export interface CardJob {
   size: number;
   /** A built card: only these regions are written (sparse), instead of the raw file. */
   regions?: CardRegion[];
+  /** A raw image written sparse: only these byte ranges of it (its allocation map), instead of every byte. */
+  ranges?: ByteRange[];
   drive: Drive;
   verify: boolean;
   signal: AbortSignal;
@@ -132,6 +136,7 @@ export async function cardDevice(job: CardJob): Promise<InstanceType<ReturnType<
  */
 export async function writeCard(job: CardJob): Promise<CardOutcome> {
   if (job.regions) return writeRegions(job, job.regions);
+  if (job.ranges) return writeRanges(job, job.ranges);
   const { sdk, BlockReadStream, BlockWriteStream } = etcher();
   const { drive, signal } = job;
   if (job.size <= 0) throw new ApiError('source-error', 'the image is empty');

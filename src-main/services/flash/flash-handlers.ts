@@ -49,7 +49,8 @@ export function flashHandlers(deps: {
       return drivesWithStatus(drives, info, settings);
     },
     'image.inspect': async ({ path, entry }) => inspectImage(checkedPath(guard, path), entry),
-    'flash.start': async (input) => flash.start({ ...input, image: checkedPath(guard, input.image) }),
+    'flash.start': async (input) =>
+      flash.start({ ...input, image: checkedPath(guard, input.image), ...(input.bmap !== undefined ? { bmap: checkedPath(guard, input.bmap) } : {}) }),
     'flash.add': async ({ sessionId, drive, confirmLarge }) => flash.add(sessionId, drive, confirmLarge),
     'flash.cancel': async ({ sessionId, device }) => flash.cancel(sessionId, device),
     'flash.status': async ({ sessionId }) => flash.status(sessionId),

@@ -13,6 +13,17 @@ import { type PreparedCard, prepareCardSource } from '../card/card-source.js';
 import { imageSha256 } from './image-hash.js';
 import { CancelledError } from './errors.js';
 import { entryRequired, type ImageInfo, inspectImage } from './image-inspect.js';
+import type { ByteRange } from '../../core/image/byte-ranges.js';
+import type { Bmap } from '../../core/image/bmap.js';
+import type { WriteMode } from '../../core/journal/record.js';
+import { bmapBeside, checkBmap, loadBmap } from './bmap-source.js';
+import { mapImageFile } from './image-map.js';
+
+/** How a session's disk image goes to each card: the mode journaled, and the ranges written (null: every byte). */
+interface WritePlan {
+  mode: WriteMode;
+  ranges: ByteRange[] | null;
+}
 
 /** What the flash service needs from the outside world (real parts in the app, fakes in unit tests). */
 export interface FlashDeps {
@@ -43,6 +54,12 @@ interface Session {
   image: ImageInfo;
   verify: boolean;
   confirmLarge: boolean;
+  /** --full: every byte of a disk image, instead of its allocation map. */
+  full: boolean;
+  /** The bmap to honour (given with --bmap or found beside the image), if any. */
+  bmap: { path: string; map: Bmap } | null;
+  /** How the disk image is written, once the raw image is ready (its allocation map, its bmap, or in full). */
+  plan: WritePlan;
   cards: Map<string, Card>;
   /** The raw image every card is written from, or the card built from an archive of files (written sparse). */
   raw: Promise<RawImage | PreparedCard>;
@@ -90,9 +107,23 @@ export class FlashService {
     verify: boolean;
     confirmLarge: boolean;
     growToCard?: boolean;
+    full?: boolean;
+    bmap?: string | undefined;
   }): Promise<SessionSnapshot> {
     const image = await inspectImage(input.image, input.entry);
     if (image.kind === 'zip' && image.entry === null && !image.card) throw entryRequired(image);
+    if (image.card && input.full) {
+      throw new ApiError(
+        'bad-request',
+        `${image.name} is an archive of files: the card built from it is always written sparse (--full applies to disk images)`,
+        'drop --full, or write a disk image',
+      );
+    }
+    if (input.bmap !== undefined && (image.card || input.full)) {
+      throw new ApiError('bad-request', `--bmap applies to a disk image written sparse, not ${image.card ? 'to an archive of files' : 'with --full'}`, 'drop --bmap');
+    }
+    const bmapPath = image.card || input.full ? null : (input.bmap ?? bmapBeside(image.path));
+    const bmap = bmapPath === null ? null : { path: bmapPath, map: await loadBmap(bmapPath) };
     const devices = input.drives.map((d) => d.device);
     const dup = devices.find((d, i) => devices.indexOf(d) !== i);
     if (dup) throw new ApiError('bad-request', `${dup} is selected twice`);
@@ -103,6 +134,9 @@ export class FlashService {
       image,
       verify: input.verify,
       confirmLarge: input.confirmLarge,
+      full: input.full ?? false,
+      bmap,
+      plan: { mode: 'full', ranges: null },
       cards: new Map(),
       raw: image.card
         ? prepareCardSource(image, { growToCard: input.growToCard ?? false })
@@ -132,6 +166,13 @@ export class FlashService {
         this.sessions.delete(session.id);
         throw error;
       }
+    }
+    try {
+      session.plan = await this.planOf(session);
+    } catch (error) {
+      // A bmap that does not match the image refuses the session: nothing was written.
+      this.sessions.delete(session.id);
+      throw error;
     }
     for (const card of cards) this.launch(session, card);
     return this.snapshot(session);
@@ -194,6 +235,28 @@ export class FlashService {
     return s;
   }
 
+  /** How a session's raw disk image is written: its bmap (checked against it), its allocation map, or in full. */
+  private async planOf(session: Session): Promise<WritePlan> {
+    const full: WritePlan = { mode: 'full', ranges: null };
+    if (session.full || session.image.card) return full;
+    const raw = await session.raw.catch(() => null);
+    if (raw === null || 'regionsFor' in raw) return full;
+    if (session.bmap) {
+      const ranges = await checkBmap(session.bmap.map, session.bmap.path, raw.path, raw.size, session.image.name);
+      // A bmap made from a sparse file leaves out the all-zero blocks of the GPT, of the FATs and of the ext bitmaps: a
+      // stale card would keep garbage there. The bmap decides only where walt-bench cannot read the allocation.
+      return { mode: 'bmap', ranges: mapImageFile(raw.path, ranges).ranges };
+    }
+    try {
+      const map = mapImageFile(raw.path);
+      // Nothing to skip (no partition table nor filesystem it understands): the streamed writer writes it whole.
+      return map.bytes < map.size ? { mode: 'sparse', ranges: map.ranges } : full;
+    } catch {
+      // An image whose tables cannot be read is still an image: every byte of it is written.
+      return full;
+    }
+  }
+
   private async refuseIneligible(image: ImageInfo, drives: DriveIdentity[], confirmLarge: boolean): Promise<void> {
     const current = await this.deps.watcher.refresh();
     const refusals: string[] = [];
@@ -245,6 +308,7 @@ export class FlashService {
     let error: unknown = null;
     const attempt = randomUUID();
     let started = false;
+    let mode: WriteMode = session.image.card ? 'sparse' : session.plan.mode;
     const base = (): Omit<JournalRecord, 'result' | 'bytes' | 'durationMs' | 'averageSpeed' | 'verified' | 'error'> => ({
       time: new Date(card.started).toISOString(),
       device: card.identity.device,
@@ -253,6 +317,8 @@ export class FlashService {
       serial: card.identity.serial,
       imageName: session.image.entry ? `${session.image.name}:${session.image.entry}` : session.image.name,
       imageSha256: session.sha256Known,
+      // Only an attempt that reached its card was written in some mode.
+      ...(started ? { mode } : {}),
     });
     const timing = (): { durationMs: number; averageSpeed: number } => {
       const durationMs = this.now() - card.started;
@@ -283,13 +349,14 @@ export class FlashService {
       });
       if (!now.eligible) throw new ApiError('refused', `${blockingMessage(now)} (checked again right before writing)`);
       const built = 'regionsFor' in raw ? await raw.regionsFor(check.drive.size) : null;
+      mode = built ? 'sparse' : session.plan.mode;
       // Journaled (fsynced) before the first byte: a crash from here on shows as an interrupted attempt.
-      this.journal({ ...base(), bytes: 0, durationMs: 0, averageSpeed: 0, verified: false, error: null, attempt, result: 'started', process: this.deps.journal.self() }, true);
+      this.journal({ ...base(), mode, bytes: 0, durationMs: 0, averageSpeed: 0, verified: false, error: null, attempt, result: 'started', process: this.deps.journal.self() }, true);
       started = true;
       const outcome = await this.deps.writeCard({
         rawPath: raw.path,
         size: built?.size ?? raw.size,
-        ...(built ? { regions: built.regions } : {}),
+        ...(built ? { regions: built.regions } : session.plan.ranges ? { ranges: session.plan.ranges } : {}),
         drive: check.drive,
         verify: session.verify,
         signal: card.abort.signal,
@@ -314,6 +381,7 @@ export class FlashService {
       error: error === null ? null : cancelled ? 'cancelled by the technician' : describe(error),
       cancelled,
       durationMs,
+      ...(started ? { mode } : {}),
     };
     const outcome = result.ok ? 'ok' : cancelled ? 'cancelled' : 'failed';
     const finished: JournalLine = {

@@ -21,11 +21,12 @@ const record = (over: Partial<JournalRecord> = {}): JournalRecord => ({
 
 describe('journal records', () => {
   it('exports CSV with a header, quoting and formula neutralising', () => {
-    const csv = journalToCsv([record(), record({ result: 'failed', error: '=HYPERLINK("x")', verified: false })]);
+    const csv = journalToCsv([record(), record({ result: 'failed', error: '=HYPERLINK("x")', verified: false, mode: 'sparse' })]);
     const lines = csv.trimEnd().split('\r\n');
-    assert.equal(lines[0], 'time,device,size,description,serial,imageName,imageSha256,bytes,durationMs,averageSpeed,verified,result,error');
+    assert.equal(lines[0], 'time,device,size,description,serial,imageName,imageSha256,bytes,durationMs,averageSpeed,verified,result,error,mode');
     assert.match(lines[1]!, /"Generic, ""USB"" reader"/);
-    assert.match(lines[2]!, /,failed,"'=HYPERLINK\(""x""\)"$/);
+    assert.match(lines[1]!, /,ok,,$/, 'a record from before sparse writes has an empty mode');
+    assert.match(lines[2]!, /,failed,"'=HYPERLINK\(""x""\)",sparse$/);
   });
 
   it('keeps every whole record around a torn or corrupt line', () => {
