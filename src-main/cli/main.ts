@@ -7,6 +7,7 @@ import { describeError, EXIT, UsageError } from './args.js';
 import { benchCommand } from './commands/bench.js';
 import { cardCommand, catalogCommand, downloadCommand, inspectCommand, rearmCommand } from './commands/card.js';
 import { checkCommand } from './commands/check.js';
+import { doctorCommand, doctorOnlyClient } from './commands/doctor.js';
 import { drivesCommand } from './commands/drives.js';
 import { flashCommand } from './commands/flash.js';
 import { journalCommand } from './commands/journal.js';
@@ -49,6 +50,8 @@ usage: walt-bench <command> [options]
   watch <port> [--expect MODEL] [--json] [--timeout S] [--baud N]
                                        stream a board's boot stages live; exit at the verdict
                                        analyze/watch exit status: ${OUTCOME_EXIT_HELP}
+  doctor [--json]                      system check: disk access, dialout, ports 67/69, tcpdump, state folder,
+                                       free space...; each with the exact fix (exit 1 when a check fails)
   help                                 this text
 
 State (journal, cache, settings) lives in ${defaultHome()} (set WALT_BENCH_HOME to move it).
@@ -76,6 +79,7 @@ const COMMANDS: Record<string, (ctx: CommandContext, argv: string[]) => Promise<
   analyze: ({ api }, argv) => analyzeCommand(api, argv),
   console: ({ api }, argv) => consoleCommand(api, argv),
   watch: ({ api }, argv) => watchCommand(api, argv),
+  doctor: ({ api }, argv) => doctorCommand(api, argv),
 };
 
 /** Runs the CLI; returns the exit status. */
@@ -96,7 +100,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   let backend: Backend | null = null;
   try {
-    backend = await createBackend({ home: defaultHome() });
+    if (command === 'doctor') {
+      // The system check runs even when the backend cannot start (an unsafe state folder): it says why.
+      backend = await createBackend({ home: defaultHome(), watchDrives: false }).catch(() => null);
+      if (!backend) return await doctorCommand(doctorOnlyClient(defaultHome()), rest);
+    }
+    backend ??= await createBackend({ home: defaultHome() });
     const api: ApiClient = inProcessClient(backend.dispatcher);
     return await run({ api, backend }, rest);
   } catch (error) {
