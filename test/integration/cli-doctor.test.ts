@@ -64,6 +64,7 @@ describe('walt-bench doctor --json, root vs nobody', { skip }, () => {
     if (serialPorts().length > 0) assert.equal(byId(report, 'serial-access').state, 'ok');
     assert.notEqual(byId(report, 'bench-ports').state, 'fail', byId(report, 'bench-ports').found);
     assert.equal(byId(report, 'state-folder').state, 'ok');
+    assert.equal(byId(report, 'native-modules').state, 'ok', byId(report, 'native-modules').found);
     assert.equal(byId(report, 'udevadm').state, existsSync('/usr/bin/udevadm') || existsSync('/bin/udevadm') ? 'ok' : 'fail');
     assert.equal(status, report.worst === 'fail' ? 1 : 0);
   });

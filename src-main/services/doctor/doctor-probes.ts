@@ -1,6 +1,9 @@
 /** Where the .deb installs the polkit action of the privileged helper. */
 export const POLKIT_POLICY = '/usr/share/polkit-1/actions/fr.liglab.walt.bench.policy';
 
+/** The native modules walt-bench loads (serial ports, drives, O_DIRECT buffers, unmounting, verify hashes, .xz). */
+export const NATIVE_MODULES = ['@serialport/bindings-cpp', 'drivelist', '@ronomon/direct-io', 'mountutils', 'xxhash-addon', 'lzma-native'];
+
 /** What the system check looks at, as facts: the real machine (system-probes.ts) or fakes in unit tests. */
 export interface DoctorProbes {
   platform: NodeJS.Platform;
@@ -27,6 +30,8 @@ export interface DoctorProbes {
   freeBytes(dir: string): number;
   /** The virtual drives setting, and whether WALT_BENCH_VIRTUAL_DRIVES=1 forces it. */
   virtualDrives(): { on: boolean; forcedByEnv: boolean };
+  /** Loads a native module in this runtime: null when it loads, else the first line of the loader's error. */
+  loadNative(name: string): string | null;
   /** Runtime versions: Node's, and Electron's when running inside Electron. */
   versions: { node: string; electron: string | null };
 }

@@ -1,7 +1,7 @@
 import type { DoctorCheckData, DoctorReportData } from '../../api/contract.js';
 import { formatBytes } from '../../core/util/format.js';
 import type { DoctorProbes } from './doctor-probes.js';
-import { POLKIT_POLICY } from './doctor-probes.js';
+import { NATIVE_MODULES, POLKIT_POLICY } from './doctor-probes.js';
 
 type Check = DoctorCheckData;
 type CheckId = Check['id'];
@@ -21,6 +21,7 @@ const TITLES: Record<CheckId, string> = {
   'cache-space': 'Free space in the cache',
   'virtual-drives': 'Virtual drives',
   runtime: 'Node and Electron',
+  'native-modules': 'Native modules',
 };
 
 const check = (id: CheckId, state: State, found: string, fix: string | null = null): Check => ({ id, title: TITLES[id], state, found, fix });
@@ -47,6 +48,7 @@ export class DoctorService {
       ['cache-space', () => this.cacheSpace()],
       ['virtual-drives', () => this.virtualDrives()],
       ['runtime', () => this.runtime()],
+      ['native-modules', () => this.nativeModules()],
     ];
     const checks: Check[] = [];
     for (const [id, run] of steps) {
@@ -152,6 +154,20 @@ export class DoctorService {
     if (!v.on) return check('virtual-drives', 'ok', 'off: only real drives are offered as targets');
     if (v.forcedByEnv) return check('virtual-drives', 'warn', 'on, forced by WALT_BENCH_VIRTUAL_DRIVES=1: zram, nbd and loop devices are offered as targets', 'unset WALT_BENCH_VIRTUAL_DRIVES unless you are testing');
     return check('virtual-drives', 'warn', 'on: zram, nbd and loop devices are offered as targets', 'turn off "Show virtual drives" in Settings unless you are testing');
+  }
+
+  private nativeModules(): Check {
+    const failed = NATIVE_MODULES.map((name) => ({ name, error: this.probes.loadNative(name) })).filter((m) => m.error !== null);
+    if (failed.length === 0) return check('native-modules', 'ok', `${NATIVE_MODULES.join(', ')} load in this runtime`);
+    const { electron } = this.probes.versions;
+    const names = failed.map((m) => m.name);
+    const runtime = electron ? `Electron ${electron}` : `Node ${this.probes.versions.node}`;
+    return check(
+      'native-modules',
+      'fail',
+      failed.map((m) => `${m.name}: ${m.error}`).join('; '),
+      `rebuild ${names.join(', ')} for ${runtime} (${electron ? `npx @electron/rebuild -v ${electron} -o ${names.join(',')}` : `npm rebuild ${names.join(' ')}`}), or reinstall walt-bench`,
+    );
   }
 
   private runtime(): Check {

@@ -124,6 +124,15 @@ export function systemProbes(options: {
       return s.bavail * s.bsize;
     },
     virtualDrives: options.virtualDrives,
+    loadNative(name) {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require(name);
+        return null;
+      } catch (e) {
+        return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300);
+      }
+    },
     versions: { node: process.version, electron: process.versions.electron ?? null },
   };
 }

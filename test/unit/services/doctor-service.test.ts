@@ -27,6 +27,7 @@ function fake(over: Partial<DoctorProbes> = {}): DoctorProbes {
     cacheDir: '/home/tech/.config/walt-bench/cache',
     freeBytes: () => 100 * GIB,
     virtualDrives: () => ({ on: false, forcedByEnv: false }),
+    loadNative: () => null,
     versions: { node: 'v20.20.2', electron: null },
     ...over,
   };
@@ -43,7 +44,7 @@ async function byId(probes: DoctorProbes): Promise<Record<string, DoctorCheckDat
 test('root with every tool: every check ok, no fix, worst ok, in the screen order', async () => {
   const report = await new DoctorService(fake()).run();
   assert.equal(report.worst, 'ok');
-  assert.deepEqual(report.checks.map((c) => c.id), ['raw-disk', 'serial-access', 'udevadm', 'bench-ports', 'tcpdump', 'state-folder', 'cache-space', 'virtual-drives', 'runtime']);
+  assert.deepEqual(report.checks.map((c) => c.id), ['raw-disk', 'serial-access', 'udevadm', 'bench-ports', 'tcpdump', 'state-folder', 'cache-space', 'virtual-drives', 'runtime', 'native-modules']);
   for (const c of report.checks) assert.equal(c.fix, null, `${c.id} has no fix when ok`);
 });
 
@@ -126,6 +127,15 @@ test('a probe that throws makes its own check a warning naming the error; the ot
   const cache = report.checks.find((c) => c.id === 'cache-space')!;
   assert.equal(cache.state, 'warn');
   assert.match(cache.found, /the check itself failed: statfs: ENOENT/);
-  assert.equal(report.checks.length, 9);
+  assert.equal(report.checks.length, 10);
   assert.equal(report.worst, 'warn');
+});
+
+test('a native module built for another runtime fails, naming it, the loader error and the rebuild for this Electron', async () => {
+  const abi = 'The module mountutils.node was compiled against a different Node.js version using NODE_MODULE_VERSION 115.';
+  const c = await byId(fake({ loadNative: (n) => (n === 'mountutils' ? abi : null), versions: { node: 'v22.20.0', electron: '45.4.1' } }));
+  assert.equal(c['native-modules']!.state, 'fail');
+  assert.equal(c['native-modules']!.found, `mountutils: ${abi}`);
+  assert.equal(c['native-modules']!.fix, 'rebuild mountutils for Electron 45.4.1 (npx @electron/rebuild -v 45.4.1 -o mountutils), or reinstall walt-bench');
+  assert.equal((await byId(fake()))['native-modules']!.state, 'ok');
 });
