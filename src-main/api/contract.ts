@@ -3,6 +3,7 @@ import type * as S from './schemas.js';
 import { appCommands } from './domains/app.js';
 import { benchCommands, benchEvents } from './domains/bench.js';
 import { checkCommands, checkEvents } from './domains/check.js';
+import { doctorCommands, type DoctorCheck, type DoctorReport } from './domains/doctor.js';
 import { flashCommands, flashEvents } from './domains/flash.js';
 import { serialCommands, serialEvents } from './domains/serial.js';
 import { cardCommands, cardEvents } from './domains/card.js';
@@ -18,6 +19,7 @@ export const commands = {
   ...cardCommands,
   ...benchCommands,
   ...checkCommands,
+  ...doctorCommands,
 } as const;
 
 /** Event streams the server pushes to every client. */
@@ -69,3 +71,5 @@ export type SettingsData = z.output<typeof S.Settings>;
 export type DirEntryData = z.output<typeof S.DirEntry>;
 export type JournalRecordData = z.output<typeof S.JournalRecord>;
 export type DriveIdentityData = z.output<typeof S.DriveIdentity>;
+export type DoctorReportData = z.output<typeof DoctorReport>;
+export type DoctorCheckData = z.output<typeof DoctorCheck>;

@@ -6,6 +6,7 @@ import { describeError, EXIT, UsageError } from './args.js';
 import { benchCommand } from './commands/bench.js';
 import { cardCommand, catalogCommand, downloadCommand, inspectCommand, rearmCommand } from './commands/card.js';
 import { checkCommand } from './commands/check.js';
+import { doctorCommand, doctorOnlyClient } from './commands/doctor.js';
 import { drivesCommand } from './commands/drives.js';
 import { flashCommand } from './commands/flash.js';
 import { journalCommand } from './commands/journal.js';
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, (ctx: CommandContext, argv: string[]) => Promise<
   analyze: ({ api }, argv) => analyzeCommand(api, argv),
   console: ({ api }, argv) => consoleCommand(api, argv),
   watch: ({ api }, argv) => watchCommand(api, argv),
+  doctor: ({ api }, argv) => doctorCommand(api, argv),
 };
 
 /**
@@ -54,7 +56,12 @@ export async function runCommand(command: string, rest: string[]): Promise<numbe
   }
   let backend: Backend | null = null;
   try {
-    backend = await createBackend({
+    if (command === 'doctor') {
+      // The system check runs even when the backend cannot start (an unsafe state folder): it says why.
+      backend = await createBackend({ home: defaultHome(), watchDrives: false }).catch(() => null);
+      if (!backend) return await doctorCommand(doctorOnlyClient(defaultHome()), rest);
+    }
+    backend ??= await createBackend({
       home: defaultHome(),
       watchDrives: WATCHING.has(command),
       preloadWriter: WATCHING.has(command) || command === 'flash',

@@ -28,11 +28,11 @@ import { createMainWindow } from './window.js';
  * The backend in this process (already root, or the unprivileged fallback). Loaded on demand: when the helper does
  * the work, etcher-sdk and its process-wide error handlers never load in this process.
  */
-async function inProcessPort(home: string, watchDrives = true): Promise<ApiPort> {
+async function inProcessPort(home: string, watchDrives = true, helperRunning = false): Promise<ApiPort> {
   // A CommonJS require (not import()): the sure way to load from inside app.asar.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createBackend } = require('../services/backend.js') as typeof BackendModule;
-  const backend = await createBackend({ home, watchDrives });
+  const backend = await createBackend({ home, watchDrives, helperRunning });
   return {
     dispatch: (name, input) => backend.dispatcher.dispatch(name, input),
     subscribe: (sink) => backend.dispatcher.subscribe(sink),
@@ -47,7 +47,7 @@ async function inProcessPort(home: string, watchDrives = true): Promise<ApiPort>
 async function helperPort(home: string): Promise<ApiPort> {
   const launcher = app.isPackaged ? join(process.resourcesPath, 'polkit', 'walt-bench-helper') : undefined;
   const helper = await startHelper({ home, elevate: 'pkexec', ...(launcher ? { launcher } : {}) });
-  return routedPort(helper, await inProcessPort(home, false));
+  return routedPort(helper, await inProcessPort(home, false, true));
 }
 
 /** Picks where the API runs (see the top of this file) and tells the technician when writes will not work. */

@@ -11,6 +11,8 @@ import { consoleFactOf } from '../core/check/console-facts.js';
 import { cardHandlers } from './card/card-handlers.js';
 import { DrivelistLister, type DriveLister } from './drives/drive-lister.js';
 import { DriveWatcher } from './drives/drive-watcher.js';
+import { DoctorService } from './doctor/doctor-service.js';
+import { systemProbes } from './doctor/system-probes.js';
 import { writeCard } from './flash/card-writer.js';
 import { etcher } from './flash/etcher.js';
 import { drivesWithStatus, flashHandlers } from './flash/flash-handlers.js';
@@ -48,6 +50,8 @@ export interface BackendOptions {
   preloadWriter?: boolean;
   /** The user a root helper works for: state files are given back to them, and fs.list starts in their home. */
   owner?: Owner & { home: string };
+  /** True in the desktop app's unprivileged backend when its privileged helper runs (the system check says so). */
+  helperRunning?: boolean;
 }
 
 /**
@@ -135,6 +139,16 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       announceDrives(await watcher.refresh(), [], []);
       return next;
     },
+    'doctor.run': async () =>
+      new DoctorService(
+        systemProbes({
+          home: paths.home,
+          cacheDir: paths.cache,
+          helperRunning: options.helperRunning === true,
+          env,
+          virtualDrives: () => ({ on: settings.get().includeVirtualDrives, forcedByEnv: env.WALT_BENCH_VIRTUAL_DRIVES === '1' }),
+        }),
+      ).run(),
     ...flashHandlers({ watcher, flash, journal, settings, guard }),
     ...serialHandlers(serial, guard),
     ...cardHandlers({ guard, cacheDir: paths.cache, emit }),

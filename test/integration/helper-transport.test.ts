@@ -3,9 +3,9 @@
  * `npx tsc -p tsconfig.json` first) started with elevate 'none' (these tests run as root), spoken to over its stdio.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -249,6 +249,107 @@ describe('helper authentication and protocol limits', () => {
       assert.match(e.message, /privileged helper exited \(SIGKILL\)/);
       await client.close();
     } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('helper: a message without its token, malformed messages, a parent that goes away', () => {
+  it('a request sent in place of the token gets no answer, and the helper exits', async () => {
+    const home = tempHome();
+    try {
+      writeToken(home, randomBytes(32).toString('hex'));
+      const h = rawHelper(home);
+      h.child.stdin.write('{"id":1,"name":"app.info","input":{}}\n');
+      assert.equal(await h.exit, 2);
+      assert.equal(h.out(), '', 'nothing on stdout: not even an error');
+      assert.match(h.err(), /wrong token/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('answers each malformed request with bad-request naming what is wrong, runs none, and keeps serving', async () => {
+    const home = tempHome();
+    const token = randomBytes(32).toString('hex');
+    writeToken(home, token);
+    const h = rawHelper(home);
+    try {
+      h.child.stdin.write(`${token}\n`);
+      await waitFor('ready', () => h.out().includes('"ready":true'));
+      const bad = ['[1,2]', 'null', '"app.info"', '{"name":"app.info","input":{}}', '{"id":{"x":1},"name":"app.info"}', '{"id":7}', '{"id":8,"name":42}', '{"id":9,"name":"app.info","input":"x"}', '{"id":10,"name":"settings.set","input":{"verify":"yes"}}', '{"id":11,"name":"app.info"'];
+      for (const line of bad) h.child.stdin.write(`${line}\n`);
+      h.child.stdin.write('{"id":12,"name":"app.info","input":{}}\n');
+      await waitFor('answer 12', () => h.out().includes('"id":12'));
+      const lines = h.out().trim().split('\n').map((l) => JSON.parse(l) as { id?: unknown; ok?: boolean; error?: { code: string; message: string } });
+      const errors = lines.filter((l) => l.ok === false);
+      assert.equal(errors.length, bad.length, JSON.stringify(lines));
+      assert.ok(errors.every((l) => l.error?.code === 'bad-request'), JSON.stringify(errors));
+      const message = (id: unknown) => errors.find((l) => l.id === id)?.error?.message ?? '';
+      assert.equal(errors.filter((l) => l.id === null && /a request is a JSON object/.test(l.error!.message)).length, 2, 'null, a string');
+      assert.equal(errors.filter((l) => l.id === null && /needs an id/.test(l.error!.message)).length, 3, 'an array, no id, an object as id');
+      assert.match(message(7), /needs a command name/);
+      assert.match(message(8), /needs a command name/);
+      assert.match(message(9), /app\.info: input/);
+      assert.match(message(10), /settings\.set: verify/);
+      assert.ok(errors.some((l) => l.id === null && /JSON/.test(l.error!.message)), 'the cut line is a JSON syntax error');
+      assert.ok(lines.some((l) => l.id === 12 && l.ok === true), 'still serving');
+      h.child.stdin.end();
+      assert.equal(await h.exit, 0);
+    } finally {
+      h.child.kill('SIGKILL');
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('exits when its parent goes away, even while its stdin stays open elsewhere', async () => {
+    const home = tempHome();
+    // The helper's stdin is a FIFO this test holds open read-write: the parent dying closes nothing, so only the
+    // parent watch can end the helper (a ChildProcess's stdin pipe would be closed by Node when the parent exits).
+    const fifo = join(home, 'stdin.fifo');
+    execFileSync('mkfifo', ['-m', '600', fifo]);
+    const stdin = openSync(fifo, 'r+');
+    const token = randomBytes(32).toString('hex');
+    // The parent writes the token file named after itself, then runs the helper on the stdin it got from this test,
+    // its stdout, and a log file for stderr.
+    const parentCode = `
+      const { spawn } = require('node:child_process');
+      const { mkdirSync, openSync, writeFileSync } = require('node:fs');
+      const { join } = require('node:path');
+      const [script, home, dir, name, token] = process.argv.slice(1);
+      mkdirSync(join(home, dir), { recursive: true, mode: 0o700 });
+      writeFileSync(join(home, dir, name.replace('PID', String(process.pid))), token + '\\n', { mode: 0o600 });
+      const h = spawn(process.execPath, [script, '--home', home], { stdio: ['inherit', 'inherit', openSync(join(home, 'helper.log'), 'a')] });
+      process.stderr.write('helper-pid ' + h.pid + '\\n');
+      setInterval(() => undefined, 1000);`;
+    const parent = spawn(process.execPath, ['-e', parentCode, script, home, TOKEN_DIR, tokenFileName(0).replace('0', 'PID'), token], { stdio: [stdin, 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    parent.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    parent.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    let helperPid = 0;
+    const alive = (): boolean => {
+      try {
+        process.kill(helperPid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      await waitFor('the helper pid', () => /helper-pid \d+/.test(err));
+      helperPid = Number(/helper-pid (\d+)/.exec(err)![1]);
+      writeSync(stdin, `${token}\n`);
+      await waitFor('ready', () => out.includes('"ready":true'), 30_000);
+      await new Promise((r) => setTimeout(r, 1200));
+      assert.ok(alive(), 'the helper stays while its parent lives');
+      process.kill(parent.pid!, 'SIGKILL');
+      await waitFor('the helper to exit', () => !alive(), 5000);
+      assert.match(readFileSync(join(home, 'helper.log'), 'utf8'), new RegExp(`parent process ${parent.pid} is gone: exiting`));
+    } finally {
+      if (helperPid && alive()) process.kill(helperPid, 'SIGKILL');
+      if (parent.exitCode === null && parent.signalCode === null) parent.kill('SIGKILL');
+      closeSync(stdin);
       rmSync(home, { recursive: true, force: true });
     }
   });

@@ -2,7 +2,7 @@
  * The privileged helper's entry point (dist/main/transports/helper/helper-main.js), started as root by pkexec (or
  * directly when the caller is already root) with `--home <dir>` and nothing else. It answers nothing until the first
  * stdin line matches the per-launch token (see protocol.ts), then serves the typed API as JSON lines on its stdio,
- * and exits when stdin closes.
+ * and exits when stdin closes or its parent goes away (it is reparented: its parent pid changes).
  */
 import { timingSafeEqual } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readSync, statSync, unlinkSync } from 'node:fs';
@@ -13,7 +13,7 @@ import type * as BackendModule from '../../services/backend.js';
 import type { Backend } from '../../services/backend.js';
 import { stateFolderProblem } from '../../services/access/state-files.js';
 import { refuseOutsideHelper } from './helper-commands.js';
-import { LineSplitter, MAX_REQUEST_LINE, TOKEN_DIR, TOKEN_TIMEOUT_MS, tokenFileName } from './protocol.js';
+import { LineSplitter, MAX_REQUEST_LINE, PARENT_POLL_MS, TOKEN_DIR, TOKEN_TIMEOUT_MS, tokenFileName } from './protocol.js';
 
 // stdout carries the protocol only: anything else printing there (console.log in a library) goes to stderr.
 const protocolOut = process.stdout.write.bind(process.stdout) as (chunk: string) => boolean;
@@ -105,6 +105,8 @@ function requestId(value: unknown): string | number | null {
 }
 
 function main(): void {
+  // The process that launched us (pkexec execs in place, so it is the client itself).
+  const parent = process.ppid;
   let home: string;
   let expected: Buffer;
   try {
@@ -117,6 +119,14 @@ function main(): void {
 
   let authenticated = false;
   let backend: Promise<Backend> | null = null;
+  // A root helper never outlives the app that started it, even when its stdin stays open elsewhere.
+  const parentWatch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(parentWatch);
+    log(`parent process ${parent} is gone: exiting`);
+    void shutdown(backend);
+  }, PARENT_POLL_MS);
+  parentWatch.unref();
   const tokenTimer = setTimeout(() => {
     log('no token received');
     process.exit(2);
@@ -195,8 +205,13 @@ async function startBackend(home: string): Promise<Backend> {
   return backend;
 }
 
-/** Closes the backend (flushes the journal) and exits. */
+/** Set once shutdown began (stdin closing and the parent going away may both ask for it). */
+let shuttingDown = false;
+
+/** Closes the backend (flushes the journal) and exits, once. */
 async function shutdown(backend: Promise<Backend> | null): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
   try {
     if (backend) await (await backend).close();
   } catch (e) {

@@ -20,6 +20,12 @@ export const MAX_RESPONSE_LINE = 256 * 1024 * 1024;
 /** How long the helper waits for the token line before it gives up. */
 export const TOKEN_TIMEOUT_MS = 30_000;
 
+/**
+ * How often the helper checks its parent is still there (its parent pid changes when the parent dies: the helper is
+ * reparented). stdin closing covers a parent that exits, not one whose pipe another process still holds.
+ */
+export const PARENT_POLL_MS = 500;
+
 /** The directory (under the state home) where the client leaves the token file for the helper. */
 export const TOKEN_DIR = 'run';
 

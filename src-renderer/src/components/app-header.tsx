@@ -4,7 +4,7 @@ import { useConnection, useHost } from '../api/api-context.js';
 import type { ConnectionState } from '../api/connection.js';
 
 /** The views of the app. */
-export type ViewName = 'flash' | 'journal' | 'check' | 'console';
+export type ViewName = 'flash' | 'journal' | 'check' | 'console' | 'system';
 
 const VIEWS: { name: ViewName; label: string }[] = [
   { name: 'flash', label: 'Flash' },
@@ -29,6 +29,8 @@ export function AppHeader(props: {
   settings: SettingsData | null;
   onSettings(patch: Partial<SettingsData>): void;
   info: { version: string; privileged: boolean } | null;
+  /** Opens the System check screen (from the settings menu). */
+  onSystemCheck(): void;
 }): ReactNode {
   const connection = useConnection();
   const host = useHost();
@@ -60,7 +62,7 @@ export function AppHeader(props: {
           <span className="conn__where">{host.mode === 'station' ? 'Station' : 'Local'}: </span>
           {CONNECTION_WORDS[connection]}
         </span>
-        <SettingsMenu settings={props.settings} onSettings={props.onSettings} info={props.info} mode={host.mode} />
+        <SettingsMenu settings={props.settings} onSettings={props.onSettings} info={props.info} mode={host.mode} onSystemCheck={props.onSystemCheck} />
       </div>
     </header>
   );
@@ -71,6 +73,7 @@ function SettingsMenu(props: {
   onSettings(patch: Partial<SettingsData>): void;
   info: { version: string; privileged: boolean } | null;
   mode: string;
+  onSystemCheck(): void;
 }): ReactNode {
   const [open, setOpen] = useState(false);
   const wrap = useRef<HTMLDivElement>(null);
@@ -131,6 +134,17 @@ function SettingsMenu(props: {
               <span className="muted small block">Read every card back after writing</span>
             </span>
           </label>
+          <button
+            type="button"
+            className="button button--small button--block"
+            data-testid="open-system-check"
+            onClick={() => {
+              setOpen(false);
+              props.onSystemCheck();
+            }}
+          >
+            System check…
+          </button>
           {props.info && (
             <p className="menu__foot muted small">
               walt-bench {props.info.version} · {props.mode} · {props.info.privileged ? 'root' : 'not root'}
