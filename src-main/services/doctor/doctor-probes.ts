@@ -1,8 +1,13 @@
 /** Where the .deb installs the polkit action of the privileged helper. */
 export const POLKIT_POLICY = '/usr/share/polkit-1/actions/fr.liglab.walt.bench.policy';
 
-/** The native modules walt-bench loads (serial ports, drives, O_DIRECT buffers, unmounting, verify hashes, .xz). */
-export const NATIVE_MODULES = ['@serialport/bindings-cpp', 'drivelist', '@ronomon/direct-io', 'mountutils', 'xxhash-addon', 'lzma-native'];
+/** The native modules walt-bench loads (serial ports, drives, O_DIRECT buffers, verify hashes, .xz). */
+export const NATIVE_MODULES = ['@serialport/bindings-cpp', 'drivelist', '@ronomon/direct-io', 'xxhash-addon', 'lzma-native'];
+
+/** The native modules walt-bench loads on a platform: mountutils (a NAN module) only on macOS, to unmount a card. */
+export function nativeModulesOn(platform: NodeJS.Platform): string[] {
+  return platform === 'darwin' ? [...NATIVE_MODULES, 'mountutils'] : NATIVE_MODULES;
+}
 
 /** What the system check looks at, as facts: the real machine (system-probes.ts) or fakes in unit tests. */
 export interface DoctorProbes {

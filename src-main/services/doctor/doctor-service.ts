@@ -1,7 +1,7 @@
 import type { DoctorCheckData, DoctorReportData } from '../../api/contract.js';
 import { formatBytes } from '../../core/util/format.js';
 import type { DoctorProbes } from './doctor-probes.js';
-import { NATIVE_MODULES, POLKIT_POLICY } from './doctor-probes.js';
+import { nativeModulesOn, POLKIT_POLICY } from './doctor-probes.js';
 
 type Check = DoctorCheckData;
 type CheckId = Check['id'];
@@ -157,8 +157,9 @@ export class DoctorService {
   }
 
   private nativeModules(): Check {
-    const failed = NATIVE_MODULES.map((name) => ({ name, error: this.probes.loadNative(name) })).filter((m) => m.error !== null);
-    if (failed.length === 0) return check('native-modules', 'ok', `${NATIVE_MODULES.join(', ')} load in this runtime`);
+    const modules = nativeModulesOn(this.probes.platform);
+    const failed = modules.map((name) => ({ name, error: this.probes.loadNative(name) })).filter((m) => m.error !== null);
+    if (failed.length === 0) return check('native-modules', 'ok', `${modules.join(', ')} load in this runtime`);
     const { electron } = this.probes.versions;
     const names = failed.map((m) => m.name);
     const runtime = electron ? `Electron ${electron}` : `Node ${this.probes.versions.node}`;

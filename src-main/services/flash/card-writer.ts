@@ -121,8 +121,10 @@ export async function cardDevice(job: CardJob): Promise<InstanceType<ReturnType<
   // same flags, failing fast and naming whoever holds it.
   const inner = dest as unknown as { _open(): Promise<void>; getOpenFlags(): number; fileHandle: FileHandle };
   inner._open = async () => {
-    // As etcher-sdk does before opening: release any mount that appeared since the drive list was read.
-    if (process.platform !== 'win32') await etcherUnmountDisk()(drive.device);
+    // On macOS, as etcher-sdk does, release any mount that appeared since the drive list was read (diskutil via
+    // mountutils, a NAN module built for one ABI). On Linux a mount that appeared meanwhile makes the O_EXCL open
+    // fail, and openExclusive names it: mountutils is never loaded there, so the Electron app needs no rebuild of it.
+    if (process.platform === 'darwin') await etcherUnmountDisk()(drive.device);
     inner.fileHandle = await openExclusive(drive.device, inner.getOpenFlags(), job.signal);
   };
   return dest;

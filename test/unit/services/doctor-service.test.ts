@@ -131,11 +131,18 @@ test('a probe that throws makes its own check a warning naming the error; the ot
   assert.equal(report.worst, 'warn');
 });
 
+test('mountutils (a NAN module) is probed only on macOS, the one platform that loads it', async () => {
+  const nan = 'The module mountutils.node was compiled against a different Node.js version using NODE_MODULE_VERSION 115.';
+  const loadNative = (n: string): string | null => (n === 'mountutils' ? nan : null);
+  assert.equal((await byId(fake({ loadNative })))['native-modules']!.state, 'ok');
+  assert.equal((await byId(fake({ loadNative, platform: 'darwin' })))['native-modules']!.state, 'fail');
+});
+
 test('a native module built for another runtime fails, naming it, the loader error and the rebuild for this Electron', async () => {
-  const abi = 'The module mountutils.node was compiled against a different Node.js version using NODE_MODULE_VERSION 115.';
-  const c = await byId(fake({ loadNative: (n) => (n === 'mountutils' ? abi : null), versions: { node: 'v22.20.0', electron: '45.4.1' } }));
+  const abi = 'The module xxhash-addon.node was compiled against a different Node.js version using NODE_MODULE_VERSION 115.';
+  const c = await byId(fake({ loadNative: (n) => (n === 'xxhash-addon' ? abi : null), versions: { node: 'v22.20.0', electron: '45.4.1' } }));
   assert.equal(c['native-modules']!.state, 'fail');
-  assert.equal(c['native-modules']!.found, `mountutils: ${abi}`);
-  assert.equal(c['native-modules']!.fix, 'rebuild mountutils for Electron 45.4.1 (npx @electron/rebuild -v 45.4.1 -o mountutils), or reinstall walt-bench');
+  assert.equal(c['native-modules']!.found, `xxhash-addon: ${abi}`);
+  assert.equal(c['native-modules']!.fix, 'rebuild xxhash-addon for Electron 45.4.1 (npx @electron/rebuild -v 45.4.1 -o xxhash-addon), or reinstall walt-bench');
   assert.equal((await byId(fake()))['native-modules']!.state, 'ok');
 });
