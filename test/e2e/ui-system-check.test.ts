@@ -57,7 +57,7 @@ describe('UI: System check', { skip }, () => {
     chownSync(home, 65534, 65534);
     const station = await startStationProcess(REPO, { WALT_BENCH_HOME: join(home, 'state'), HOME: home }, [SETPRIV, '--reuid=65534', '--regid=65534', '--clear-groups']);
     stations.push(station);
-    const t = await openTestPage({ width: 1366, height: 768 });
+    const t = await openTestPage({ width: 1366, height: 768 }, CHROMIUM, { firstRun: true });
     pages.push(t);
     const p = t.page;
     await p.goto(station.url);

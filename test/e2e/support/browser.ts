@@ -14,10 +14,18 @@ export interface TestPage {
   errors: string[];
 }
 
-/** Launches Chromium (or a wrapper of it, e.g. one that enters a network namespace) and opens a page. */
-export async function openTestPage(viewport: { width: number; height: number }, executablePath = CHROMIUM): Promise<TestPage> {
+/** The renderer's note that the first-run System check was shown (src-renderer/src/app.tsx). */
+const SYSTEM_CHECK_SHOWN = 'walt-bench.system-check-shown';
+
+/**
+ * Launches Chromium (or a wrapper of it, e.g. one that enters a network namespace) and opens a page. The first-run
+ * System check is marked as already shown (as a normal user, a failing check would otherwise cover the view under
+ * test); `firstRun: true` keeps the first run for the test of that screen.
+ */
+export async function openTestPage(viewport: { width: number; height: number }, executablePath = CHROMIUM, options: { firstRun?: boolean } = {}): Promise<TestPage> {
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport });
+  if (!options.firstRun) await page.addInitScript((key) => localStorage.setItem(key, '1'), SYSTEM_CHECK_SHOWN);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
