@@ -119,25 +119,29 @@ test('UI: prepare a Pi 4 (recovery card once, then no card); inspect a used reco
   assert.match(await byTestId(p, 'inspect-recovery').innerText(), /renamed RECOVERY\.000/);
   await shots(p, 'cards-inspect', 'inspect-report');
 
-  // a rearm the system refuses (the image is immutable: EPERM even for root): the cause and the right fix
-  execFileSync('chattr', ['+i', image]);
-  await byTestId(p, 'inspect-rearm').click();
-  const refused = byTestId(p, 'inspect-error');
-  await refused.waitFor({ timeout: 10_000 });
-  const refusedText = await refused.innerText();
-  assert.match(refusedText, /Cannot rearm the card: .*recovery-card\.img: cannot open \(EPERM\)/, refusedText);
-  assert.match(refusedText, /immutable \(lsattr shows "i"; chattr -i /, refusedText);
-  assert.doesNotMatch(refusedText, /check the path/);
-  assert.ok(await onScreen(p, 'inspect-error'), 'the error is on screen, in the Inspect panel');
-  await shots(p, 'cards-rearm-eperm', 'inspect-error');
-  execFileSync('chattr', ['-i', image]);
+  // a rearm the system refuses (the image is immutable: EPERM even for root): the cause and the right fix. Making a
+  // file immutable needs root (CAP_LINUX_IMMUTABLE): as a normal user this part is left out.
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    execFileSync('chattr', ['+i', image]);
+    await byTestId(p, 'inspect-rearm').click();
+    const refused = byTestId(p, 'inspect-error');
+    await refused.waitFor({ timeout: 10_000 });
+    const refusedText = await refused.innerText();
+    assert.match(refusedText, /Cannot rearm the card: .*recovery-card\.img: cannot open \(EPERM\)/, refusedText);
+    assert.match(refusedText, /immutable \(lsattr shows "i"; chattr -i /, refusedText);
+    assert.doesNotMatch(refusedText, /check the path/);
+    assert.ok(await onScreen(p, 'inspect-error'), 'the error is on screen, in the Inspect panel');
+    await shots(p, 'cards-rearm-eperm', 'inspect-error');
+    execFileSync('chattr', ['-i', image]);
+  }
   await byTestId(p, 'inspect-rearm').click();
   await byTestId(p, 'inspect-recovery').filter({ hasText: 'recovery.bin in place' }).waitFor({ timeout: 10_000 });
   assert.equal(await byTestId(p, 'inspect-error').count(), 0, 'the rearm that worked cleared the error');
   await shots(p, 'cards-rearmed', 'inspect-report');
   assert.match(execFileSync('mdir', ['-i', `${image}@@4M`, '::'], { encoding: 'utf8' }), /recovery\s+bin/i);
-  // the two refused commands (the offline download, the EPERM rearm) are the browser's only complaints
+  // the refused commands (the offline download, the EPERM rearm as root) are the browser's only complaints
   const complaints = pageErrors.filter((e) => /Failed to load resource: the server responded with a status of [45]\d\d/.test(e));
-  assert.equal(complaints.length, 2, pageErrors.join('\n'));
+  assert.equal(complaints.length, asRoot ? 2 : 1, pageErrors.join('\n'));
   assert.deepEqual(pageErrors.filter((e) => !complaints.includes(e)), []);
 });
