@@ -7,7 +7,7 @@ import type { SourceKind } from '../../core/flash/source-kind.js';
 import { ApiError } from '../../api/errors.js';
 import { sourceDevicesOf } from '../drives/source-device.js';
 import type { ImageInfo } from '../flash/image-inspect.js';
-import type { CardRegion } from '../flash/region-writer.js';
+import type { CardRegion } from '../flash/card-device.js';
 import { type ArchivePacking, detectPacking } from './archive-reader.js';
 import { type BuiltCard, buildCard, checkArchive } from './card-builder.js';
 

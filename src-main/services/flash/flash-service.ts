@@ -7,7 +7,7 @@ import { type CardPhase, type CardProgress, type CardResult, etaSeconds, sampleS
 import type { JournalLine, JournalRecord } from '../../core/journal/record.js';
 import type { Journal } from '../journal/journal.js';
 import type { DriveWatcher } from '../drives/drive-watcher.js';
-import type { CardJob, CardOutcome } from './card-writer.js';
+import type { CardJob, CardOutcome } from './card-device.js';
 import { prepareRawImage, type RawImage } from './decompress.js';
 import { type PreparedCard, prepareCardSource } from '../card/card-source.js';
 import { imageSha256 } from './image-hash.js';

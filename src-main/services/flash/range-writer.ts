@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { XXHash64 } from 'xxhash-addon';
 import { ApiError } from '../../api/errors.js';
 import { alignRanges, type ByteRange } from '../../core/image/byte-ranges.js';
-import { type CardJob, type CardOutcome, CHUNK_BYTES, cardDevice, syncDevice } from './card-writer.js';
+import { type CardJob, type CardOutcome, CHUNK_BYTES, cardDevice, syncDevice } from './card-device.js';
 import { CancelledError, explainCardError, verificationFailed } from './errors.js';
 import { etcher } from './etcher.js';
 import { backupGptClear } from './region-writer.js';

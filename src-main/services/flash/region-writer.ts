@@ -1,13 +1,7 @@
 import { BACKUP_GPT_SECTORS, SECTOR } from '../../core/card/layout.js';
-import { type CardJob, type CardOutcome, cardDevice, syncDevice } from './card-writer.js';
+import { type CardJob, type CardOutcome, cardDevice, type CardRegion, syncDevice } from './card-device.js';
 import { CancelledError, explainCardError, verificationFailed } from './errors.js';
 import { etcher } from './etcher.js';
-
-/** One run of bytes a built card needs at an offset of the card (the rest of the card is left as it is). */
-export interface CardRegion {
-  offset: number;
-  data: Uint8Array;
-}
 
 /** The zeros that clear a backup GPT: the card's last 33 sectors, widened to the write alignment. */
 export function backupGptClear(cardBytes: number, alignment: number): CardRegion {

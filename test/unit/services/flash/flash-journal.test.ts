@@ -7,7 +7,7 @@ import { ApiError } from '../../../../src-main/api/errors.js';
 import type { CardResult } from '../../../../src-main/core/flash/progress.js';
 import type { Drive } from '../../../../src-main/core/drives/drive.js';
 import type { JournalLine } from '../../../../src-main/core/journal/record.js';
-import type { CardJob, CardOutcome } from '../../../../src-main/services/flash/card-writer.js';
+import type { CardJob, CardOutcome } from '../../../../src-main/services/flash/card-device.js';
 import { CancelledError } from '../../../../src-main/services/flash/errors.js';
 import { FlashService } from '../../../../src-main/services/flash/flash-service.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CHUNK_BYTES } from '../../../../src-main/services/flash/card-writer.js';
+import { CHUNK_BYTES } from '../../../../src-main/services/flash/card-device.js';
 import { planPieces } from '../../../../src-main/services/flash/range-writer.js';
 
 describe('sparse write plan', () => {
