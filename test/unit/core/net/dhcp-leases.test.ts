@@ -5,15 +5,9 @@ import { LeasePool } from '../../../../src-main/core/net/dhcp-leases.js';
 import { BenchDhcp, type BenchDhcpConfig, type ReplyDecision } from '../../../../src-main/core/net/dhcp-reply.js';
 import { DropTally } from '../../../../src-main/core/net/drop-tally.js';
 import { KeyedRateLimit, TokenBucket } from '../../../../src-main/core/net/rate-limit.js';
+import { BENCH_DHCP_CONFIG } from '../../../support/bench-dhcp.js';
 
-const config: BenchDhcpConfig = {
-  serverIp: '192.168.152.1',
-  subnetMask: '255.255.255.0',
-  rangeStart: '192.168.152.100',
-  rangeEnd: '192.168.152.199',
-  leaseSeconds: 3600,
-  answerRpiFirmware: true,
-};
+const config: BenchDhcpConfig = BENCH_DHCP_CONFIG;
 const BOARD = '52:54:00:12:34:56';
 
 /** A seeded random MAC (locally administered, unicast). */

@@ -3,15 +3,9 @@ import { describe, it } from 'node:test';
 import { PacketError } from '../../../../src-main/core/net/bytes.js';
 import { decodeDhcp, type DhcpPacket, encodeDhcp } from '../../../../src-main/core/net/dhcp.js';
 import { BenchDhcp, type BenchDhcpConfig, type ReplyDecision } from '../../../../src-main/core/net/dhcp-reply.js';
+import { BENCH_DHCP_CONFIG } from '../../../support/bench-dhcp.js';
 
-const config: BenchDhcpConfig = {
-  serverIp: '192.168.152.1',
-  subnetMask: '255.255.255.0',
-  rangeStart: '192.168.152.100',
-  rangeEnd: '192.168.152.199',
-  leaseSeconds: 3600,
-  answerRpiFirmware: true,
-};
+const config: BenchDhcpConfig = BENCH_DHCP_CONFIG;
 const MAC = '52:54:00:12:34:56';
 
 /** A walt DISCOVER as U-Boot sends it (option 60 walt.node.rpi-4-b), as bytes to mutate. */

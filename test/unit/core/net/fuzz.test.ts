@@ -6,18 +6,12 @@ import { PacketError } from '../../../../src-main/core/net/bytes.js';
 import { decodeDhcp } from '../../../../src-main/core/net/dhcp.js';
 import { BenchDhcp, type BenchDhcpConfig } from '../../../../src-main/core/net/dhcp-reply.js';
 import { decodeTftp } from '../../../../src-main/core/net/tftp.js';
+import { BENCH_DHCP_CONFIG } from '../../../support/bench-dhcp.js';
 
 const captures = (JSON.parse(readFileSync(join(__dirname, '../../../fixtures/net/dhcp-captures.json'), 'utf8')) as { packets: { hex: string }[] }).packets.map(
   (p) => new Uint8Array(Buffer.from(p.hex, 'hex')),
 );
-const config: BenchDhcpConfig = {
-  serverIp: '192.168.152.1',
-  subnetMask: '255.255.255.0',
-  rangeStart: '192.168.152.100',
-  rangeEnd: '192.168.152.199',
-  leaseSeconds: 3600,
-  answerRpiFirmware: true,
-};
+const config: BenchDhcpConfig = BENCH_DHCP_CONFIG;
 
 /** A small seeded PRNG so a failure can be replayed. */
 function rng(seed: number): () => number {

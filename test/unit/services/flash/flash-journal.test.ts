@@ -10,23 +10,10 @@ import type { JournalLine } from '../../../../src-main/core/journal/record.js';
 import type { CardJob, CardOutcome } from '../../../../src-main/services/flash/card-device.js';
 import { CancelledError } from '../../../../src-main/services/flash/errors.js';
 import { FlashService } from '../../../../src-main/services/flash/flash-service.js';
+import { fakeDrive } from '../../../support/drives.js';
 
 const MiB = 1 << 20;
-const drive: Drive = {
-  device: '/dev/sdq',
-  devicePath: null,
-  description: 'fake reader',
-  size: 64 * MiB,
-  serial: 'S1',
-  busType: 'USB',
-  isReadOnly: false,
-  isRemovable: true,
-  isSystem: false,
-  isVirtual: false,
-  isUSB: true,
-  isCard: true,
-  mountpoints: [],
-};
+const drive: Drive = fakeDrive({ device: '/dev/sdq', description: 'fake reader', size: 64 * MiB, serial: 'S1' });
 const identity = { device: drive.device, size: drive.size, description: drive.description, serial: drive.serial };
 
 /** A flash service on fakes: a journal that records the lines (and what the writer had done at each). */
