@@ -96,7 +96,13 @@ function rarestPair(literal: string): number {
  * then tries the anywhere patterns (`includes`, then `re`).
  */
 export class PatternSet {
-  private readonly byFirst = new Map<number, { start: string; p: Pattern }[]>();
+  /**
+   * Start patterns by their first two characters (index `c0 * 128 + c1` for ASCII pairs; `wide` for the rest), in
+   * table order; a one-character start sits in every list of its character and in `single`.
+   */
+  private readonly byPair: (StartEntry[] | undefined)[] = new Array<StartEntry[] | undefined>(128 * 128);
+  private readonly wide = new Map<number, StartEntry[]>();
+  private readonly single = new Map<number, StartEntry[]>();
   private readonly anywhere: Pattern[] = [];
   private readonly gate: RegExp | null;
   /** Whether the gate let the last line given to match() through (false: no anywhere pattern can take any part of it). */
@@ -105,23 +111,33 @@ export class PatternSet {
   readonly starts: string[] = [];
 
   constructor(tables: readonly PatternTable[], keep: (p: Pattern) => boolean = () => true) {
+    const entries: StartEntry[] = [];
     for (const t of tables) {
       for (const p of t.patterns) {
         if (!keep(p)) continue;
         if (p.has !== undefined) this.anywhere.push(p);
         for (const start of startsOf(p)) {
-          const c = start.charCodeAt(0);
-          const list = this.byFirst.get(c) ?? [];
-          list.push({ start, p });
-          this.byFirst.set(c, list);
+          entries.push({ start, p });
           this.starts.push(start);
         }
       }
     }
+    const keys = new Set(entries.filter((e) => e.start.length >= 2).map((e) => pairKey(e.start)));
+    for (const key of keys) {
+      const list = entries.filter((e) => (e.start.length >= 2 ? pairKey(e.start) === key : e.start.charCodeAt(0) === Math.floor(key / 0x10000)));
+      const ascii = key < 0x800000 && (key & 0xffff) < 128;
+      if (ascii) this.byPair[(key >> 16) * 128 + (key & 0xffff)] = list;
+      else this.wide.set(key, list);
+    }
+    for (const e of entries) {
+      if (e.start.length >= 2) continue;
+      const c = e.start.charCodeAt(0);
+      this.single.set(c, [...(this.single.get(c) ?? []), e]);
+    }
     // substrings that open a line are anchors too (`TFTP error`, `Kernel panic`); short or punctuation ones are not
     for (const p of this.anywhere) if (p.has!.length >= 8 && /^[A-Z]/.test(p.has!)) this.starts.push(p.has!);
-    const keys = new Set(this.anywhere.map((p) => p.has!).map((l) => (l.length < 2 ? l : l.substr(rarestPair(l), 2))));
-    const escaped = [...keys].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const gateKeys = new Set(this.anywhere.map((p) => p.has!).map((l) => (l.length < 2 ? l : l.substr(rarestPair(l), 2))));
+    const escaped = [...gateKeys].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     this.gate = escaped.length ? new RegExp(escaped.join('|')) : null;
   }
 
@@ -130,7 +146,7 @@ export class PatternSet {
    * anywhere patterns (the caller knows from lastGate that a longer line holding this one had none of their keys).
    */
   match(s: string, ctx: ClassifierContext, out: BootEventBody[], anywhere = true): string | null {
-    const list = this.byFirst.get(s.charCodeAt(0));
+    const list = this.startsFor(s);
     if (list !== undefined) {
       for (let i = 0; i < list.length; i += 1) {
         const { start, p } = list[i]!;
@@ -153,4 +169,23 @@ export class PatternSet {
     }
     return null;
   }
+
+  /** The start patterns whose start may open `s` (its first two characters), in table order. */
+  private startsFor(s: string): StartEntry[] | undefined {
+    const c0 = s.charCodeAt(0);
+    const c1 = s.charCodeAt(1);
+    const list = c0 < 128 && c1 < 128 ? this.byPair[c0 * 128 + c1] : this.wide.get(c0 * 0x10000 + c1);
+    return list ?? (this.single.size === 0 ? undefined : this.single.get(c0));
+  }
+}
+
+/** A start literal and its pattern. */
+interface StartEntry {
+  start: string;
+  p: Pattern;
+}
+
+/** The first two characters of a literal as one number. */
+function pairKey(literal: string): number {
+  return literal.charCodeAt(0) * 0x10000 + literal.charCodeAt(1);
 }
