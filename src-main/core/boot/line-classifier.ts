@@ -4,8 +4,8 @@ import { anchorRegex, COLLAPSED_MIN, normalizeLine, splitCollapsed } from './lin
 import { type Pattern, PatternSet } from './pattern.js';
 import { PATTERN_TABLES } from './patterns.js';
 
-/** What classify() returns for the many lines that carry no event (never mutated). */
-const NO_EVENTS: readonly BootEventBody[] = [];
+/** Read once (an imported binding may be a getter under a module loader, and classify() runs for every line). */
+const COLLAPSED = COLLAPSED_MIN;
 
 /** The tables compiled once for every analyzer (a filtered set is compiled per classifier). */
 let shared: { set: PatternSet; anchors: RegExp } | null = null;
@@ -23,6 +23,8 @@ export class LineClassifier {
   private ctx: ClassifierContext = newContext();
   private readonly set: PatternSet;
   private readonly anchors: RegExp;
+  /** The list classify() fills and returns, reused for every line (most lines carry no event: no allocation). */
+  private readonly found: BootEventBody[] = [];
 
   /** `keep` limits the patterns (the held-out evaluation develops on half of the corpus's patterns). */
   constructor(keep?: (p: Pattern) => boolean) {
@@ -36,14 +38,18 @@ export class LineClassifier {
     this.ctx = newContext();
   }
 
-  /** The events one console line carries (usually none; then a shared empty list). */
+  /** The events one console line carries (usually none), in a list that is valid until the next call. */
   classify(text: string): readonly BootEventBody[] {
+    const out = this.found;
+    out.length = 0;
     const s = text.trim();
-    if (s.length < 3) return NO_EVENTS;
-    if (s.length >= COLLAPSED_MIN) return this.classifyCollapsed(s);
-    const out: BootEventBody[] = [];
+    if (s.length < 3) return out;
+    if (s.length >= COLLAPSED) {
+      for (const piece of this.pieces(s)) this.matchPiece(piece, out);
+      return out;
+    }
     this.matchPiece(s, out);
-    return out.length === 0 ? NO_EVENTS : out;
+    return out;
   }
 
   /** The line as it is, then (when nothing took it) without its capture prefixes. */
@@ -63,16 +69,10 @@ export class LineClassifier {
     return m ? { kind: 'login-prompt', host: m[1]! } : null;
   }
 
-  private classifyCollapsed(s: string): readonly BootEventBody[] {
-    const out: BootEventBody[] = [];
-    for (const piece of this.pieces(s)) this.matchPiece(piece, out);
-    return out.length === 0 ? NO_EVENTS : out;
-  }
-
   /** The normalized pieces of a line: one, or several when a paste lost its newlines. */
   private pieces(s: string): string[] {
     if (s.length < 3) return [];
-    if (s.length < COLLAPSED_MIN) return [s];
+    if (s.length < COLLAPSED) return [s];
     return splitCollapsed(normalizeLine(s), this.anchors);
   }
 }
