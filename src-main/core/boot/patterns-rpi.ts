@@ -21,12 +21,12 @@ export const RPI_EEPROM: PatternTable = {
       from: ['02', '22', '24', '902'],
       on: (m, _s, ctx, out) => banner(ctx, out, 'rpi-eeprom', m![1]!),
     },
-    { id: 'eeprom.boot-mode', start: 'Boot mode: ', re: /^Boot mode: (\S+)/, from: ['01', '03', '22', '100', '902'], on: (m, _s, ctx, out) => void (m![1] === 'NETWORK' && announce(ctx, out, 'rpi-eeprom')) },
+    { id: 'eeprom.boot-mode', start: 'Boot mode: ', re: /^Boot mode: (\S+)/, from: ['01', '03', '22', '100', '902', '904'], on: (m, _s, ctx, out) => void (m![1] === 'NETWORK' && announce(ctx, out, 'rpi-eeprom')) },
     {
       id: 'eeprom.wait-link',
       start: ['NET_BOOT: ', 'NETWORK: '],
       re: new RegExp(`^(?:NET_BOOT|NETWORK): (${MAC}) wait for link`),
-      from: ['01', '03', '22', '100', '902'],
+      from: ['01', '03', '22', '100', '902', '904'],
       on: (m, _s, ctx, out) => {
         announce(ctx, out, 'rpi-eeprom');
         out.push({ kind: 'link-wait', device: 'GENET', mac: m![1]!.toLowerCase() });
@@ -35,13 +35,13 @@ export const RPI_EEPROM: PatternTable = {
     {
       id: 'eeprom.link-ready',
       start: ['Link ready', 'LINK STATUS:'],
-      from: ['01', '03', '22', '44', '902'],
+      from: ['01', '03', '22', '44', '902', '904'],
       on: (_m, s, ctx, out) => void (!ctx.linkUp && linkUp(ctx, out, s.startsWith('LINK STATUS:') ? (/speed: (\d+)/.exec(s)?.[1] ?? null) : null)),
     },
     {
       id: 'eeprom.dhcp-src',
       start: 'DHCP src:',
-      from: ['01', '100', '106', '902'],
+      from: ['01', '100', '106', '902', '904'],
       on: (_m, _s, ctx, out) => {
         announce(ctx, out, 'rpi-eeprom');
         out.push({ kind: 'dhcp-request', attempt: null, iface: null, mac: null });
@@ -78,7 +78,7 @@ export const RPI_EEPROM: PatternTable = {
       id: 'eeprom.rx',
       start: ['RX: ', 'RX6: '],
       re: /^RX6?: (\d+) /,
-      from: ['20', '03', '22', '100', '902'],
+      from: ['20', '03', '22', '100', '902', '904'],
       on: (m, _s, ctx) => {
         const rx = Number(m![1]);
         if (ctx.getPending && ctx.rxAtGet >= 0 && rx > ctx.rxAtGet + 1) ctx.getPending = false; // packets came: progress
