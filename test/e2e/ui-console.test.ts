@@ -116,6 +116,12 @@ test('UI: a live QEMU U-Boot console with its timeline, typed commands, then a c
   assert.match(await byTestId(timeline, 'stage-firmware').innerText(), /u-boot/i, 'the bootloader row names U-Boot');
   assert.match(await byTestId(timeline, 'stage-firmware').innerText(), /\+\d+\.\d+ s/, 'with its time since power-on');
 
+  // the bootloader row's line, clicked in the live timeline: the live terminal scrolls to it and selects it
+  await byTestId(timeline, 'stage-firmware-line').click();
+  await byTestId(session, 'console-note').filter({ hasText: /^Line \d+, selected in the terminal\.$/ }).waitFor({ timeout: 5_000 });
+  const selectedRows = await session.evaluate((el) => el.querySelectorAll('.xterm-selection div').length);
+  assert.ok(selectedRows > 0, 'the line is highlighted in the terminal');
+
   // keys typed in the terminal reach the board: stop autoboot, run a command, see it echoed and answered
   await session.locator('.xterm').click();
   await p.keyboard.press('Enter');

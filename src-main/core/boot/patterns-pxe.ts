@@ -10,7 +10,7 @@ export const PXE_ROM: PatternTable = {
     {
       id: 'pxe.uefi-start',
       start: '>>Start PXE over IPv',
-      from: ['13', '501', '502', '505'],
+      from: ['13', '501', '502', '505', '901'],
       on: (_m, _s, ctx, out) => banner(ctx, out, 'uefi-pxe', null),
     },
     { id: 'pxe.station-ip', start: 'Station IP address is ', re: new RegExp(`^Station IP address is (${IPV4})`), from: ['13', '501', '502', '505'], on: (m, _s, ctx, out) => bound(ctx, out, m![1]!) },
@@ -40,7 +40,7 @@ export const PXE_ROM: PatternTable = {
       on: (_m, s, ctx, out) => dhcpFailed(ctx, out, s),
     },
     { id: 'pxe.check-cable', start: 'Check cable connection', from: ['508'], on: (_m, s, ctx, out) => linkDown(ctx, out, s) },
-    { id: 'pxe.uefi-refused', start: 'BdsDxe: failed to load ', from: ['505'], on: (_m, s, _ctx, out) => void out.push({ kind: 'boot-error', message: s }) },
+    { id: 'pxe.uefi-refused', start: 'BdsDxe: failed to load ', from: ['505', '901'], on: (_m, s, _ctx, out) => void out.push({ kind: 'boot-error', message: s }) },
     {
       id: 'pxe.error',
       start: 'PXE-E',
@@ -104,7 +104,7 @@ export const IPXE: PatternTable = {
       id: 'ipxe.download',
       has: '...',
       re: /^(\S+?)\.{3,}\s*(.*)$/,
-      from: ['14', '16', '600'],
+      from: ['14', '16', '600', '903'],
       on: (m, _s, ctx, out) => (looksLikeFile(m![1]!) ? download(m![1]!, m![2]!, ctx, out) : false),
     },
     { id: 'ipxe.nothing', start: ['Nothing to boot', 'No more network devices'], from: ['15'], on: (_m, s, _ctx, out) => void out.push({ kind: 'boot-error', message: s }) },

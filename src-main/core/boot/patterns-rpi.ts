@@ -18,15 +18,15 @@ export const RPI_EEPROM: PatternTable = {
       id: 'eeprom.banner',
       start: 'RPi: BOOTLOADER release VERSION:',
       re: /^RPi: BOOTLOADER release VERSION:(\S+)/,
-      from: ['02', '22', '24'],
+      from: ['02', '22', '24', '902'],
       on: (m, _s, ctx, out) => banner(ctx, out, 'rpi-eeprom', m![1]!),
     },
-    { id: 'eeprom.boot-mode', start: 'Boot mode: ', re: /^Boot mode: (\S+)/, from: ['01', '03', '22', '100'], on: (m, _s, ctx, out) => void (m![1] === 'NETWORK' && announce(ctx, out, 'rpi-eeprom')) },
+    { id: 'eeprom.boot-mode', start: 'Boot mode: ', re: /^Boot mode: (\S+)/, from: ['01', '03', '22', '100', '902', '904'], on: (m, _s, ctx, out) => void (m![1] === 'NETWORK' && announce(ctx, out, 'rpi-eeprom')) },
     {
       id: 'eeprom.wait-link',
       start: ['NET_BOOT: ', 'NETWORK: '],
       re: new RegExp(`^(?:NET_BOOT|NETWORK): (${MAC}) wait for link`),
-      from: ['01', '03', '22', '100'],
+      from: ['01', '03', '22', '100', '902', '904'],
       on: (m, _s, ctx, out) => {
         announce(ctx, out, 'rpi-eeprom');
         out.push({ kind: 'link-wait', device: 'GENET', mac: m![1]!.toLowerCase() });
@@ -35,13 +35,13 @@ export const RPI_EEPROM: PatternTable = {
     {
       id: 'eeprom.link-ready',
       start: ['Link ready', 'LINK STATUS:'],
-      from: ['01', '03', '22', '44'],
+      from: ['01', '03', '22', '44', '902', '904'],
       on: (_m, s, ctx, out) => void (!ctx.linkUp && linkUp(ctx, out, s.startsWith('LINK STATUS:') ? (/speed: (\d+)/.exec(s)?.[1] ?? null) : null)),
     },
     {
       id: 'eeprom.dhcp-src',
       start: 'DHCP src:',
-      from: ['01', '100', '106'],
+      from: ['01', '100', '106', '902', '904'],
       on: (_m, _s, ctx, out) => {
         announce(ctx, out, 'rpi-eeprom');
         out.push({ kind: 'dhcp-request', attempt: null, iface: null, mac: null });
@@ -51,7 +51,7 @@ export const RPI_EEPROM: PatternTable = {
       id: 'eeprom.net',
       start: 'NET ',
       re: new RegExp(`^NET (${IPV4}) (?:${IPV4}) gw (?:${IPV4}) tftp (${IPV4})|^NET ([0-9a-fA-F:]+) tftp ([0-9a-fA-F:]+)`),
-      from: ['01', '03', '44', '106'],
+      from: ['01', '03', '44', '106', '902'],
       on: (m, _s, ctx, out) => {
         announce(ctx, out, 'rpi-eeprom');
         ctx.bound = true;
@@ -78,7 +78,7 @@ export const RPI_EEPROM: PatternTable = {
       id: 'eeprom.rx',
       start: ['RX: ', 'RX6: '],
       re: /^RX6?: (\d+) /,
-      from: ['20', '03', '22', '100'],
+      from: ['20', '03', '22', '100', '902', '904'],
       on: (m, _s, ctx) => {
         const rx = Number(m![1]);
         if (ctx.getPending && ctx.rxAtGet >= 0 && rx > ctx.rxAtGet + 1) ctx.getPending = false; // packets came: progress
@@ -147,15 +147,15 @@ export const RPI_BOOTCODE: PatternTable = {
       id: 'bootcode.mac',
       start: 'Initialise ethernet with MAC',
       re: new RegExp(`(${MAC})?$`),
-      from: ['37', '38', '200'],
+      from: ['37', '38', '200', '900'],
       on: (m, _s, ctx, out) => {
         announce(ctx, out, 'pi3-bootcode');
         out.push({ kind: 'net-device', device: m![1] ? `USB Ethernet ${m![1].toLowerCase()}` : 'USB Ethernet' });
       },
     },
-    { id: 'bootcode.wait-link', start: 'Wait for Link up', from: ['37', '38'], on: (_m, _s, _ctx, out) => void out.push({ kind: 'link-wait', device: 'USB Ethernet', mac: null }) },
+    { id: 'bootcode.wait-link', start: 'Wait for Link up', from: ['37', '38', '900'], on: (_m, _s, _ctx, out) => void out.push({ kind: 'link-wait', device: 'USB Ethernet', mac: null }) },
     { id: 'bootcode.link-up', start: 'Link up', re: /^Link up\b(?! on)/, from: ['37'], on: (_m, _s, ctx, out) => linkUp(ctx, out, null) },
-    { id: 'bootcode.link-failed', start: 'Failed to initialise link', from: ['38'], on: (_m, s, ctx, out) => linkDown(ctx, out, s) },
+    { id: 'bootcode.link-failed', start: 'Failed to initialise link', from: ['38', '900'], on: (_m, s, ctx, out) => linkDown(ctx, out, s) },
     {
       id: 'bootcode.dhcp-request',
       start: 'Sending DHCP request',

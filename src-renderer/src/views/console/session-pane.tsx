@@ -8,6 +8,7 @@ import { SaveLog } from './save-log.js';
 import { SearchBar } from './search-bar.js';
 import { SessionBanner } from './session-banner.js';
 import type { TerminalHub } from './terminal-hub.js';
+import { findTerminalRow, logicalLines } from './terminal-line.js';
 
 /** "115200 8N1", "9600 7E2 RTS/CTS". */
 function lineSettings(s: OpenSettings): string {
@@ -54,6 +55,21 @@ export function SessionPane(props: {
     },
     [api, id],
   );
+
+  /** A stage's or the verdict's line, chosen in the timeline: scrolled to in the terminal and selected. */
+  const showLine = (n: number): void => {
+    const term = handle.current?.term;
+    if (!term || !verdict) return;
+    const text = [...verdict.evidence, ...verdict.stages.flatMap((s) => (s.opened ? [s.opened] : []))].find((l) => l.line === n)?.text ?? '';
+    const row = findTerminalRow(logicalLines(term.buffer.active), text, n, verdict.lines);
+    if (row === null) {
+      setNote(`Line ${n} is no longer in the terminal's scrollback.`);
+      return;
+    }
+    term.scrollToLine(Math.max(0, row - Math.floor(term.rows / 2)));
+    term.select(0, row, Math.max(1, term.buffer.active.getLine(row)?.translateToString(true).length ?? 1));
+    setNote(`Line ${n}, selected in the terminal.`);
+  };
 
   const sendBreak = async (): Promise<void> => {
     try {
@@ -138,7 +154,7 @@ export function SessionPane(props: {
         </p>
       </div>
       <div className="console-session__side">
-        <BootTimeline verdict={verdict} mode="live" testId="live-timeline" />
+        <BootTimeline verdict={verdict} mode="live" testId="live-timeline" onLine={showLine} />
         <button type="button" className="button button--small console-session__restart" data-testid="restart-analysis" onClick={() => props.onConfigure({ restartAnalysis: true })}>
           Restart timeline (board power-cycled)
         </button>
