@@ -35,6 +35,7 @@ usage: walt-bench <command> [options]
   watch <port> [--expect MODEL] [--json] [--timeout S] [--baud N]
                                        stream a board's boot stages live; exit at the verdict
                                        analyze/watch exit status: ${OUTCOME_EXIT_HELP}
+  about [--json]                       versions: app, Electron, Node, etcher-sdk, catalog
   doctor [--json]                      system check: disk access, dialout, ports 67/69, tcpdump, state folder,
                                        free space...; each with the exact fix (exit 1 when a check fails)
   help                                 this text

@@ -6,6 +6,7 @@ import { describeError, EXIT, UsageError } from './args.js';
 import { benchCommand } from './commands/bench.js';
 import { cardCommand, catalogCommand, downloadCommand, inspectCommand, rearmCommand } from './commands/card.js';
 import { checkCommand } from './commands/check.js';
+import { aboutCommand } from './commands/about.js';
 import { doctorCommand, doctorOnlyClient } from './commands/doctor.js';
 import { drivesCommand } from './commands/drives.js';
 import { flashCommand } from './commands/flash.js';
@@ -39,6 +40,7 @@ const COMMANDS: Record<string, (ctx: CommandContext, argv: string[]) => Promise<
   console: ({ api }, argv) => consoleCommand(api, argv),
   watch: ({ api }, argv) => watchCommand(api, argv),
   doctor: ({ api }, argv) => doctorCommand(api, argv),
+  about: ({ api }, argv) => aboutCommand(api, argv),
 };
 
 /**

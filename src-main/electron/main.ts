@@ -14,7 +14,7 @@
  * State lives in app.getPath('userData'), or WALT_BENCH_HOME when set.
  */
 import { join, resolve } from 'node:path';
-import { app, dialog, session, type BrowserWindow } from 'electron';
+import { app, dialog, session, shell, type BrowserWindow } from 'electron';
 import type * as BackendModule from '../services/backend.js';
 import { forwardEvent, registerIpcBridge } from '../transports/electron-ipc/main-side.js';
 import type { TrustedOrigin } from '../transports/electron-ipc/trust.js';
@@ -87,7 +87,7 @@ function main(): void {
   const preload = join(__dirname, '..', 'transports', 'electron-ipc', 'preload.js');
   const windows: BrowserWindow[] = [];
   const allWindows = (): BrowserWindow[] => windows.filter((w) => !w.isDestroyed());
-  hardenWebContents(app, origin);
+  hardenWebContents(app, origin, (url) => shell.openExternal(url));
 
   let port: Promise<ApiPort> | null = null;
   let closed = false;

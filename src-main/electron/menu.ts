@@ -1,4 +1,5 @@
 /** The application menu: the usual roles, plus the project page in the system browser. */
+import { openExternalHttps } from './security.js';
 import { app, Menu, type MenuItemConstructorOptions, shell } from 'electron';
 
 const PROJECT_URL = 'https://walt-project.liglab.fr/';
@@ -20,7 +21,7 @@ export function installMenu(): void {
     {
       label: 'Help',
       submenu: [
-        { label: 'WalT project', click: () => void shell.openExternal(PROJECT_URL) },
+        { label: 'WalT project', click: () => openExternalHttps(PROJECT_URL, (url) => shell.openExternal(url)) },
         { role: 'about' },
       ],
     },

@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import { aboutFacts } from './app/about.js';
 import { Dispatcher, type Handlers } from '../api/dispatcher.js';
 import type { Drive } from '../core/drives/drive.js';
 import { callerByUid, processCaller } from './access/caller.js';
@@ -132,6 +133,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       home: paths.home,
       platform: process.platform,
     }),
+    'app.about': async () => aboutFacts(),
     'fs.list': async ({ dir }) => listDir(guard.readable(dir ?? options.owner?.home ?? homedir()).real),
     'settings.get': async () => settings.get(),
     'settings.set': async (patch) => {

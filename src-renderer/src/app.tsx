@@ -9,6 +9,7 @@ import { CheckView } from './views/check/check-view.js';
 import { ConsoleView } from './views/console/console-view.js';
 import { JournalView } from './views/journal/journal-view.js';
 import { SystemCheckView } from './views/system/system-check-view.js';
+import { SettingsView } from './views/settings/settings-view.js';
 import type { DoctorReportData } from '../../src-main/api/contract.js';
 
 /** Set once the System check was shown on a first run (this browser profile / app), so it opens by itself once. */
@@ -83,6 +84,7 @@ export function App(): ReactNode {
           <ConsoleView visible={view === 'console'} />
         </div>
         {view === 'journal' && <JournalView />}
+        {view === 'settings' && <SettingsView />}
         {view === 'system' && <SystemCheckView report={systemReport} onReport={setSystemReport} />}
       </main>
     </div>

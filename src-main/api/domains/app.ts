@@ -8,6 +8,17 @@ export const appCommands = {
     input: z.object({}),
     output: z.object({ version: z.string(), privileged: z.boolean(), home: z.string(), platform: z.string() }),
   },
+  /** Versions: the app, Electron (null outside Electron), Node, etcher-sdk, the shipped catalog. */
+  'app.about': {
+    input: z.object({}),
+    output: z.object({
+      app: z.string(),
+      electron: z.string().nullable(),
+      node: z.string(),
+      etcherSdk: z.string().nullable(),
+      catalog: z.object({ version: z.string(), name: z.string(), date: z.string(), source: z.string() }).nullable(),
+    }),
+  },
   /** Lists a directory of the machine that does the work (the station's file chooser). */
   'fs.list': {
     input: z.object({ dir: S.FilePath.optional() }),

@@ -16,7 +16,7 @@ export async function bindUdp(port: number, address: string, options: { broadcas
       throw new ApiError(
         'permission',
         `binding UDP port ${port} needs privileges (EACCES)`,
-        'run walt-bench with sudo, or start the check from the app (its privileged helper binds the port)',
+        'run walt-bench as root (`sudo walt-bench ...`), start the check from the app (its privileged helper binds the port), or let Node bind ports below 1024: `sudo setcap cap_net_bind_service=+ep "$(readlink -f "$(command -v node)")"`',
       );
     }
     if (error.code === 'EADDRINUSE') {

@@ -39,7 +39,7 @@ export function explainCardError(device: string, offset: number | null, error: u
       return new ApiError(
         'permission',
         `${device}: permission denied (${e.code})`,
-        'walt-bench needs root for raw writes: run it with sudo or let it start its privileged helper',
+        'walt-bench needs root for raw writes: run the CLI as root (`sudo walt-bench flash ...`), or restart the app and accept the authorization (pkexec) that starts its privileged helper',
       );
     case 'EROFS':
       return new ApiError('io-error', `${device}: the card is read-only (EROFS)`, "slide the card's lock switch off");

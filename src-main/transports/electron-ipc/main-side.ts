@@ -7,6 +7,7 @@ import { BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent } from 'electro
 import type { EventMessage } from '../../api/contract.js';
 import { ApiError, toApiError } from '../../api/errors.js';
 import type { BridgeEvent, CallChannel, CallResult, EventChannel, PickImageChannel } from './bridge.js';
+import { parseCallRequest, senderIsTrusted as checkSender } from './sender-check.js';
 import { isTrustedUrl, type TrustedOrigin } from './trust.js';
 
 const CALL: CallChannel = 'wb:call';
@@ -26,10 +27,7 @@ export interface IpcBridgeOptions extends TrustedOrigin {
 
 /** Checks an IPC message comes from the top frame of one of the app's windows, showing the app's page. */
 function senderIsTrusted(event: IpcMainInvokeEvent, opts: IpcBridgeOptions): boolean {
-  const frame = event.senderFrame;
-  if (!frame || frame.parent !== null) return false;
-  if (!opts.windows().some((w) => !w.isDestroyed() && w.webContents.id === event.sender.id)) return false;
-  return isTrustedUrl(frame.url, opts);
+  return checkSender(event, opts.windows(), opts);
 }
 
 /** Error result for a refused sender. */
@@ -42,10 +40,9 @@ const refused: CallResult = {
 export function registerIpcBridge(opts: IpcBridgeOptions): () => void {
   ipcMain.handle(CALL, async (event: IpcMainInvokeEvent, request: unknown): Promise<CallResult> => {
     if (!senderIsTrusted(event, opts)) return refused;
-    if (typeof request !== 'object' || request === null || typeof (request as { name?: unknown }).name !== 'string') {
-      return { ok: false, error: new ApiError('bad-request', 'a call is {name, input}').toJSON() };
-    }
-    const { name, input } = request as { name: string; input?: unknown };
+    const call = parseCallRequest(request);
+    if (!call) return { ok: false, error: new ApiError('bad-request', 'a call is {name, input}').toJSON() };
+    const { name, input } = call;
     try {
       return { ok: true, result: await opts.dispatch(name, input) };
     } catch (e) {

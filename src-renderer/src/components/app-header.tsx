@@ -4,13 +4,14 @@ import { useConnection, useHost } from '../api/api-context.js';
 import type { ConnectionState } from '../api/connection.js';
 
 /** The views of the app. */
-export type ViewName = 'flash' | 'journal' | 'check' | 'console' | 'system';
+export type ViewName = 'flash' | 'journal' | 'check' | 'console' | 'system' | 'settings';
 
 const VIEWS: { name: ViewName; label: string }[] = [
   { name: 'flash', label: 'Flash' },
   { name: 'check', label: 'Boot check' },
   { name: 'console', label: 'Console' },
   { name: 'journal', label: 'Journal' },
+  { name: 'settings', label: 'Settings' },
 ];
 
 /** The header's words for each connection state. */
