@@ -258,7 +258,8 @@ export class FlashService {
   }
 
   private async refuseIneligible(image: ImageInfo, drives: DriveIdentity[], confirmLarge: boolean): Promise<void> {
-    const current = await this.deps.watcher.refresh();
+    // A list taken in the last 250 ms (the CLI's drives.list, just before) is as fresh as one taken now: one lsblk.
+    const current = await this.deps.watcher.recent();
     const refusals: string[] = [];
     for (const selected of drives) {
       const check = recheckIdentity(selected, current);
