@@ -37,7 +37,11 @@ describe('a .gz is inflated once: the image check keeps its bytes for the flash 
     mkdirSync(cache);
     const out = await prepareRawImage(info, cache, { onProgress: () => undefined });
     assert.equal(out.size, raw.length);
+    // The bytes are handed on in memory at once (a sparse write reads them there); the cache file follows.
+    assert.ok(out.data?.equals(raw));
+    await out.written;
     assert.ok(readFileSync(out.path).equals(raw));
+    assert.ok(readFileSync(`${out.path}.done`, 'utf8').startsWith(String(raw.length)));
   });
 
   it('a file changed since the check (another modification time) is inflated again, and its damage found', async () => {

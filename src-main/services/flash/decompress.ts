@@ -20,6 +20,13 @@ import { type OpenedZipMember, openZipMember, zipMemberCheck, ZipMemberError } f
 export interface RawImage {
   path: string;
   size: number;
+  /**
+   * The image's bytes when they are in memory (a .gz the image check inflated whole): a sparse write reads its ranges
+   * from here, while the cache file is still being written. Dropped when the session ends.
+   */
+  data?: Buffer | undefined;
+  /** Settles once the cache file at `path` is complete (at once, unless `data` is set); rejects when it cannot be. */
+  written: Promise<void>;
 }
 
 /** Reports decompression progress in compressed bytes read. */
@@ -133,13 +140,13 @@ function explainFailure(
  * largest card or the cache's free space. A finished cache file is reused; a failed or cancelled one is removed.
  */
 export async function prepareRawImage(info: ImageInfo, cacheDir: string, options: DecompressOptions): Promise<RawImage> {
-  if (info.kind === 'raw') return { path: info.path, size: info.fileSize };
+  if (info.kind === 'raw') return { path: info.path, size: info.fileSize, written: Promise.resolve() };
   if (info.kind === 'zip' && info.entry === null) throw entryRequired(info);
   const st = await stat(info.path);
   const key = cacheKey(info, st);
   const out = join(cacheDir, `decompressed-${key}.img`);
   const doneMarker = `${out}.done`;
-  if (existsSync(out) && existsSync(doneMarker)) return { path: out, size: (await stat(out)).size };
+  if (existsSync(out) && existsSync(doneMarker)) return { path: out, size: (await stat(out)).size, written: Promise.resolve() };
   // A .gz the image check inflated whole (and found intact) is not inflated again: its bytes go to the cache as they are.
   const inflated = info.kind === 'gz' ? takeInflated(info.path, st.size, st.mtimeMs) : null;
   const fsInfo = await statfs(cacheDir);
@@ -154,22 +161,11 @@ export async function prepareRawImage(info: ImageInfo, cacheDir: string, options
   }
   const bound = outputBound(options.largestCard, cacheDir, free);
   if (inflated !== null && inflated.length > 0 && inflated.length <= bound.bytes) {
-    await removeDeadParts(cacheDir, basename(out));
-    const tmp = `${out}.${process.pid}.${(partSerial += 1)}.part`;
-    try {
-      // O_EXCL|O_NOFOLLOW, as below.
-      const fd = await open(tmp, NEW_FILE, 0o644);
-      try {
-        await fd.writeFile(inflated);
-      } finally {
-        await fd.close();
-      }
-    } catch (error) {
-      await rm(tmp, { force: true });
-      throw explainFailure(info, null, error as Error, { compressedRead: info.fileSize, outBytes: 0 }, tmp);
-    }
     options.onProgress(info.fileSize, info.fileSize, inflated.length);
-    return keepInCache(tmp, out, doneMarker, inflated.length);
+    // The cache file (for the cards of a later session) is written beside the cards, off their path.
+    const written = writeCacheFile(info, cacheDir, out, doneMarker, inflated);
+    written.catch(() => undefined);
+    return { path: out, size: inflated.length, data: inflated, written };
   }
   const at = { compressedRead: 0, outBytes: 0 };
   const member = info.kind === 'zip' ? await openZipMember(info.path, info.fileSize, info.entry!) : null;
@@ -211,11 +207,30 @@ export async function prepareRawImage(info: ImageInfo, cacheDir: string, options
     await rm(tmp, { force: true });
     throw new ApiError('source-error', `${info.name} decompresses to nothing (0 bytes)`, 'download it again');
   }
-  return keepInCache(tmp, out, doneMarker, at.outBytes);
+  return { ...(await keepInCache(tmp, out, doneMarker, at.outBytes)), written: Promise.resolve() };
+}
+
+/** Writes bytes already inflated (and checked) to the cache, as a `.part` renamed into place. */
+async function writeCacheFile(info: ImageInfo, cacheDir: string, out: string, doneMarker: string, data: Buffer): Promise<void> {
+  await removeDeadParts(cacheDir, basename(out));
+  const tmp = `${out}.${process.pid}.${(partSerial += 1)}.part`;
+  try {
+    // O_EXCL|O_NOFOLLOW, as for a streamed one.
+    const fd = await open(tmp, NEW_FILE, 0o644);
+    try {
+      await fd.writeFile(data);
+    } finally {
+      await fd.close();
+    }
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw explainFailure(info, null, error as Error, { compressedRead: info.fileSize, outBytes: 0 }, tmp);
+  }
+  await keepInCache(tmp, out, doneMarker, data.length);
 }
 
 /** Renames a finished `.part` into place and marks it done: the raw image every card is written from. */
-async function keepInCache(tmp: string, out: string, doneMarker: string, size: number): Promise<RawImage> {
+async function keepInCache(tmp: string, out: string, doneMarker: string, size: number): Promise<{ path: string; size: number }> {
   await rename(tmp, out);
   await rm(doneMarker, { force: true });
   await writeFile(doneMarker, `${size}\n`, { flag: NEW_FILE }).catch((error: NodeJS.ErrnoException) => {

@@ -20,6 +20,19 @@ function fileReader(fd: number, size: number): DiskReader {
   };
 }
 
+/** The allocation map of a raw disk image held in memory (see mapImageFile). */
+export function mapImageData(data: Uint8Array, vouched?: ByteRange[]): AllocationMap {
+  const reader: DiskReader = {
+    size: data.length,
+    read(offset, length) {
+      const out = Buffer.alloc(length);
+      if (offset < data.length) out.set(data.subarray(offset, Math.min(data.length, offset + length)));
+      return out;
+    },
+  };
+  return allocationMap(reader, vouched ? { vouched } : {});
+}
+
 /**
  * The allocation map of a raw disk image file: which of its bytes a card needs (see core/image/allocation-map);
  * `vouched`: a bmap's checked ranges, used where walt-bench cannot read the allocation itself.
