@@ -73,7 +73,8 @@ function inflateCheck(path: string, fileSize: number, isize: number | null, budg
     const input = createReadStream(path, whole ? { highWaterMark: 1 << 20 } : { end: budget - 1, highWaterMark: 1 << 20 });
     // 1 MiB chunks: zlib's 16 KiB default costs an event per 16 KiB (a 25 MiB image: 1600 of them).
     const gunzip = createGunzip({ chunkSize: 1 << 20 });
-    let chunks: Buffer[] | null = whole ? [] : null;
+    // The bytes kept are copied as they come into one buffer of the trailer's size (no concatenation at the end).
+    let kept: Buffer | null = whole && isize !== null && isize > 0 && isize <= KEEP_INFLATED_LIMIT ? Buffer.allocUnsafe(isize) : null;
     let out = 0;
     let settled = false;
     const done = (r: GzipSize): void => {
@@ -87,15 +88,15 @@ function inflateCheck(path: string, fileSize: number, isize: number | null, budg
     // the check stopped before the stream's end: ISIZE is kept when it can be the size
     const partial = (): void => done(isize !== null && isize >= out ? { kind: 'estimate', size: isize } : { kind: 'unknown', atLeast: out });
     gunzip.on('data', (b: Buffer) => {
+      if (kept !== null && out + b.length <= kept.length) b.copy(kept, out);
+      else kept = null;
       out += b.length;
-      if (chunks !== null && out <= KEEP_INFLATED_LIMIT) chunks.push(b);
-      else chunks = null;
       if (out > OUTPUT_LIMIT) partial();
     });
     gunzip.on('end', () => {
       // 'end' comes only after zlib checked the trailer: the bytes kept are the image's.
-      if (chunks !== null) keep(Buffer.concat(chunks, out));
-      chunks = null;
+      if (kept !== null && out === kept.length) keep(kept);
+      kept = null;
       done({ kind: 'exact', size: out });
     });
     gunzip.on('error', (e: NodeJS.ErrnoException) => {

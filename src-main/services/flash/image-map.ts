@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { type AllocationMap, allocationMap } from '../../core/image/allocation-map.js';
 import type { ByteRange } from '../../core/image/byte-ranges.js';
-import type { DiskReader } from '../../core/image/disk-reader.js';
+import { bufferReader, type DiskReader } from '../../core/image/disk-reader.js';
 
 /** A DiskReader over an open file descriptor (positional reads; past the end reads as zeros). */
 function fileReader(fd: number, size: number): DiskReader {
@@ -22,15 +22,7 @@ function fileReader(fd: number, size: number): DiskReader {
 
 /** The allocation map of a raw disk image held in memory (see mapImageFile). */
 export function mapImageData(data: Uint8Array, vouched?: ByteRange[]): AllocationMap {
-  const reader: DiskReader = {
-    size: data.length,
-    read(offset, length) {
-      const out = Buffer.alloc(length);
-      if (offset < data.length) out.set(data.subarray(offset, Math.min(data.length, offset + length)));
-      return out;
-    },
-  };
-  return allocationMap(reader, vouched ? { vouched } : {});
+  return allocationMap(bufferReader(data), vouched ? { vouched } : {});
 }
 
 /**
