@@ -6,22 +6,15 @@
 process.env.UV_THREADPOOL_SIZE = process.env.UV_THREADPOOL_SIZE || '16';
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
-const { compileCache } = require('./compile-cache.js');
 
-const bundle = join(__dirname, '..', 'dist', 'bundle');
-const entry = join(bundle, 'cli.cjs');
+const entry = join(__dirname, '..', 'dist', 'bundle', 'cli.cjs');
 if (!existsSync(entry)) {
   process.stderr.write('walt-bench: not built yet: run `npm run build` in ' + join(__dirname, '..') + '\n');
   process.exit(1);
 }
-// The bundle's compiled code is kept beside it (V8's code cache): compiling run-command.cjs costs ~35 ms per start.
-const cache = compileCache(bundle);
 require(entry)
   .main(process.argv.slice(2))
-  .then((status) => {
-    cache.save();
-    process.exit(status);
-  })
+  .then((status) => process.exit(status))
   .catch((error) => {
     process.stderr.write('walt-bench: ' + (error && error.stack ? error.stack : String(error)) + '\n');
     process.exit(1);

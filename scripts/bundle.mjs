@@ -4,7 +4,6 @@
 // Two files: cli.cjs (help, version, dispatch: tiny, so `--help` costs Node's own start-up) and run-command.cjs
 // (every command, the backend and the pure-JS dependencies), which cli.cjs requires only when a command runs.
 // Native modules and etcher-sdk (natives, wasm and data files found by path) stay in node_modules, loaded at runtime.
-import { readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -70,6 +69,3 @@ await Promise.all([
   build({ ...common, entryPoints: ['src-main/cli/main.ts'], outfile: 'dist/bundle/cli.cjs' }),
   build({ ...common, entryPoints: ['src-main/cli/run-command.ts'], outfile: 'dist/bundle/run-command.cjs' }),
 ]);
-
-// The V8 code caches of the previous bundle (bin/compile-cache.js) can never match the new one: removed.
-for (const f of readdirSync(`${root}dist/bundle`)) if (f.endsWith('.v8cache')) rmSync(`${root}dist/bundle/${f}`, { force: true });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -32,25 +32,10 @@ describe('the built CLI loads only what a command needs', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('--help runs from the bundle and loads nothing but bin/walt-bench.js, its code cache and dist/bundle/cli.cjs', async () => {
+  it('--help runs from the bundle and loads nothing but bin/walt-bench.js and dist/bundle/cli.cjs', async () => {
     const { status, files } = await loadedFiles(['--help'], env);
     assert.equal(status, 0);
-    const expected = [join(ROOT, 'bin', 'walt-bench.js'), join(ROOT, 'bin', 'compile-cache.js'), join(ROOT, 'dist', 'bundle', 'cli.cjs')];
-    assert.deepEqual(files.sort(), expected.sort());
-  });
-
-  it('the bundle runs from V8\'s code cache kept beside it, written by the first run of a new bundle', async () => {
-    const bundle = join(ROOT, 'dist', 'bundle');
-    const caches = (): string[] => readdirSync(bundle).filter((f) => f.startsWith('run-command.cjs.') && f.endsWith('.v8cache'));
-    for (const f of caches()) rmSync(join(bundle, f));
-    assert.equal((await runCli(['journal', '--json'], env)).status, 0);
-    const made = caches();
-    assert.equal(made.length, 1, made.join(', '));
-    const before = statSync(join(bundle, made[0]!)).mtimeMs;
-    // The next run reads it (accepted by V8: nothing rewritten) and works the same.
-    assert.equal((await runCli(['journal', '--json'], env)).status, 0);
-    assert.deepEqual(caches(), made);
-    assert.equal(statSync(join(bundle, made[0]!)).mtimeMs, before);
+    assert.deepEqual(files.sort(), [join(ROOT, 'bin', 'walt-bench.js'), join(ROOT, 'dist', 'bundle', 'cli.cjs')].sort());
   });
 
   it('journal loads the command bundle (zod, ws, yauzl inside it) and not etcher-sdk, drivelist, serialport or lzma-native', async () => {
