@@ -143,6 +143,15 @@ test('UI: pick an image, select two zram cards, flash, both verified and equal t
   const flash = byTestId(p, 'flash-button');
   assert.equal(await flash.innerText(), 'Flash 2 cards');
   assert.ok(await byTestId(p, 'verify-checkbox').isChecked(), 'verification is on by default');
+  // how the image is written: its blocks in use by default; a bmap needs its file named; every byte is chosen here
+  assert.ok(await byTestId(p, 'write-sparse').isChecked(), 'sparse by default');
+  await byTestId(p, 'write-bmap').check();
+  await byTestId(p, 'write-bmap-path').waitFor();
+  assert.equal(await flash.isDisabled(), true, 'no bmap named yet');
+  assert.match(await p.locator('#flash-missing').innerText(), /Name the bmap file/);
+  await byTestId(p, 'write-full').check();
+  assert.equal(await byTestId(p, 'write-bmap-path').count(), 0);
+  assert.equal(await flash.isDisabled(), false);
   await shots(p, 'flash-drives');
 
   // the confirmation lists what will be erased
@@ -182,6 +191,12 @@ test('UI: pick an image, select two zram cards, flash, both verified and equal t
     const head = readHead(c.device, IMAGE_SIZE);
     assert.equal(head.length, IMAGE_SIZE);
     assert.ok(head.equals(image), `${c.device} holds the image`);
+  }
+
+  // written in the mode chosen (--full), as the journal records
+  const modes = readFileSync(join(home, 'state', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { device?: string; result: string; mode?: string });
+  for (const c of [cardA!, cardB]) {
+    assert.deepEqual(modes.filter((l) => l.device === c.device && l.result === 'ok').map((l) => l.mode), ['full'], `${c.device} written in full`);
   }
 
   // the journal shows both attempts

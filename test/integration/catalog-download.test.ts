@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { bmapCandidates } from '../../src-main/services/flash/bmap-source.js';
 import { startTestBackend, type TestBackend } from '../support/backend.js';
 
 describe('catalog downloads from a local HTTP server (127.0.0.1)', () => {
@@ -16,6 +18,8 @@ describe('catalog downloads from a local HTTP server (127.0.0.1)', () => {
   const ranges: string[] = [];
   let cutFirst = true;
   let online = true;
+  /** Other files the server holds, by URL path. */
+  const files = new Map<string, Buffer>();
 
   before(async () => {
     t = await startTestBackend();
@@ -23,6 +27,8 @@ describe('catalog downloads from a local HTTP server (127.0.0.1)', () => {
       if (!online) return void res.socket?.destroy();
       const range = req.headers.range;
       ranges.push(range ?? 'none');
+      const served = files.get(req.url ?? '');
+      if (served) return void res.writeHead(200, { 'content-length': String(served.length) }).end(served);
       if (req.url === '/rpi-4-sd-recovery.tar.gz' || req.url === '/bad.tar.gz') {
         const from = range ? Number(/bytes=(\d+)-/.exec(range)![1]) : 0;
         res.writeHead(range ? 206 : 200, { 'content-length': String(body.length - from) });
@@ -88,5 +94,27 @@ describe('catalog downloads from a local HTTP server (127.0.0.1)', () => {
     for (const m of ['rpi-b', 'rpi-b-plus', 'rpi-2-b', 'rpi-3-b', 'rpi-3-b-plus', 'rpi-4-b', 'rpi-400', 'rpi-5-b', 'pc-x86-64', 'pc-x86-32']) {
       assert.ok(c.models.some((x) => x.id === m), m);
     }
+  });
+
+  it('a raw artifact\'s bmap named by the catalog is downloaded beside it (where a flash finds it); a damaged one is refused', async () => {
+    // A real bmap, made by bmaptool of a small image with one data block.
+    const img = join(t.dir, 'pc.dd');
+    writeFileSync(img, Buffer.concat([randomBytes(4096), Buffer.alloc(1 << 20)]));
+    execFileSync('bmaptool', ['create', '-o', `${img}.bmap`, img], { stdio: 'ignore' });
+    const bmap = readFileSync(`${img}.bmap`);
+    files.set('/pc.dd', readFileSync(img));
+    files.set('/pc.dd.bmap', bmap);
+    files.set('/damaged.bmap', Buffer.from(bmap.toString('utf8').replace('<MappedBlocksCount>', '<MappedBlocksCount>1')));
+    files.set('/pc2.dd', readFileSync(img));
+    const cat = catalog([
+      { id: 'pc', kind: 'pc-usb', file: 'pc.dd', title: 'p', write: 'raw', bmap: 'pc.dd.bmap' },
+      { id: 'pc2', kind: 'pc-usb', file: 'pc2.dd', title: 'p2', write: 'raw', bmap: 'damaged.bmap' },
+    ]);
+    const got = await t.api.call('catalog.download', { artifact: 'pc', catalog: cat });
+    assert.ok(readFileSync(`${got.path}.bmap`).equals(bmap));
+    assert.deepEqual(bmapCandidates(got.path).filter((p) => existsSync(p)), [`${got.path}.bmap`]);
+    await assert.rejects(t.api.call('catalog.download', { artifact: 'pc2', catalog: cat }), /damaged\.bmap.*refused/);
+    const dir = join(t.backend.paths.cache, 'artifacts');
+    assert.ok(!readdirSync(dir).some((f) => f.startsWith('pc2.dd.bmap')));
   });
 });

@@ -4,6 +4,7 @@
  * each writer a whole process (start included), best of 3: walt-bench (sparse), `bmaptool copy` with its bmap, and
  * `gunzip | dd oflag=direct conv=fsync` + `cmp`. After each write the card is checked independently (tables, BIOS boot
  * bytes, fsck.vfat -n, e2fsck -fn, every file). Needs root, zram, blkio throttling, bmaptool, the built CLI.
+ * BENCH_BASELINE=DIR also runs the CLI of another built checkout in the same run.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -61,14 +62,16 @@ async function main(): Promise<void> {
   const size = statSync(img).size;
   const card = createZramCard(32 * MiB);
   const untrottle = throttleWrites([{ device: card.device, bytesPerSecond: RATE }]);
-  const walt = (extra: string[]) => (home: string) =>
-    timedProcess('node', [join(ROOT, 'bin', 'walt-bench.js'), 'flash', `${img}.gz`, '--drive', card.device, '--yes', '--json', ...extra], {
+  const walt = (extra: string[], root = ROOT) => (home: string) =>
+    timedProcess('node', [join(root, 'bin', 'walt-bench.js'), 'flash', `${img}.gz`, '--drive', card.device, '--yes', '--json', ...extra], {
       WALT_BENCH_HOME: home,
       WALT_BENCH_VIRTUAL_DRIVES: '1',
     });
   const peers: { name: string; run: (home: string) => Promise<{ wall: number; card: number | null }> }[] = [
     { name: 'walt-bench flash (sparse)', run: walt([]) },
     { name: 'walt-bench flash --full', run: walt(['--full']) },
+    // BENCH_BASELINE=DIR: a built checkout of another commit, in the same run (figures on a shared machine drift).
+    ...(process.env.BENCH_BASELINE ? [{ name: 'baseline walt-bench (sparse)', run: walt([], process.env.BENCH_BASELINE) }] : []),
     { name: 'bmaptool copy', run: () => timedProcess('bmaptool', ['-q', 'copy', '--bmap', `${img}.bmap`, `${img}.gz`, card.device]) },
     {
       name: 'gunzip | dd + cmp',

@@ -20,6 +20,11 @@ export const CatalogArtifact = z.object({
   size: z.number().int().positive().optional(),
   /** How the file becomes a medium: built into a FAT32 card, or written raw. */
   write: z.enum(['build-card', 'raw']),
+  /**
+   * A bmap (bmaptool's XML) of a raw artifact: a plain file name, downloaded from the same place as the file and kept
+   * beside it, so a flash of the artifact honours it (checked then against the image: size and range checksums).
+   */
+  bmap: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a plain file name').optional(),
 });
 /** One downloadable artifact of a catalog. */
 export type CatalogArtifact = z.output<typeof CatalogArtifact>;
@@ -65,6 +70,13 @@ export function parseCatalog(doc: unknown): { ok: true; catalog: Catalog } | { o
 /** The URL an artifact is downloaded from. */
 export function artifactUrl(catalog: Catalog, artifact: CatalogArtifact): string {
   return artifact.url ?? `${catalog.baseUrl.replace(/\/+$/, '')}/${artifact.file}`;
+}
+
+/** The URL an artifact's bmap is downloaded from (beside the artifact's own URL), or null when it has none. */
+export function bmapUrl(catalog: Catalog, artifact: CatalogArtifact): string | null {
+  if (!artifact.bmap) return null;
+  const url = artifactUrl(catalog, artifact);
+  return `${url.slice(0, url.lastIndexOf('/') + 1)}${artifact.bmap}`;
 }
 
 /** What a technician must prepare for a node model: the model, its artifact (if any), and why. */

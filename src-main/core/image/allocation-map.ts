@@ -140,9 +140,20 @@ function planSlice(disk: DiskReader, slice: Slice): { plan: PartitionPlan; range
 function dataIn(disk: DiskReader, range: ByteRange): ByteRange[] {
   for (let at = range.offset; at < range.offset + range.length; at += SCAN_CHUNK) {
     const chunk = disk.read(at, Math.min(SCAN_CHUNK, range.offset + range.length - at));
-    if (chunk.some((b) => b !== 0)) return [range];
+    if (!allZero(chunk)) return [range];
   }
   return [];
+}
+
+/** True when every byte is 0: 4 bytes a step where aligned (a callback per byte costs ~30 ms on a 25 MiB image). */
+export function allZero(bytes: Uint8Array): boolean {
+  const head = (4 - (bytes.byteOffset % 4)) % 4;
+  if (bytes.length < head + 4) return bytes.every((b) => b === 0);
+  for (let i = 0; i < head; i += 1) if (bytes[i] !== 0) return false;
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset + head, (bytes.length - head) >>> 2);
+  for (let i = 0; i < words.length; i += 1) if (words[i] !== 0) return false;
+  for (let i = head + words.length * 4; i < bytes.length; i += 1) if (bytes[i] !== 0) return false;
+  return true;
 }
 
 function complement(covered: ByteRange[], size: number): ByteRange[] {

@@ -3,8 +3,9 @@ import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ApiError } from '../../api/errors.js';
-import { artifactUrl, type Catalog, type CatalogArtifact, findArtifact, parseCatalog } from '../../core/card/catalog.js';
+import { artifactUrl, bmapUrl, type Catalog, type CatalogArtifact, findArtifact, parseCatalog } from '../../core/card/catalog.js';
 import { packageRoot } from '../version.js';
+import { loadBmap } from '../flash/bmap-source.js';
 import { httpDownload, httpGetText } from './http-download.js';
 
 /** A file held in the artifact cache, with its sha256. */
@@ -93,7 +94,11 @@ export class CatalogStore {
     const artifact = findArtifact(catalog, name);
     if (!artifact) throw new ApiError('not-found', `the catalog has no artifact or model "${name}"`, `one of: ${catalog.artifacts.map((a) => a.id).join(', ')}`);
     const cached = await this.cachedArtifact(artifact);
-    if (cached) return { ...cached, fromCache: true };
+    if (cached) {
+      // A copy downloaded into the cache gets its bmap (a technician's own file, added by path, is left alone).
+      if (cached.url !== null) await this.downloadBmap(catalog, artifact, cached.path);
+      return { ...cached, fromCache: true };
+    }
     await mkdir(this.dir, { recursive: true });
     const url = artifactUrl(catalog, artifact);
     const part = join(this.dir, `${artifact.file}.part`);
@@ -113,8 +118,29 @@ export class CatalogStore {
       throw new ApiError('source-error', `${artifact.file}: ${total} bytes downloaded, the catalog says ${artifact.size}`, 'the file was not kept; download it again');
     }
     await rename(part, final);
+    await this.downloadBmap(catalog, artifact, final);
     const entry = await this.record({ file: artifact.file, path: final, sha256, size: total, url, time: new Date().toISOString() });
     return { ...entry, fromCache: false };
+  }
+
+  /**
+   * The artifact's bmap, when the catalog names one, kept as `<file>.bmap` beside it (where a flash looks for it); its
+   * own checksum is checked before it is kept. Already there: kept as is.
+   */
+  private async downloadBmap(catalog: Catalog, artifact: CatalogArtifact, path: string): Promise<void> {
+    const url = bmapUrl(catalog, artifact);
+    const final = `${path}.bmap`;
+    if (url === null || existsSync(final)) return;
+    const part = `${final}.part`;
+    await httpDownload(url, part, () => undefined);
+    try {
+      await loadBmap(part);
+    } catch (error) {
+      await rm(part, { force: true });
+      const why = error instanceof ApiError ? error.message : String(error);
+      throw new ApiError('source-error', `${artifact.bmap}: the catalog's bmap of ${artifact.file} is refused (${why})`, 'the bmap was not kept; check the catalog');
+    }
+    await rename(part, final);
   }
 
   /** Adds a technician's own file to the cache (copied by path reference, with its sha256). */

@@ -48,20 +48,21 @@ export async function loadBmap(path: string): Promise<Bmap> {
  * Checks a bmap against the raw (decompressed) image: the same size, and each range's checksum over the image's bytes.
  * Returns the byte ranges to write; refuses (naming the range, its offset and the files) on any mismatch.
  */
-export async function checkBmap(bmap: Bmap, bmapPath: string, rawPath: string, rawSize: number, imageName: string): Promise<ByteRange[]> {
+export async function checkBmap(bmap: Bmap, bmapPath: string, raw: string | Uint8Array, rawSize: number, imageName: string): Promise<ByteRange[]> {
   const hint = 'use the bmap made for this very image, or write without it (--full, or remove the .bmap)';
   if (bmap.imageSize !== rawSize) {
     throw new ApiError('refused', `${basename(bmapPath)} describes an image of ${bmap.imageSize} bytes but ${imageName} holds ${rawSize}`, hint);
   }
   const ranges = bmap.ranges.map((r) => bmapRangeBytes(bmap, r));
-  const file = await open(rawPath, 'r');
+  const file = typeof raw === 'string' ? await open(raw, 'r') : null;
   try {
     const buffer = Buffer.alloc(4 << 20);
     for (const [i, r] of bmap.ranges.entries()) {
       if (r.checksum === null) continue;
       const { offset, length } = ranges[i]!;
       const hash = createHash(bmap.checksumType);
-      for (let at = offset; at < offset + length; ) {
+      if (file === null) hash.update((raw as Uint8Array).subarray(offset, offset + length));
+      for (let at = offset; file !== null && at < offset + length; ) {
         const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, offset + length - at), at);
         if (bytesRead === 0) break;
         hash.update(buffer.subarray(0, bytesRead));
@@ -76,7 +77,7 @@ export async function checkBmap(bmap: Bmap, bmapPath: string, rawPath: string, r
       }
     }
   } finally {
-    await file.close();
+    await file?.close();
   }
   return ranges;
 }

@@ -36,6 +36,8 @@ export interface CardJob {
   regions?: CardRegion[];
   /** A raw image written sparse: only these byte ranges of it (its allocation map), instead of every byte. */
   ranges?: ByteRange[];
+  /** The raw image's bytes when held in memory: a sparse write reads its ranges from here instead of rawPath. */
+  data?: Uint8Array;
   drive: Drive;
   verify: boolean;
   signal: AbortSignal;

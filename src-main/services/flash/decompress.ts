@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, openSync } from 'node:fs';
-import { readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { NEW_FILE } from '../access/state-files.js';
 import { basename, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -12,6 +12,7 @@ import { ApiError } from '../../api/errors.js';
 import { explainDecodeFailure, explainOverflow, explainZipMember, type OutputBound } from '../../core/flash/source-failure.js';
 import { formatBytes } from '../../core/util/format.js';
 import { lzmaNative } from '../natives.js';
+import { takeInflated } from './gzip-size.js';
 import { entryRequired, type ImageInfo } from './image-inspect.js';
 import { type OpenedZipMember, openZipMember, zipMemberCheck, ZipMemberError } from './zip-member.js';
 
@@ -19,6 +20,13 @@ import { type OpenedZipMember, openZipMember, zipMemberCheck, ZipMemberError } f
 export interface RawImage {
   path: string;
   size: number;
+  /**
+   * The image's bytes when they are in memory (a .gz the image check inflated whole): a sparse write reads its ranges
+   * from here, while the cache file is still being written. Dropped when the session ends.
+   */
+  data?: Buffer | undefined;
+  /** Settles once the cache file at `path` is complete (at once, unless `data` is set); rejects when it cannot be. */
+  written: Promise<void>;
 }
 
 /** Reports decompression progress in compressed bytes read. */
@@ -71,8 +79,7 @@ class OverflowError extends Error {
 }
 
 /** A cache key that changes whenever the source file changes. */
-async function cacheKey(info: ImageInfo): Promise<string> {
-  const st = await stat(info.path);
+function cacheKey(info: ImageInfo, st: { size: number; mtimeMs: number }): string {
   return createHash('sha256')
     .update(`${info.path}\0${st.size}\0${st.mtimeMs}\0${info.entry ?? ''}`)
     .digest('hex')
@@ -133,12 +140,15 @@ function explainFailure(
  * largest card or the cache's free space. A finished cache file is reused; a failed or cancelled one is removed.
  */
 export async function prepareRawImage(info: ImageInfo, cacheDir: string, options: DecompressOptions): Promise<RawImage> {
-  if (info.kind === 'raw') return { path: info.path, size: info.fileSize };
+  if (info.kind === 'raw') return { path: info.path, size: info.fileSize, written: Promise.resolve() };
   if (info.kind === 'zip' && info.entry === null) throw entryRequired(info);
-  const key = await cacheKey(info);
+  const st = await stat(info.path);
+  const key = cacheKey(info, st);
   const out = join(cacheDir, `decompressed-${key}.img`);
   const doneMarker = `${out}.done`;
-  if (existsSync(out) && existsSync(doneMarker)) return { path: out, size: (await stat(out)).size };
+  if (existsSync(out) && existsSync(doneMarker)) return { path: out, size: (await stat(out)).size, written: Promise.resolve() };
+  // A .gz the image check inflated whole (and found intact) is not inflated again: its bytes go to the cache as they are.
+  const inflated = info.kind === 'gz' ? takeInflated(info.path, st.size, st.mtimeMs) : null;
   const fsInfo = await statfs(cacheDir);
   const free = fsInfo.bavail * fsInfo.bsize;
   // A known size is checked now; an estimate (gzip's ISIZE, garbage in a cut download) only bounds the stream below.
@@ -150,6 +160,13 @@ export async function prepareRawImage(info: ImageInfo, cacheDir: string, options
     );
   }
   const bound = outputBound(options.largestCard, cacheDir, free);
+  if (inflated !== null && inflated.length > 0 && inflated.length <= bound.bytes) {
+    options.onProgress(info.fileSize, info.fileSize, inflated.length);
+    // The cache file (for the cards of a later session) is written beside the cards, off their path.
+    const written = writeCacheFile(info, cacheDir, out, doneMarker, inflated);
+    written.catch(() => undefined);
+    return { path: out, size: inflated.length, data: inflated, written };
+  }
   const at = { compressedRead: 0, outBytes: 0 };
   const member = info.kind === 'zip' ? await openZipMember(info.path, info.fileSize, info.entry!) : null;
   const input: Readable = member ? member.stored : createReadStream(info.path);
@@ -190,12 +207,36 @@ export async function prepareRawImage(info: ImageInfo, cacheDir: string, options
     await rm(tmp, { force: true });
     throw new ApiError('source-error', `${info.name} decompresses to nothing (0 bytes)`, 'download it again');
   }
+  return { ...(await keepInCache(tmp, out, doneMarker, at.outBytes)), written: Promise.resolve() };
+}
+
+/** Writes bytes already inflated (and checked) to the cache, as a `.part` renamed into place. */
+async function writeCacheFile(info: ImageInfo, cacheDir: string, out: string, doneMarker: string, data: Buffer): Promise<void> {
+  await removeDeadParts(cacheDir, basename(out));
+  const tmp = `${out}.${process.pid}.${(partSerial += 1)}.part`;
+  try {
+    // O_EXCL|O_NOFOLLOW, as for a streamed one.
+    const fd = await open(tmp, NEW_FILE, 0o644);
+    try {
+      await fd.writeFile(data);
+    } finally {
+      await fd.close();
+    }
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw explainFailure(info, null, error as Error, { compressedRead: info.fileSize, outBytes: 0 }, tmp);
+  }
+  await keepInCache(tmp, out, doneMarker, data.length);
+}
+
+/** Renames a finished `.part` into place and marks it done: the raw image every card is written from. */
+async function keepInCache(tmp: string, out: string, doneMarker: string, size: number): Promise<{ path: string; size: number }> {
   await rename(tmp, out);
   await rm(doneMarker, { force: true });
-  await writeFile(doneMarker, `${at.outBytes}\n`, { flag: NEW_FILE }).catch((error: NodeJS.ErrnoException) => {
+  await writeFile(doneMarker, `${size}\n`, { flag: NEW_FILE }).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error; // another run finished the same image at the same moment
   });
-  return { path: out, size: at.outBytes };
+  return { path: out, size };
 }
 
 let partSerial = 0;

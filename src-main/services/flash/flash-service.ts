@@ -17,7 +17,7 @@ import type { ByteRange } from '../../core/image/byte-ranges.js';
 import type { Bmap } from '../../core/image/bmap.js';
 import type { WriteMode } from '../../core/journal/record.js';
 import { bmapBeside, checkBmap, loadBmap } from './bmap-source.js';
-import { mapImageFile } from './image-map.js';
+import { mapImageData, mapImageFile } from './image-map.js';
 
 /** How a session's disk image goes to each card: the mode journaled, and the ranges written (null: every byte). */
 interface WritePlan {
@@ -216,7 +216,7 @@ export class FlashService {
       session.abort.abort();
       for (const card of session.cards.values()) card.abort.abort();
     }
-    await Promise.allSettled([...this.sessions.values()].flatMap((s) => [s.raw, ...s.running]));
+    await Promise.allSettled([...this.sessions.values()].flatMap((s) => [s.raw, s.raw.then((r) => ('written' in r ? r.written : undefined)), ...s.running]));
     for (const session of this.sessions.values()) {
       while (session.running.size > 0) await Promise.allSettled([...session.running]);
     }
@@ -242,13 +242,13 @@ export class FlashService {
     const raw = await session.raw.catch(() => null);
     if (raw === null || 'regionsFor' in raw) return full;
     if (session.bmap) {
-      const ranges = await checkBmap(session.bmap.map, session.bmap.path, raw.path, raw.size, session.image.name);
+      const ranges = await checkBmap(session.bmap.map, session.bmap.path, raw.data ?? raw.path, raw.size, session.image.name);
       // A bmap made from a sparse file leaves out the all-zero blocks of the GPT, of the FATs and of the ext bitmaps: a
       // stale card would keep garbage there. The bmap decides only where walt-bench cannot read the allocation.
-      return { mode: 'bmap', ranges: mapImageFile(raw.path, ranges).ranges };
+      return { mode: 'bmap', ranges: (raw.data ? mapImageData(raw.data, ranges) : mapImageFile(raw.path, ranges)).ranges };
     }
     try {
-      const map = mapImageFile(raw.path);
+      const map = raw.data ? mapImageData(raw.data) : mapImageFile(raw.path);
       // Nothing to skip (no partition table nor filesystem it understands): the streamed writer writes it whole.
       return map.bytes < map.size ? { mode: 'sparse', ranges: map.ranges } : full;
     } catch {
@@ -258,7 +258,8 @@ export class FlashService {
   }
 
   private async refuseIneligible(image: ImageInfo, drives: DriveIdentity[], confirmLarge: boolean): Promise<void> {
-    const current = await this.deps.watcher.refresh();
+    // A list taken in the last 250 ms (the CLI's drives.list, just before) is as fresh as one taken now: one lsblk.
+    const current = await this.deps.watcher.recent();
     const refusals: string[] = [];
     for (const selected of drives) {
       const check = recheckIdentity(selected, current);
@@ -350,6 +351,9 @@ export class FlashService {
       if (!now.eligible) throw new ApiError('refused', `${blockingMessage(now)} (checked again right before writing)`);
       const built = 'regionsFor' in raw ? await raw.regionsFor(check.drive.size) : null;
       mode = built ? 'sparse' : session.plan.mode;
+      // A sparse write of an image held in memory reads it from there; any other write needs the cache file complete.
+      const data = !built && session.plan.ranges && 'written' in raw ? raw.data : undefined;
+      if (!built && !data && 'written' in raw) await raw.written;
       // Journaled (fsynced) before the first byte: a crash from here on shows as an interrupted attempt.
       this.journal({ ...base(), mode, bytes: 0, durationMs: 0, averageSpeed: 0, verified: false, error: null, attempt, result: 'started', process: this.deps.journal.self() }, true);
       started = true;
@@ -357,6 +361,7 @@ export class FlashService {
         rawPath: raw.path,
         size: built?.size ?? raw.size,
         ...(built ? { regions: built.regions } : session.plan.ranges ? { ranges: session.plan.ranges } : {}),
+        ...(data ? { data } : {}),
         drive: check.drive,
         verify: session.verify,
         signal: card.abort.signal,
@@ -438,6 +443,10 @@ export class FlashService {
   private maybeFinish(session: Session): void {
     if (session.running.size > 0 || session.finished) return;
     session.finished = true;
+    // The image's bytes held in memory go with the session (its cache file stays for the next one).
+    void session.raw.then((raw) => {
+      if ('written' in raw) raw.data = undefined;
+    }, () => undefined);
     this.deps.onSessionDone(
       session.id,
       [...session.cards.values()].map((c) => c.result!),

@@ -19,7 +19,12 @@ export const GZIP_CHECK_BUDGET = 32 * 1024 * 1024;
 /** Inflated bytes after which the check stops even within the budget (a card image of zeros compresses 1000:1). */
 const OUTPUT_LIMIT = 1024 * 1024 * 1024;
 
+/** Inflated bytes a whole check keeps in memory for the flash that follows (the image is then inflated once). */
+export const KEEP_INFLATED_LIMIT = 64 * 1024 * 1024;
+
 const cache = new Map<string, GzipSize>();
+/** The last whole check's inflated bytes (one image at a time), keyed by path, size and modification time. */
+let held: { key: string; data: Buffer } | null = null;
 /** Checks under way: callers asking together (image.inspect and drives.list in the CLI) share one inflation. */
 const inflight = new Map<string, Promise<GzipSize>>();
 
@@ -36,7 +41,9 @@ export async function gzipSize(path: string, fileSize: number, mtimeMs: number, 
   if (hit) return hit;
   let pending = inflight.get(key);
   if (!pending) {
-    pending = inflateCheck(path, fileSize, isize, budget).finally(() => inflight.delete(key));
+    pending = inflateCheck(path, fileSize, isize, budget, (data) => (held = { key: heldKey(path, fileSize, mtimeMs), data })).finally(() =>
+      inflight.delete(key),
+    );
     inflight.set(key, pending);
   }
   const result = await pending;
@@ -45,11 +52,29 @@ export async function gzipSize(path: string, fileSize: number, mtimeMs: number, 
   return result;
 }
 
-function inflateCheck(path: string, fileSize: number, isize: number | null, budget: number): Promise<GzipSize> {
+function heldKey(path: string, fileSize: number, mtimeMs: number): string {
+  return `${path}\0${fileSize}\0${mtimeMs}`;
+}
+
+/**
+ * The inflated bytes of a .gz that a check read whole and found intact (trailer CRC-32 and size), if they are still
+ * held and the file has not changed since: decompression then writes them instead of inflating again. Taken once.
+ */
+export function takeInflated(path: string, fileSize: number, mtimeMs: number): Buffer | null {
+  if (held === null || held.key !== heldKey(path, fileSize, mtimeMs)) return null;
+  const { data } = held;
+  held = null;
+  return data;
+}
+
+function inflateCheck(path: string, fileSize: number, isize: number | null, budget: number, keep: (data: Buffer) => void): Promise<GzipSize> {
   return new Promise((resolve) => {
     const whole = fileSize <= budget;
-    const input = createReadStream(path, whole ? {} : { end: budget - 1 });
-    const gunzip = createGunzip();
+    const input = createReadStream(path, whole ? { highWaterMark: 1 << 20 } : { end: budget - 1, highWaterMark: 1 << 20 });
+    // 1 MiB chunks: zlib's 16 KiB default costs an event per 16 KiB (a 25 MiB image: 1600 of them).
+    const gunzip = createGunzip({ chunkSize: 1 << 20 });
+    // The bytes kept are copied as they come into one buffer of the trailer's size (no concatenation at the end).
+    let kept: Buffer | null = whole && isize !== null && isize > 0 && isize <= KEEP_INFLATED_LIMIT ? Buffer.allocUnsafe(isize) : null;
     let out = 0;
     let settled = false;
     const done = (r: GzipSize): void => {
@@ -63,10 +88,17 @@ function inflateCheck(path: string, fileSize: number, isize: number | null, budg
     // the check stopped before the stream's end: ISIZE is kept when it can be the size
     const partial = (): void => done(isize !== null && isize >= out ? { kind: 'estimate', size: isize } : { kind: 'unknown', atLeast: out });
     gunzip.on('data', (b: Buffer) => {
+      if (kept !== null && out + b.length <= kept.length) b.copy(kept, out);
+      else kept = null;
       out += b.length;
       if (out > OUTPUT_LIMIT) partial();
     });
-    gunzip.on('end', () => done({ kind: 'exact', size: out }));
+    gunzip.on('end', () => {
+      // 'end' comes only after zlib checked the trailer: the bytes kept are the image's.
+      if (kept !== null && out === kept.length) keep(kept);
+      kept = null;
+      done({ kind: 'exact', size: out });
+    });
     gunzip.on('error', (e: NodeJS.ErrnoException) => {
       if (!whole && e.code === 'Z_BUF_ERROR') {
         partial(); // the budget ran out mid-stream, as expected for a large file

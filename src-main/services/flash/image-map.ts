@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { type AllocationMap, allocationMap } from '../../core/image/allocation-map.js';
 import type { ByteRange } from '../../core/image/byte-ranges.js';
-import type { DiskReader } from '../../core/image/disk-reader.js';
+import { bufferReader, type DiskReader } from '../../core/image/disk-reader.js';
 
 /** A DiskReader over an open file descriptor (positional reads; past the end reads as zeros). */
 function fileReader(fd: number, size: number): DiskReader {
@@ -18,6 +18,11 @@ function fileReader(fd: number, size: number): DiskReader {
       return out;
     },
   };
+}
+
+/** The allocation map of a raw disk image held in memory (see mapImageFile). */
+export function mapImageData(data: Uint8Array, vouched?: ByteRange[]): AllocationMap {
+  return allocationMap(bufferReader(data), vouched ? { vouched } : {});
 }
 
 /**

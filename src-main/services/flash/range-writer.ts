@@ -42,11 +42,11 @@ export async function writeRanges(job: CardJob, ranges: ByteRange[]): Promise<Ca
   const { drive, signal } = job;
   if (job.size <= 0) throw new ApiError('source-error', 'the image is empty');
   const dest = await cardDevice(job);
-  const source = await open(job.rawPath, 'r');
+  const source = job.data ? null : await open(job.rawPath, 'r');
   try {
     await dest.open();
   } catch (error) {
-    await Promise.allSettled([source.close(), dest.close()]);
+    await Promise.allSettled([source?.close(), dest.close()]);
     if (error instanceof CancelledError) throw error;
     throw explainCardError(drive.device, null, error);
   }
@@ -68,8 +68,12 @@ export async function writeRanges(job: CardJob, ranges: ByteRange[]): Promise<Ca
       const view = into.subarray(0, p.length);
       view.fill(0);
       if (p.zeros) return view;
+      if (job.data) {
+        view.set(job.data.subarray(p.offset, Math.min(job.size, p.offset + p.length)));
+        return view;
+      }
       let done = 0;
-      while (done < p.length && p.offset + done < job.size) {
+      while (source !== null && done < p.length && p.offset + done < job.size) {
         const { bytesRead } = await source.read(view, done, p.length - done, p.offset + done);
         if (bytesRead === 0) break;
         done += bytesRead;
@@ -109,7 +113,7 @@ export async function writeRanges(job: CardJob, ranges: ByteRange[]): Promise<Ca
     if (signal.aborted) throw new CancelledError();
     throw explainCardError(drive.device, offset, error);
   } finally {
-    await Promise.allSettled([source.close(), dest.close()]);
+    await Promise.allSettled([source?.close(), dest.close()]);
     await run('blockdev', ['--rereadpt', drive.device]).catch(() => undefined);
   }
 }

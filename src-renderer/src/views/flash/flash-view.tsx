@@ -9,7 +9,7 @@ import { ConfirmFlashDialog, type FlashTarget } from './confirm-flash-dialog.js'
 import { blockingText, identityOf } from './drive-identity.js';
 import { DrivesStep } from './drives-step.js';
 import { FileDialog } from './file-dialog.js';
-import { FlashStep } from './flash-step.js';
+import { FlashStep, type WriteChoice } from './flash-step.js';
 import { ImageStep } from './image-step.js';
 import { SessionPanel } from './session-panel.js';
 import { useDrives } from './use-drives.js';
@@ -37,6 +37,7 @@ export function FlashView(props: { settings: SettingsData | null }): ReactNode {
   const drives = useDrives(sessionImage ?? image.info);
   const selection = useSelection(drives.drives);
   const [verify, setVerify] = useState<boolean | null>(null);
+  const [write, setWrite] = useState<WriteChoice>({ mode: 'sparse', bmap: '' });
   const [fileDialog, setFileDialog] = useState(false);
   const [pending, setPending] = useState<Pending | null>(null);
   const [adding, setAdding] = useState(false);
@@ -106,7 +107,8 @@ export function FlashView(props: { settings: SettingsData | null }): ReactNode {
     if (!p || !img || verify === null) return;
     // large drives listed in this dialog are confirmed by pressing "Erase and flash"
     const confirmLarge = p.confirmLarge || p.targets.some((t) => t.large);
-    await session.start({ image: img, drives: p.targets.map((t) => t.identity), verify, confirmLarge });
+    const how = img.card ? {} : write.mode === 'full' ? { full: true } : write.mode === 'bmap' ? { bmap: write.bmap.trim() } : {};
+    await session.start({ image: img, drives: p.targets.map((t) => t.identity), verify, confirmLarge, ...how });
   };
 
   const inSession = new Set(session.current?.order ?? []);
@@ -140,6 +142,8 @@ export function FlashView(props: { settings: SettingsData | null }): ReactNode {
             devices={[...selection.selected.keys()]}
             verify={verify ?? true}
             onVerify={setVerify}
+            write={write}
+            onWrite={setWrite}
             connected={connection !== 'down'}
             busy={session.starting}
             onFlash={askFlash}

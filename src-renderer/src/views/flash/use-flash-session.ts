@@ -10,6 +10,10 @@ export interface StartRequest {
   drives: DriveIdentityData[];
   verify: boolean;
   confirmLarge: boolean;
+  /** Every byte of a disk image instead of only its blocks in use. */
+  full?: boolean;
+  /** A bmap file naming the ranges to write (otherwise one beside the image is honoured). */
+  bmap?: string;
 }
 
 /** The flash session on screen and the commands acting on it. */
@@ -56,6 +60,8 @@ export function useFlashSession(): FlashSessionState {
           verify: req.verify,
           confirmLarge: req.confirmLarge,
           ...(req.image.entry ? { entry: req.image.entry } : {}),
+          ...(req.full ? { full: true } : {}),
+          ...(req.bmap ? { bmap: req.bmap } : {}),
         };
         const session = await api.call('flash.start', input);
         dispatch({ type: 'snapshot', session, identities: req.drives, makeCurrent: true });

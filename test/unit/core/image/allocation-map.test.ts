@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { allocationMap } from '../../../../src-main/core/image/allocation-map.js';
+import { allocationMap, allZero } from '../../../../src-main/core/image/allocation-map.js';
 import { bufferReader } from '../../../../src-main/core/image/disk-reader.js';
 import { checkPcUsbCard, PC_USB_PARTS } from '../../../support/media-check.js';
 import { makePcUsbImage } from '../../../support/pc-usb-image.js';
@@ -130,5 +130,22 @@ describe('allocation map of a pc-usb-shaped image (sfdisk, mkfs.vfat, mkfs.ext4 
     assert.deepEqual([bare.table, bare.partitions[0]!.filesystem], ['none', 'ext2']);
     const noise = allocationMap(bufferReader(randomBytes(1 * MiB)));
     assert.deepEqual([noise.partitions[0]!.filesystem, noise.bytes], ['full', 1 * MiB]);
+  });
+});
+
+describe('allZero (the scan of gaps and unused space for data)', () => {
+  it('finds one non-zero byte wherever it is, at any alignment of the view', () => {
+    const base = new Uint8Array(64 + 3);
+    for (let start = 0; start < 4; start += 1) {
+      for (const len of [0, 1, 3, 5, 32, 63]) {
+        const view = base.subarray(start, start + len);
+        assert.equal(allZero(view), true, `zeros start ${start} len ${len}`);
+        for (let i = 0; i < len; i += 1) {
+          view[i] = 7;
+          assert.equal(allZero(view), false, `start ${start} len ${len} byte ${i}`);
+          view[i] = 0;
+        }
+      }
+    }
   });
 });
