@@ -59,6 +59,7 @@ export class RackTracker {
       row.attempts++;
       row.inputs = [];
       row.check = null;
+      row.model = null;
       row.sawTftp = false;
       row.lastChangeMs = d.at;
       for (const [ip, m] of this.ipToMac) if (m === mac) this.ipToMac.delete(ip);
