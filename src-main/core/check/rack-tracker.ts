@@ -129,7 +129,9 @@ export class RackTracker {
 
   private progressed(row: Row): boolean {
     const b = this.board(row);
-    return b.verdict !== 'pending' || row.sawTftp || b.checks.some((c) => c.id !== 'dhcp' && c.id !== 'identity' && c.state === 'ok');
+    // WalT's own sequence asks DHCP again after fit-start.uboot is not found: only a downloaded start file (or a
+    // verdict) is progress that a new DISCOVER undoes.
+    return b.verdict !== 'pending' || b.checks.some((c) => c.id === 'transfer' && c.state !== 'pending');
   }
 
   /** The model this board must send (null: not known yet, for "any" until it sends walt.node.*). */

@@ -14,6 +14,8 @@ export interface RackSessionOptions {
   timeoutS: number;
   /** The consoles watched, by port (a port that could not be opened carries its error instead). */
   consoles: { port: string; feed: ConsoleFeed | null; error: string | null }[];
+  /** Once every board seen has its verdict, wait this long for more boards before ending (ms, default 8000). */
+  settleMs?: number;
 }
 
 /**
@@ -24,6 +26,7 @@ export class RackSession extends EventEmitter {
   private readonly tracker: RackTracker;
   private readonly unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private settle: NodeJS.Timeout | null = null;
   private finished = false;
   private readonly started = performance.now();
 
@@ -67,7 +70,9 @@ export class RackSession extends EventEmitter {
   /** Stops listening. */
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.settle) clearTimeout(this.settle);
     this.timer = null;
+    this.settle = null;
     for (const u of this.unsubscribe) u();
     this.unsubscribe.length = 0;
     this.finished = true;
@@ -80,9 +85,18 @@ export class RackSession extends EventEmitter {
   private changed(events: RackEvent[], timedOut = false): void {
     if (this.finished) return;
     for (const e of events) this.emit('event', e);
-    if (timedOut || this.tracker.allDecided()) {
-      this.stop();
-      this.emit('done', this.snapshot());
-    }
+    if (timedOut) return this.finish();
+    if (!events.length || !this.tracker.allDecided()) return;
+    // Every board seen is decided: a map names them all; otherwise more boards may still come up, so wait a while.
+    const expect = this.options.expect;
+    const seen = new Set(this.tracker.boards().map((b) => b.mac));
+    if (expect.kind === 'map' && Object.keys(expect.map).every((m) => seen.has(m))) return this.finish();
+    if (this.settle) clearTimeout(this.settle);
+    this.settle = setTimeout(() => this.tracker.allDecided() && this.finish(), this.options.settleMs ?? 8000);
+  }
+
+  private finish(): void {
+    this.stop();
+    this.emit('done', this.snapshot());
   }
 }

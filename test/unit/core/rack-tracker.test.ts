@@ -53,7 +53,10 @@ describe('rack tracker (several boards on one link)', () => {
     const t = new RackTracker({ expect: { kind: 'model', model: 'qemu-arm' }, serving: 'probe', ports: ['/dev/pts/9'] });
     t.onDhcp(discover(1, A));
     t.onDhcp(discover(2, A));
-    assert.equal(row(t, A).attempts, 1);
+    t.onDhcp(ack(2, A));
+    t.onTftp(tftp(2, A, 'fit-start.uboot', 'not-found'));
+    t.onDhcp(discover(2, A));
+    assert.equal(row(t, A).attempts, 1, 'the DHCP after fit-start.uboot is not found is the same boot');
     boot(t, A, 3);
     assert.equal(row(t, A).checks.find((c) => c.id === 'transfer')!.state, 'ok');
     const ev = t.onDhcp(discover(20, A));
