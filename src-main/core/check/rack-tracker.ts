@@ -16,7 +16,6 @@ interface Row {
   port: string | null;
   firstSeenMs: number;
   lastChangeMs: number;
-  sawTftp: boolean;
 }
 
 /** How the rack is checked. */
@@ -52,7 +51,7 @@ export class RackTracker {
     let row = this.rows.get(mac);
     const events: RackEvent[] = [];
     if (!row) {
-      row = { mac, attempts: 1, inputs: [], check: null, model: null, other: null, port: null, firstSeenMs: d.at, lastChangeMs: d.at, sawTftp: false };
+      row = { mac, attempts: 1, inputs: [], check: null, model: null, other: null, port: null, firstSeenMs: d.at, lastChangeMs: d.at };
       this.rows.set(mac, row);
       events.push({ kind: 'board-appeared', check: null, board: this.board(row) });
     } else if (d.type === 'DISCOVER' && this.progressed(row)) {
@@ -60,7 +59,6 @@ export class RackTracker {
       row.inputs = [];
       row.check = null;
       row.model = null;
-      row.sawTftp = false;
       row.lastChangeMs = d.at;
       for (const [ip, m] of this.ipToMac) if (m === mac) this.ipToMac.delete(ip);
       events.push({ kind: 'attempt-started', check: null, board: this.board(row) });
@@ -73,7 +71,6 @@ export class RackTracker {
     const mac = this.ipToMac.get(t.clientIp);
     const row = mac ? this.rows.get(mac) : undefined;
     if (!row) return [];
-    row.sawTftp = true;
     return this.feed(row, { kind: 'tftp', t });
   }
 
