@@ -18,6 +18,9 @@ usage: walt-bench <command> [options]
                                        watch DHCP on the desk link, or serve walt bootloaders DHCP + TFTP
   check --iface IF --expect MODEL [--port TTY] [--observe] [--root DIR] [--mac MAC] [--timeout S] [--json]
                                        check a board boots as walt.node.MODEL (any model): exit 0 on pass
+  check --iface IF --all [--expect MODEL | --expect-map CSV] [--port TTY ...] [--timeout S] [--json]
+                                       check every board on the link (keyed by MAC; CSV lines mac,model; default
+                                       any walt.node.*): a live table; exit 0 only when every board seen passed
   card build <archive|folder> -o IMG [--overwrite]
                                        build the one-partition FAT32 card of an archive of files (rpi-sd-files.tar.gz)
                                        into a new file (--overwrite replaces one; to write a card: flash)

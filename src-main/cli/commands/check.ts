@@ -3,6 +3,7 @@ import type { ApiClient } from '../../api/contract.js';
 import type { CheckVerdict } from '../../core/check/boot-check.js';
 import { EXIT, parse, UsageError } from '../args.js';
 import { jsonLine } from '../output.js';
+import { checkRackCommand } from './check-rack.js';
 import { onStopSignals } from '../stop-signals.js';
 
 const MARK: Record<string, string> = { pending: '…', ok: '✔', failed: '✘', skipped: '–' };
@@ -19,6 +20,7 @@ function render(v: CheckVerdict): string {
  * bench and watches one board until the verdict. Exit 0 only on pass.
  */
 export async function checkCommand(api: ApiClient, argv: string[]): Promise<number> {
+  if (argv.includes('--all')) return checkRackCommand(api, argv);
   const { values } = parse(argv, {
     iface: { type: 'string', short: 'i' },
     expect: { type: 'string', short: 'e' },

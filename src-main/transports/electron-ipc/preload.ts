@@ -25,7 +25,7 @@ const EVENT_NAMES = [
   'drives.changed', 'flash.progress', 'flash.card-done', 'flash.done',
   'serial.data', 'serial.boot', 'serial.verdict', 'serial.state',
   'catalog.progress',
-  'bench.dhcp', 'bench.tftp', 'bench.status', 'check.update', 'check.done',
+  'bench.dhcp', 'bench.tftp', 'bench.status', 'check.update', 'check.done', 'check.rackEvent', 'check.rackDone',
 ] as const satisfies readonly EventName[];
 type MissingEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
 const everyEventListed: [MissingEvents] extends [never] ? true : never = true;
