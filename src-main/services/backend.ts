@@ -24,6 +24,12 @@ import { serialHandlers } from './serial/serial-handlers.js';
 import { SerialService } from './serial/serial-service.js';
 import { SettingsStore } from './settings/settings.js';
 import { APP_VERSION } from './version.js';
+import { ApiError } from '../api/errors.js';
+
+const notYet = async (): Promise<never> => {
+  throw new ApiError('refused', 'station mode is being built');
+};
+const stationHandlers = { 'slots.list': notYet, 'slots.enroll': notYet, 'slots.forget': notYet, 'stationJob.arm': notYet, 'stationJob.disarm': notYet, 'stationJob.update': notYet, 'stationJob.status': notYet };
 
 /** Everything the API runs on, assembled. */
 export interface Backend {
@@ -154,6 +160,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     ...cardHandlers({ guard, cacheDir: paths.cache, emit }),
     ...benchHandlers(bench, emit),
     ...checkHandlers(bench, emit, openConsole),
+    ...stationHandlers,
   };
   dispatcher = new Dispatcher(handlers);
   if (options.watchDrives !== false) watcher.start();
