@@ -11,7 +11,7 @@ usage: walt-bench <command> [options]
   flash <image> --drive DEV [--drive DEV ...] [--entry NAME] [--full] [--bmap FILE] [--no-verify] [--yes] [--allow-large] [--json]
                                        write an image (.img .dd .raw .gz .xz .zip .bz2) to cards, verified
   journal [--csv|--json] [--limit N]   every card written, as a table, CSV or JSON
-  station [--port P] [--host H] [--tls] [--max-upload SIZE]
+  station [--port P] [--host H] [--tls] [--max-upload SIZE] [--rotate-token]
                                        serve the app to a browser (prints a URL with its access token);
                                        off 127.0.0.1 always HTTPS with a self-signed certificate
   slots [--json] | slots enroll <slot> | slots forget <slot>
