@@ -78,7 +78,7 @@ export function App(): ReactNode {
         {/* the boot check stays mounted too: a running check keeps its checklist and link activity */}
         {/* the station view stays mounted too: it keeps announcing finished cards while another view is open */}
         <div hidden={view !== 'station'}>
-          <StationView />
+          <StationView visible={view === 'station'} />
         </div>
         <div hidden={view !== 'check'}>
           <CheckView />

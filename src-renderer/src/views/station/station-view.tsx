@@ -13,9 +13,10 @@ import { useStation } from './use-station.js';
 /**
  * The Station view: enroll slots, choose the artifact, verify, count, arm; then the counter, a tile per slot and the
  * table of cards. A reload re-attaches to the running job; each finished card is announced (page, desktop
- * notification, optional beep) and the window title carries the progress.
+ * notification, optional beep) and the window title carries the progress. It stays mounted while another view is
+ * shown (to keep announcing), but then renders nothing: the flash view's pickers it reuses keep unique test ids.
  */
-export function StationView(): ReactNode {
+export function StationView(props: { visible: boolean }): ReactNode {
   const api = useApi();
   const host = useHost();
   const { reportError, notify } = useMessages();
@@ -108,6 +109,7 @@ export function StationView(): ReactNode {
   };
 
   const enrolled = (slots ?? []).filter((s) => s.enrolled);
+  if (!props.visible) return null;
   return (
     <div className="station-view" data-testid="station-view">
       {job && (
@@ -134,7 +136,7 @@ export function StationView(): ReactNode {
           )}
         </section>
       )}
-      {slots && <SlotTiles slots={slots} tiles={job?.state === 'armed' ? job.tiles : null} jobSlots={job?.state === 'armed' ? job.slots : null} />}
+      {slots && <SlotTiles slots={slots} tiles={job ? job.tiles : null} jobSlots={job ? job.slots : null} />}
       {!armed && (
         <>
           <SlotsPanel
