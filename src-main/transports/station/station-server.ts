@@ -149,7 +149,7 @@ function takesClient(name: string): boolean {
 }
 
 /** The body of a call, with its `client` set by the transport when the command takes one. */
-function withClient(name: string, body: unknown, req: IncomingMessage): unknown {
+export function withClient(name: string, body: unknown, req: IncomingMessage): unknown {
   if (!takesClient(name) || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   if (name === 'slots.list' || name === 'stationJob.status') return body;
   return { ...(body as Record<string, unknown>), client: callerOf(req) };

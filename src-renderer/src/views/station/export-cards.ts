@@ -2,9 +2,11 @@ import type { StationCardData } from '../../../../src-main/api/contract.js';
 
 const COLUMNS = ['seq', 'number', 'slot', 'device', 'size', 'serial', 'description', 'result', 'error', 'startedAt', 'durationMs', 'bytes', 'speed', 'verified', 'ejected'] as const;
 
+/** One CSV cell: quoted when needed; a text starting like a formula gets a leading ' so a spreadsheet shows it as text. */
 function cell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\n\r]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const raw = value === null || value === undefined ? '' : String(value);
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+  return /[",\n\r']/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** The job's table as CSV (one header line, one line per card; formula-like cells quoted). */
