@@ -3,7 +3,7 @@
  * probed from inside it. HTTPS whose served certificate has the SHA-256 fingerprint the station printed (and the same
  * certificate after a restart), a wrong or missing token refused, a cross-origin call and socket refused, the token
  * kept across restarts until `--rotate-token` (the old one refused from then on); then two Chromium pages watch one
- * job armed from the Station view: a zram card inserted into the enrolled slot shows done on both, the audit line
+ * job armed from the Station view (the slot enrolled by inserting a card in it): a zram card inserted into the enrolled slot shows done on both, the audit line
  * names the page's address, and a reload re-attaches to the job. A screenshot of the view goes to test-output/.
  */
 import { after, before, describe, it } from 'node:test';
@@ -181,9 +181,15 @@ describe('the lab station in a network namespace (real process, HTTPS, Chromium,
     const a = await openPage();
     const b = await openPage();
 
-    // Page a enrolls the empty zram slot from the list, chooses the image and arms one card.
+    // Page a enrolls the zram slot by inserting a card in it ("insert a card in the slot you want to enroll"), the
+    // card is pulled again, then it chooses the image and arms one card.
     const row = a.locator(`[data-testid="station-view"] [data-testid="slot-row"][data-slot="${slot.device}"]`);
-    await row.locator('[data-testid="slot-enroll"]').click();
+    await row.locator('[data-testid="slot-enroll"]').waitFor();
+    await inView(a, 'enroll-by-insert').click();
+    writeFileSync(`/sys/block/zram${slot.index}/disksize`, String(8 * MiB));
+    await row.locator('[data-testid="slot-use"]').waitFor({ timeout: 20_000 });
+    writeFileSync(`/sys/block/zram${slot.index}/reset`, '1');
+    await row.filter({ hasText: 'empty' }).waitFor({ timeout: 20_000 });
     await row.locator('[data-testid="slot-use"]').check();
     await inView(a, 'choose-image').click();
     await inView(a, 'file-path-input').fill(image);

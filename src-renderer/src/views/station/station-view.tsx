@@ -50,6 +50,16 @@ export function StationView(props: { visible: boolean }): ReactNode {
     };
   }, [job]);
 
+  // while the slot list is on screen (no job armed), it is read again every 2 s (every second while waiting for
+  // a card to enroll): the station announces changes of the slots of an armed job only
+  const { refresh } = station;
+  const polling = props.visible && !armed;
+  useEffect(() => {
+    if (!polling) return;
+    const timer = setInterval(() => void refresh(), waitingInsert ? 1000 : 2000);
+    return () => clearInterval(timer);
+  }, [polling, waitingInsert, refresh]);
+
   // "insert a card in the slot you want to enroll": the first slot that gains a card is enrolled
   useEffect(() => {
     if (!waitingInsert || !slots) return;
