@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { SlotData } from '../../../../src-main/api/contract.js';
 import { useApi, useHost } from '../../api/api-context.js';
 import { useMessages } from '../../components/messages.js';
+import { PrepareBoardPanel } from '../cards/prepare-board-panel.js';
 import { FileDialog } from '../flash/file-dialog.js';
 import { ImageStep } from '../flash/image-step.js';
 import { imageReady, useImage } from '../flash/use-image.js';
@@ -158,6 +159,8 @@ export function StationView(props: { visible: boolean }): ReactNode {
             waitingInsert={waitingInsert !== null}
             onWaitInsert={() => setWaitingInsert(waitingInsert ? null : new Set((slots ?? []).filter((s) => s.card).map((s) => s.slot)))}
           />
+          {/* the artifact: a catalog model (downloaded into the cache), or an image or archive file */}
+          <PrepareBoardPanel onUse={(path) => void image.choose(path)} />
           <ImageStep info={image.info} inspecting={image.inspecting} upload={null} onChoose={() => void openChooser()} onChooseEntry={(e) => void image.chooseEntry(e)} />
           <section className="panel" data-testid="station-arm-panel">
             <h2>Job</h2>
