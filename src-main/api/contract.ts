@@ -7,6 +7,8 @@ import { doctorCommands, type DoctorCheck, type DoctorReport } from './domains/d
 import { flashCommands, flashEvents } from './domains/flash.js';
 import { serialCommands, serialEvents } from './domains/serial.js';
 import { cardCommands, cardEvents } from './domains/card.js';
+import { stationCommands, stationEvents } from './domains/station.js';
+import type { Slot, StationCard, StationJob, SlotTile } from './domains/station.js';
 
 /**
  * The ONE contract of walt-bench: every command (request -> response) and every event stream, with the runtime
@@ -20,6 +22,7 @@ export const commands = {
   ...benchCommands,
   ...checkCommands,
   ...doctorCommands,
+  ...stationCommands,
 } as const;
 
 /** Event streams the server pushes to every client. */
@@ -29,6 +32,7 @@ export const events = {
   ...cardEvents,
   ...benchEvents,
   ...checkEvents,
+  ...stationEvents,
 } as const;
 
 export type Commands = typeof commands;
@@ -73,3 +77,7 @@ export type JournalRecordData = z.output<typeof S.JournalRecord>;
 export type DriveIdentityData = z.output<typeof S.DriveIdentity>;
 export type DoctorReportData = z.output<typeof DoctorReport>;
 export type DoctorCheckData = z.output<typeof DoctorCheck>;
+export type SlotData = z.output<typeof Slot>;
+export type SlotTileData = z.output<typeof SlotTile>;
+export type StationCardData = z.output<typeof StationCard>;
+export type StationJobData = z.output<typeof StationJob>;

@@ -131,6 +131,10 @@ export const Settings = z.object({
   serialLogMiB: z.number().int().min(1).max(1024),
   /** ...keeping this many files (the current one included). */
   serialLogFiles: z.number().int().min(1).max(100),
+  /** Station mode: the enrolled slots (stable slot paths). */
+  stationSlots: z.array(z.string().max(4096)).max(256),
+  /** Station mode: a card larger than this (bytes) is never written by a job (default 128 GB). */
+  stationSizeLimitBytes: z.number().int().positive(),
 });
 
 export const DirEntry = z.object({

@@ -11,9 +11,14 @@ usage: walt-bench <command> [options]
   flash <image> --drive DEV [--drive DEV ...] [--entry NAME] [--full] [--bmap FILE] [--no-verify] [--yes] [--allow-large] [--json]
                                        write an image (.img .dd .raw .gz .xz .zip .bz2) to cards, verified
   journal [--csv|--json] [--limit N]   every card written, as a table, CSV or JSON
-  station [--port P] [--host H] [--tls] [--max-upload SIZE]
+  station [--port P] [--host H] [--tls] [--max-upload SIZE] [--rotate-token]
                                        serve the app to a browser (prints a URL with its access token);
                                        off 127.0.0.1 always HTTPS with a self-signed certificate
+  slots [--json] | slots enroll <slot> | slots forget <slot>
+                                       card reader slots (/dev/disk/by-path), enrolled or not, and their cards
+  station-job --slot S [--slot ...] <artifact-or-image> [--count N] [--no-verify] [--json]
+                                       write every card inserted in the enrolled slots (never one already there):
+                                       a line per card; exit 0 when the count is reached with no failure, 1 if one failed
   bench --iface IF [--observe|--serve] [--root DIR] [--json]
                                        watch DHCP on the desk link, or serve walt bootloaders DHCP + TFTP
   check --iface IF --expect MODEL [--port TTY] [--observe] [--root DIR] [--mac MAC] [--timeout S] [--json]

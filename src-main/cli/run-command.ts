@@ -12,6 +12,7 @@ import { drivesCommand } from './commands/drives.js';
 import { flashCommand } from './commands/flash.js';
 import { journalCommand } from './commands/journal.js';
 import { stationCommand } from './commands/station.js';
+import { slotsCommand, stationJobCommand } from './commands/slots.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { consoleCommand } from './commands/console.js';
 import { watchCommand } from './commands/watch.js';
@@ -41,13 +42,15 @@ const COMMANDS: Record<string, (ctx: CommandContext, argv: string[]) => Promise<
   watch: ({ api }, argv) => watchCommand(api, argv),
   doctor: ({ api }, argv) => doctorCommand(api, argv),
   about: ({ api }, argv) => aboutCommand(api, argv),
+  slots: ({ api }, argv) => slotsCommand(api, argv),
+  'station-job': ({ api }, argv) => stationJobCommand(api, argv),
 };
 
 /**
  * The commands that serve the app further and so watch the drives (polling, etcher-sdk preloaded). The others list
  * the drives when they ask (flash, drives), never at start-up.
  */
-const WATCHING = new Set(['station']);
+const WATCHING = new Set(['station', 'station-job']);
 
 /** Runs one subcommand on an in-process backend; returns the exit status. */
 export async function runCommand(command: string, rest: string[]): Promise<number> {

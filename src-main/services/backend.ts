@@ -25,12 +25,17 @@ import { serialHandlers } from './serial/serial-handlers.js';
 import { SerialService } from './serial/serial-service.js';
 import { SettingsStore } from './settings/settings.js';
 import { APP_VERSION } from './version.js';
+import { join } from 'node:path';
+import { stationHandlers } from './station/station-handlers.js';
+import { StationService } from './station/station-service.js';
+import { StationState } from './station/station-state.js';
 
 /** Everything the API runs on, assembled. */
 export interface Backend {
   dispatcher: Dispatcher;
   paths: StatePaths;
   flash: FlashService;
+  station: StationService;
   close(): Promise<void>;
 }
 
@@ -87,6 +92,16 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     announceDrives(c.drives, c.attached, c.detached),
   );
   watcher.on('error', () => undefined);
+  const station = new StationService({
+    watcher,
+    journal,
+    settings,
+    state: new StationState(join(paths.home, 'station-jobs.json')),
+    cacheDir: paths.cache,
+    writeCard: options.writeCard ?? writeCard,
+    emit,
+    deviceEvents: options.watchDrives !== false,
+  });
 
   // The boot check listens to a console session's boot events directly (the same ones the UI gets).
   const bootTaps = new Map<string, Set<(events: BootEvent[]) => void>>();
@@ -156,6 +171,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     ...cardHandlers({ guard, cacheDir: paths.cache, emit }),
     ...benchHandlers(bench, emit),
     ...checkHandlers(bench, emit, openConsole),
+    ...stationHandlers(station),
   };
   dispatcher = new Dispatcher(handlers);
   if (options.watchDrives !== false) watcher.start();
@@ -167,9 +183,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     dispatcher,
     paths,
     flash,
+    station,
     async close() {
       // Cards still being written are cancelled and journaled, never abandoned mid-write.
       await flash.shutdown();
+      await station.shutdown();
       watcher.stop();
       await serial.closeAll();
       await bench.stop();

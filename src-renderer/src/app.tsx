@@ -5,6 +5,7 @@ import { ConnectionBanner } from './components/connection-banner.js';
 import { MessagePanel } from './components/message-panel.js';
 import { useSettings } from './components/use-settings.js';
 import { FlashView } from './views/flash/flash-view.js';
+import { StationView } from './views/station/station-view.js';
 import { CheckView } from './views/check/check-view.js';
 import { ConsoleView } from './views/console/console-view.js';
 import { JournalView } from './views/journal/journal-view.js';
@@ -76,6 +77,10 @@ export function App(): ReactNode {
           <FlashView settings={settings} />
         </div>
         {/* the boot check stays mounted too: a running check keeps its checklist and link activity */}
+        {/* the station view stays mounted too: it keeps announcing finished cards while another view is open */}
+        <div hidden={view !== 'station'}>
+          <StationView visible={view === 'station'} />
+        </div>
         <div hidden={view !== 'check'}>
           <CheckView />
         </div>

@@ -113,7 +113,7 @@ describe('station transport', () => {
     assert.equal(ok.headers.get('cache-control'), 'no-store');
     assert.equal(ok.headers.get('referrer-policy'), 'no-referrer');
     assert.equal(ok.headers.get('x-content-type-options'), 'nosniff');
-    assert.deepEqual(await ok.json(), { ok: true, result: { includeVirtualDrives: true, verify: true, serialLogMiB: 16, serialLogFiles: 4 } });
+    assert.deepEqual(await ok.json(), { ok: true, result: { includeVirtualDrives: true, verify: true, serialLogMiB: 16, serialLogFiles: 4, stationSlots: [], stationSizeLimitBytes: 128e9 } });
     const bad = await fetch(`${base}/api/call/flash.start`, { method: 'POST', body: '{"image":"x"}', headers: auth });
     assert.equal(bad.status, 400);
     const body = (await bad.json()) as { ok: boolean; error: { code: string; message: string } };

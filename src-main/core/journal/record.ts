@@ -126,7 +126,7 @@ export function parseJournalLines(text: string): { lines: JournalLine[]; skipped
       return;
     }
     if (line) lines.push(line);
-    else skipped.push(i + 1);
+    else if (!isAuditLine(raw)) skipped.push(i + 1);
   });
   return { lines, skipped };
 }
@@ -191,4 +191,14 @@ export function parseJournal(
 ): { records: JournalRecord[]; skipped: number[] } {
   const { lines, skipped } = parseJournalLines(text);
   return { records: mergeJournal(lines, isLive), skipped };
+}
+
+/** True for a station audit line ({ audit: 'station', ... }): part of the journal, not a card attempt. */
+export function isAuditLine(raw: string): boolean {
+  try {
+    const v = JSON.parse(raw) as unknown;
+    return typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>).audit === 'string';
+  } catch {
+    return false;
+  }
 }

@@ -9,9 +9,12 @@ export interface Settings {
   /** Console logs: rotated at this size (MiB), this many files kept per log. */
   serialLogMiB: number;
   serialLogFiles: number;
+  /** Station mode: enrolled slots, and the size over which a job never writes a card. */
+  stationSlots: string[];
+  stationSizeLimitBytes: number;
 }
 
-const DEFAULTS: Settings = { includeVirtualDrives: false, verify: true, serialLogMiB: 16, serialLogFiles: 4 };
+const DEFAULTS: Settings = { includeVirtualDrives: false, verify: true, serialLogMiB: 16, serialLogFiles: 4, stationSlots: [], stationSizeLimitBytes: 128e9 };
 
 /**
  * Settings stored as JSON, written atomically (temp file + rename). Neither file is ever opened through a symlink:

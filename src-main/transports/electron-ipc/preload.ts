@@ -26,6 +26,8 @@ const EVENT_NAMES = [
   'serial.data', 'serial.boot', 'serial.verdict', 'serial.state',
   'catalog.progress',
   'bench.dhcp', 'bench.tftp', 'bench.status', 'check.update', 'check.done', 'check.rackEvent', 'check.rackDone',
+  'station.slot-changed', 'station.card-started', 'station.card-progress', 'station.card-done', 'station.card-failed',
+  'station.job-changed',
 ] as const satisfies readonly EventName[];
 type MissingEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
 const everyEventListed: [MissingEvents] extends [never] ? true : never = true;

@@ -27,6 +27,13 @@ export const HELPER_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
   'bench.interfaces',
   'check.start',
   'check.stop',
+  'slots.list',
+  'slots.enroll',
+  'slots.forget',
+  'stationJob.arm',
+  'stationJob.disarm',
+  'stationJob.update',
+  'stationJob.status',
 ]);
 
 /** Throws `refused` for a command of the contract the helper does not run (unknown names stay unknown-command). */

@@ -130,6 +130,31 @@ function shownHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
+/** The header a page names itself with (a random id per page load; the station client sets it). */
+const CLIENT_HEADER = 'x-walt-client';
+
+/**
+ * Who a request comes from, for the audit journal and the "who may change a running job" rule:
+ * `station <remote address> <page id>` (the page id a browser page picked at load, else `anon`).
+ */
+export function callerOf(req: IncomingMessage): string {
+  const header = req.headers[CLIENT_HEADER];
+  const page = typeof header === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(header) ? header : 'anon';
+  return `station ${req.socket.remoteAddress ?? '?'} ${page}`;
+}
+
+/** Commands whose input names the client: the station overwrites whatever the body says with callerOf(). */
+function takesClient(name: string): boolean {
+  return name.startsWith('slots.') || name.startsWith('stationJob.');
+}
+
+/** The body of a call, with its `client` set by the transport when the command takes one. */
+export function withClient(name: string, body: unknown, req: IncomingMessage): unknown {
+  if (!takesClient(name) || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  if (name === 'slots.list' || name === 'stationJob.status') return body;
+  return { ...(body as Record<string, unknown>), client: callerOf(req) };
+}
+
 /** Words of a refused token, for the API's 401 and the page. */
 const TOKEN_REFUSED = 'this walt-bench station refused the request: its access token is missing or wrong';
 const TOKEN_HINT = 'if the station restarted, open the new URL it printed (it ends with #token=...)';
@@ -211,7 +236,7 @@ export async function startStation(options: StationOptions): Promise<Station> {
     if (path.startsWith('/api/call/') && req.method === 'POST') {
       const name = path.slice('/api/call/'.length);
       try {
-        const result = await options.dispatcher.dispatch(name, await readBody(req));
+        const result = await options.dispatcher.dispatch(name, withClient(name, await readBody(req), req));
         sendJson(res, 200, { ok: true, result });
       } catch (error) {
         const e = toApiError(error);

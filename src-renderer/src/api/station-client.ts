@@ -29,9 +29,12 @@ export class StationClient implements ApiClient {
     if (token) this.connect();
   }
 
+  /** This page's id (one per load): the station names the page by it (with its address) in the audit journal. */
+  readonly pageId = pageIdOfTab();
+
   /** Headers every request carries (the only way the token reaches the station over HTTP). */
   authHeaders(): Record<string, string> {
-    return this.token ? { Authorization: `Bearer ${this.token}` } : {};
+    return this.token ? { Authorization: `Bearer ${this.token}`, 'X-Walt-Client': this.pageId } : {};
   }
 
   async call<C extends CommandName>(name: C, input: CommandInput<C>): Promise<CommandOutput<C>> {
@@ -161,4 +164,17 @@ export function errorFromResponse(res: { status: number; statusText: string }, b
     );
   }
   return new ClientApiError('internal', `The station answered HTTP ${res.status} ${res.statusText}`.trim());
+}
+
+/** This tab's page id: kept in sessionStorage so a reload stays the same client (it may still change its job). */
+function pageIdOfTab(): string {
+  const fresh = `page-${Math.random().toString(36).slice(2, 10)}`;
+  try {
+    const kept = sessionStorage.getItem('wb_page');
+    if (kept && /^page-[a-z0-9]{1,16}$/.test(kept)) return kept;
+    sessionStorage.setItem('wb_page', fresh);
+  } catch {
+    // storage refused: this load is its own client
+  }
+  return fresh;
 }

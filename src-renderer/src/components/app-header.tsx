@@ -4,10 +4,11 @@ import { useConnection, useHost } from '../api/api-context.js';
 import type { ConnectionState } from '../api/connection.js';
 
 /** The views of the app. */
-export type ViewName = 'flash' | 'journal' | 'check' | 'console' | 'system' | 'settings';
+export type ViewName = 'flash' | 'station' | 'journal' | 'check' | 'console' | 'system' | 'settings';
 
 const VIEWS: { name: ViewName; label: string }[] = [
   { name: 'flash', label: 'Flash' },
+  { name: 'station', label: 'Station' },
   { name: 'check', label: 'Boot check' },
   { name: 'console', label: 'Console' },
   { name: 'journal', label: 'Journal' },

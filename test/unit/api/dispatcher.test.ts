@@ -18,7 +18,7 @@ function handlers(over: Partial<Handlers>): Handlers {
 describe('dispatcher (validation at the edge)', () => {
   const d = new Dispatcher(
     handlers({
-      'settings.get': async () => ({ includeVirtualDrives: false, verify: true, serialLogMiB: 16, serialLogFiles: 4 }),
+      'settings.get': async () => ({ includeVirtualDrives: false, verify: true, serialLogMiB: 16, serialLogFiles: 4, stationSlots: [], stationSizeLimitBytes: 128e9 }),
       'flash.start': async (input) => {
         throw new ApiError('refused', `would flash ${input.drives.length} (verify ${input.verify})`);
       },
@@ -27,7 +27,7 @@ describe('dispatcher (validation at the edge)', () => {
   );
 
   it('runs a valid command', async () => {
-    assert.deepEqual(await d.dispatch('settings.get', {}), { includeVirtualDrives: false, verify: true, serialLogMiB: 16, serialLogFiles: 4 });
+    assert.deepEqual(await d.dispatch('settings.get', {}), { includeVirtualDrives: false, verify: true, serialLogMiB: 16, serialLogFiles: 4, stationSlots: [], stationSizeLimitBytes: 128e9 });
   });
 
   it('refuses an unknown command and prototype keys', async () => {

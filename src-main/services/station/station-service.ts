@@ -1,0 +1,506 @@
+import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { ApiError } from '../../api/errors.js';
+import type { EventName, EventPayload, SlotData, SlotTileData, StationCardData, StationJobData } from '../../api/contract.js';
+import { type Drive, identityOf } from '../../core/drives/drive.js';
+import type { CardResult } from '../../core/flash/progress.js';
+import type { JournalLine } from '../../core/journal/record.js';
+import {
+  announce,
+  cardCounts,
+  driveInSlot,
+  hasCard,
+  mayStartCard,
+  nextPhase,
+  phaseAtArm,
+  type SlotPhase,
+  slotOfDrive,
+} from '../../core/station/slot-rules.js';
+import type { DriveWatcher } from '../drives/drive-watcher.js';
+import type { CardJob, CardOutcome } from '../flash/card-device.js';
+import { FlashService } from '../flash/flash-service.js';
+import { inspectImage } from '../flash/image-inspect.js';
+import type { Journal } from '../journal/journal.js';
+import type { SettingsStore } from '../settings/settings.js';
+import { processIdentity } from '../journal/process-identity.js';
+import { DeviceEvents } from './device-events.js';
+import type { SavedJob, StationState } from './station-state.js';
+
+/** What the station service runs on. */
+export interface StationDeps {
+  watcher: DriveWatcher;
+  journal: Journal;
+  settings: SettingsStore;
+  state: StationState;
+  cacheDir: string;
+  writeCard: (job: CardJob) => Promise<CardOutcome>;
+  emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  /** Listen to kernel block events and probe slot sizes (default true). */
+  deviceEvents?: boolean;
+}
+
+interface SlotState {
+  slot: string;
+  phase: SlotPhase;
+  device: string | null;
+  /** The card being written or last finished in the slot. */
+  card: StationCardData | null;
+  message: string | null;
+  phaseName: 'writing' | 'verifying';
+  total: number | null;
+  speed: number;
+}
+
+interface Job {
+  saved: SavedJob;
+  state: 'armed' | 'disarmed' | 'complete';
+  endedAt: string | null;
+  endReason: string | null;
+  slots: Map<string, SlotState>;
+  cards: StationCardData[];
+  inProgress: number;
+}
+
+const LOCAL = 'local';
+const KEEP_ENDED = 20;
+
+/**
+ * Station mode: enrolled slots, and armed jobs that write every card appearing in them. The pure rules decide
+ * (core/station/slot-rules.ts); each card is one flash session of its own FlashService (decompression cache,
+ * identity re-check right before the open, verify, journal), its journal lines tagged with the job and the slot.
+ */
+export class StationService {
+  private readonly jobs = new Map<string, Job>();
+  private readonly ended: Job[] = [];
+  private readonly flash: FlashService;
+  /** Which job and slot each device being written belongs to (for the journal lines and the progress). */
+  private readonly writing = new Map<string, { job: Job; slot: SlotState; sessionId: string | null }>();
+  private readonly events: DeviceEvents | null;
+  /** When the last device event arrived (the insert -> write start latency starts there). */
+  private lastEventAt = 0;
+  /** Jobs armed by other live station processes (kept in the state file as they are). */
+  private others: SavedJob[] = [];
+
+  constructor(private readonly deps: StationDeps) {
+    const journal = {
+      self: () => deps.journal.self(),
+      append: (line: JournalLine) => {
+        const w = 'device' in line ? this.writing.get(line.device) : undefined;
+        deps.journal.append((w ? { ...line, jobId: w.job.saved.jobId, slot: w.slot.slot } : line) as JournalLine);
+      },
+    };
+    this.flash = new FlashService({
+      watcher: deps.watcher,
+      journal,
+      cacheDir: deps.cacheDir,
+      includeVirtual: () => this.virtual(),
+      writeCard: deps.writeCard,
+      onProgress: (p) => this.onProgress(p.device, p.phase, p.bytes, p.total, p.speed),
+      onCardDone: () => undefined,
+      onSessionDone: () => undefined,
+    });
+    deps.watcher.on('change', () => this.scan());
+    this.events =
+      deps.deviceEvents === false
+        ? null
+        : new DeviceEvents({
+            onEvent: () => {
+              this.lastEventAt = Date.now();
+              void deps.watcher.refresh();
+            },
+            devices: () => this.armedDevices(),
+          });
+    if (deps.deviceEvents !== false) this.restore();
+  }
+
+  /** A station killed mid-job restarts with the job disarmed (journaled), its cards intact in the journal. */
+  private restore(): void {
+    const all = this.deps.state.load();
+    const live = all.filter((j) => processIdentity.isLive(j.process));
+    for (const saved of all.filter((j) => !live.includes(j))) {
+      const job: Job = { saved, state: 'disarmed', endedAt: new Date().toISOString(), endReason: 'station restarted: the job was armed when it stopped', slots: new Map(), cards: [], inProgress: 0 };
+      this.audit('disarmed-on-restart', saved.jobId, 'station', job.endReason!);
+      this.ended.unshift(job);
+    }
+    this.others = live;
+    this.deps.state.save(live);
+  }
+
+  private virtual(): boolean {
+    return this.deps.settings.get().includeVirtualDrives;
+  }
+
+  private armedDevices(): string[] {
+    const out: string[] = [];
+    for (const job of this.jobs.values()) for (const s of job.slots.values()) if (s.device) out.push(s.device);
+    return out;
+  }
+
+  /** Every slot: enrolled ones (even unplugged), then every other drive that has a slot path. */
+  async slots(): Promise<SlotData[]> {
+    const drives = await this.deps.watcher.refresh();
+    return this.slotList(drives);
+  }
+
+  private slotList(drives: Drive[]): SlotData[] {
+    const enrolled = this.deps.settings.get().stationSlots;
+    const seen = new Set<string>();
+    const out: SlotData[] = [];
+    const add = (slot: string): void => {
+      if (seen.has(slot)) return;
+      seen.add(slot);
+      out.push(this.slotData(slot, driveInSlot(slot, drives, this.virtual()), enrolled.includes(slot)));
+    };
+    for (const slot of enrolled) add(slot);
+    for (const d of drives) {
+      const slot = slotOfDrive(d, this.virtual());
+      if (slot !== null && !d.isSystem) add(slot);
+    }
+    return out;
+  }
+
+  private slotData(slot: string, drive: Drive | null, enrolled: boolean): SlotData {
+    return {
+      slot,
+      enrolled,
+      device: drive?.device ?? null,
+      virtual: drive?.isVirtual ?? slot.startsWith('/dev/zram'),
+      card: hasCard(drive) ? { device: drive.device, size: drive.size, serial: drive.serial, description: drive.description, isSystem: drive.isSystem } : null,
+      jobId: this.jobOfSlot(slot)?.saved.jobId ?? null,
+    };
+  }
+
+  private jobOfSlot(slot: string): Job | null {
+    for (const job of this.jobs.values()) if (job.slots.has(slot)) return job;
+    return null;
+  }
+
+  /** Enrolls a slot (a device path is turned into its stable slot). */
+  async enroll(given: string, client = LOCAL): Promise<SlotData[]> {
+    const drives = await this.deps.watcher.refresh();
+    let slot = given;
+    const byDevice = drives.find((d) => d.device === given);
+    if (byDevice) {
+      if (byDevice.isSystem) throw new ApiError('refused', `${given} is a system drive: it can never be a station slot`);
+      const s = slotOfDrive(byDevice, this.virtual());
+      if (s === null) {
+        throw new ApiError('refused', `${given} has no stable slot path (/dev/disk/by-path)`, byDevice.isVirtual ? 'turn virtual drives on to use a virtual drive as a slot' : undefined);
+      }
+      slot = s;
+    } else if (!given.startsWith('/dev/disk/by-path/')) {
+      throw new ApiError('not-found', `${given} is neither a drive nor a /dev/disk/by-path slot`);
+    }
+    const current = this.deps.settings.get().stationSlots;
+    if (!current.includes(slot)) this.deps.settings.set({ stationSlots: [...current, slot] });
+    this.audit('enrolled', null, client, slot);
+    return this.slotList(drives);
+  }
+
+  /** Forgets a slot (refused while an armed job owns it). */
+  async forget(slot: string, client = LOCAL): Promise<SlotData[]> {
+    const job = this.jobOfSlot(slot);
+    if (job) throw new ApiError('refused', `${slot} is in armed job ${job.saved.jobId} (armed by ${job.saved.armedBy}): disarm it first`);
+    const current = this.deps.settings.get().stationSlots;
+    if (!current.includes(slot)) throw new ApiError('not-found', `${slot} is not enrolled`);
+    this.deps.settings.set({ stationSlots: current.filter((s) => s !== slot) });
+    this.audit('forgotten', null, client, slot);
+    return this.slots();
+  }
+
+  /** Arms a job; cards already in its slots are marked present-at-arm and never written. */
+  async arm(input: { artifact: string; entry?: string | undefined; slots: string[]; verify: boolean; count: number | null; sizeLimit?: number | undefined; client?: string | undefined }): Promise<StationJobData> {
+    const client = input.client ?? LOCAL;
+    const enrolled = this.deps.settings.get().stationSlots;
+    const slots = [...new Set(input.slots)];
+    for (const slot of slots) {
+      if (!enrolled.includes(slot)) throw new ApiError('refused', `${slot} is not an enrolled slot`, 'enroll it first (walt-bench slots enroll)');
+      const other = this.jobOfSlot(slot);
+      if (other) throw new ApiError('refused', `${slot} is already in armed job ${other.saved.jobId} (armed by ${other.saved.armedBy}): one job per slot`);
+    }
+    const image = await inspectImage(input.artifact, input.entry);
+    if (image.kind === 'zip' && image.entry === null && !image.card) throw new ApiError('bad-request', `${image.name}: name the zip entry to write`);
+    const drives = await this.deps.watcher.refresh();
+    const saved: SavedJob = {
+      jobId: randomUUID().slice(0, 8),
+      artifact: input.artifact,
+      entry: input.entry ?? null,
+      imageName: image.entry ? `${image.name}:${image.entry}` : image.name,
+      slots,
+      verify: input.verify,
+      count: input.count,
+      sizeLimit: input.sizeLimit ?? this.deps.settings.get().stationSizeLimitBytes,
+      armedAt: new Date().toISOString(),
+      armedBy: client,
+      done: 0,
+      failed: 0,
+      process: this.deps.journal.self(),
+    };
+    const job: Job = { saved, state: 'armed', endedAt: null, endReason: null, slots: new Map(), cards: [], inProgress: 0 };
+    for (const slot of slots) {
+      const drive = driveInSlot(slot, drives, this.virtual());
+      const phase = phaseAtArm(drive);
+      job.slots.set(slot, { slot, phase, device: drive?.device ?? null, card: null, message: phase === 'present-at-arm' ? 'a card was in the slot when the job was armed: it is not written, pull it' : null, phaseName: 'writing', total: null, speed: 0 });
+    }
+    this.jobs.set(saved.jobId, job);
+    this.persist();
+    this.audit('armed', saved.jobId, client, `${saved.imageName} on ${slots.join(', ')}; count ${saved.count ?? 'unlimited'}; verify ${saved.verify}; size limit ${saved.sizeLimit}`);
+    this.events?.start();
+    this.jobChanged(job, 'armed', client);
+    this.scan();
+    return this.data(job);
+  }
+
+  /** Disarms a job: no card starts any more; cards being written finish. */
+  disarm(jobId: string, client = LOCAL, force = false): StationJobData {
+    const job = this.armedJob(jobId, client, force, 'disarm');
+    this.end(job, 'disarmed', `disarmed by ${client}${client !== job.saved.armedBy ? ` (forced; armed by ${job.saved.armedBy})` : ''}`);
+    this.audit('disarmed', jobId, client, job.endReason!);
+    this.jobChanged(job, 'disarmed', client);
+    return this.data(job);
+  }
+
+  /** Changes an armed job's count or verify (its own client only). */
+  update(jobId: string, patch: { count?: number | null | undefined; verify?: boolean | undefined }, client = LOCAL): StationJobData {
+    const job = this.armedJob(jobId, client, false, 'change');
+    if (patch.count !== undefined) job.saved.count = patch.count;
+    if (patch.verify !== undefined) job.saved.verify = patch.verify;
+    this.persist();
+    this.audit('changed', jobId, client, `count ${job.saved.count ?? 'unlimited'}; verify ${job.saved.verify}`);
+    this.jobChanged(job, 'updated', client);
+    this.maybeComplete(job);
+    this.scan();
+    return this.data(job);
+  }
+
+  /** Every job: armed ones, then the ended ones (newest first). */
+  status(jobId?: string): { jobs: StationJobData[] } {
+    const all = [...this.jobs.values(), ...this.ended];
+    const jobs = jobId === undefined ? all : all.filter((j) => j.saved.jobId === jobId);
+    if (jobId !== undefined && jobs.length === 0) throw new ApiError('not-found', `no station job ${jobId}`);
+    return { jobs: jobs.map((j) => this.data(j)) };
+  }
+
+  /** Waits for every card in progress (the backend's shutdown; cards are cancelled and journaled). */
+  async shutdown(): Promise<void> {
+    this.events?.stop();
+    await this.flash.shutdown();
+  }
+
+  private armedJob(jobId: string, client: string, force: boolean, what: string): Job {
+    const job = this.jobs.get(jobId);
+    if (!job) {
+      if (this.ended.some((j) => j.saved.jobId === jobId)) throw new ApiError('refused', `job ${jobId} is not armed any more`);
+      throw new ApiError('not-found', `no station job ${jobId}`);
+    }
+    if (client !== job.saved.armedBy && !force) {
+      this.audit(`refused-${what}`, jobId, client, `armed by ${job.saved.armedBy}`);
+      throw new ApiError('refused', `job ${jobId} was armed by ${job.saved.armedBy}: ${client} cannot ${what} it`, what === 'disarm' ? 'force it (force: true) to stop it anyway' : undefined);
+    }
+    return job;
+  }
+
+  private end(job: Job, state: 'disarmed' | 'complete', reason: string): void {
+    job.state = state;
+    job.endedAt = new Date().toISOString();
+    job.endReason = reason;
+    this.jobs.delete(job.saved.jobId);
+    this.ended.unshift(job);
+    this.ended.splice(KEEP_ENDED);
+    if (this.jobs.size === 0) this.events?.stop();
+    this.persist();
+  }
+
+  private maybeComplete(job: Job): void {
+    if (job.state !== 'armed' || job.saved.count === null || job.saved.done < job.saved.count || job.inProgress > 0) return;
+    this.end(job, 'complete', `count reached: ${job.saved.done} cards`);
+    this.audit('complete', job.saved.jobId, 'station', job.endReason!);
+    this.jobChanged(job, 'complete', 'station');
+  }
+
+  /** Looks at every armed slot in the last drive list; starts a card where one appeared. */
+  private scan(): void {
+    const drives = this.deps.watcher.drives;
+    for (const job of this.jobs.values()) {
+      for (const s of job.slots.values()) {
+        const drive = driveInSlot(s.slot, drives, this.virtual());
+        const before = s.phase;
+        const beforeDevice = s.device;
+        if (s.phase !== 'busy') s.device = drive?.device ?? null;
+        const next = nextPhase(s.phase, drive, { sizeLimit: job.saved.sizeLimit });
+        if (next.action.kind === 'write' && !mayStartCard(job.saved.count, job.saved.done, job.inProgress)) continue;
+        s.phase = next.phase;
+        if (next.phase === 'waiting' || next.phase === 'unplugged') s.message = null;
+        if (next.action.kind === 'refuse') {
+          s.message = next.action.reason;
+          this.audit('card-refused', job.saved.jobId, 'station', `${s.slot}: ${next.action.reason}`);
+        }
+        if (next.action.kind === 'write') this.startCard(job, s, next.action.drive);
+        if (s.phase !== before || s.device !== beforeDevice) this.slotChanged(job, s, drives);
+      }
+    }
+  }
+
+  private startCard(job: Job, s: SlotState, drive: Drive & { size: number | null }): void {
+    const card: StationCardData = {
+      seq: job.cards.length + 1,
+      number: null,
+      slot: s.slot,
+      device: drive.device,
+      size: drive.size ?? 0,
+      serial: drive.serial,
+      description: drive.description,
+      result: 'writing',
+      error: null,
+      startedAt: new Date().toISOString(),
+      durationMs: 0,
+      bytes: 0,
+      speed: 0,
+      verified: false,
+      ejected: false,
+    };
+    job.cards.push(card);
+    job.inProgress += 1;
+    s.card = card;
+    s.message = null;
+    s.phaseName = 'writing';
+    s.total = null;
+    s.speed = 0;
+    const entry = { job, slot: s, sessionId: null as string | null };
+    this.writing.set(drive.device, entry);
+    this.deps.emit('station.card-started', { jobId: job.saved.jobId, card: { ...card } });
+    const started = Date.now();
+    void (async () => {
+      let result: CardResult;
+      try {
+        const session = await this.flash.start({ image: job.saved.artifact, entry: job.saved.entry ?? undefined, drives: [identityOf(drive)], verify: job.saved.verify, confirmLarge: true, growToCard: false });
+        entry.sessionId = session.sessionId;
+        result = (await this.flash.settle(session.sessionId))[0]!;
+      } catch (error) {
+        result = { device: drive.device, ok: false, verified: false, bytes: 0, error: error instanceof Error ? error.message : String(error), cancelled: false, durationMs: Date.now() - started };
+        this.audit('card-failed-before-write', job.saved.jobId, 'station', `${s.slot}: ${result.error}`);
+      }
+      const ejected = result.ok && !drive.isVirtual ? await eject(drive.device) : false;
+      this.finishCard(job, s, card, result, ejected);
+    })();
+  }
+
+  private finishCard(job: Job, s: SlotState, card: StationCardData, result: CardResult, ejected: boolean): void {
+    this.writing.delete(card.device);
+    job.inProgress -= 1;
+    const counts = cardCounts(result, job.saved.verify);
+    card.durationMs = result.durationMs;
+    card.bytes = result.bytes;
+    card.speed = result.durationMs > 0 ? Math.round((result.bytes / result.durationMs) * 1000) : 0;
+    card.verified = result.verified;
+    card.ejected = ejected;
+    const slotNumber = job.saved.slots.indexOf(s.slot) + 1;
+    let announcement: string;
+    if (counts) {
+      job.saved.done += 1;
+      card.number = job.saved.done;
+      card.result = 'ok';
+      s.phase = 'done';
+      announcement = announce(slotNumber, { ok: true, number: card.number, count: job.saved.count });
+    } else {
+      job.saved.failed += 1;
+      card.result = 'failed';
+      card.error = result.error ?? (result.ok ? 'not verified' : 'failed');
+      s.phase = 'failed';
+      announcement = announce(slotNumber, { ok: false, error: card.error });
+    }
+    s.message = announcement;
+    if (job.state === 'armed') this.persist();
+    this.deps.emit(counts ? 'station.card-done' : 'station.card-failed', { jobId: job.saved.jobId, card: { ...card }, announcement });
+    this.slotChanged(job, s, this.deps.watcher.drives);
+    this.maybeComplete(job);
+    // A card pulled while it was written: the slot may be empty already.
+    this.scan();
+  }
+
+  private onProgress(device: string, phase: string, bytes: number, total: number | null, speed: number): void {
+    const w = this.writing.get(device);
+    if (!w || (phase !== 'write' && phase !== 'verify')) return;
+    const name = phase === 'write' ? 'writing' : 'verifying';
+    w.slot.phaseName = name;
+    w.slot.total = total;
+    w.slot.speed = speed;
+    if (w.slot.card) {
+      w.slot.card.result = name;
+      w.slot.card.bytes = bytes;
+    }
+    this.deps.emit('station.card-progress', { jobId: w.job.saved.jobId, slot: w.slot.slot, seq: w.slot.card?.seq ?? 0, phase: name, bytes, total, speed });
+  }
+
+  private persist(): void {
+    try {
+      if (this.deps.deviceEvents === false) return;
+      this.deps.state.save([...this.others, ...[...this.jobs.values()].map((j) => j.saved)]);
+    } catch {
+      // The state file only serves the restart; the journal is the record.
+    }
+  }
+
+  private audit(action: string, jobId: string | null, client: string, detail: string): void {
+    try {
+      this.deps.journal.append({ time: new Date().toISOString(), audit: 'station', action, jobId, client, detail } as unknown as JournalLine);
+    } catch {
+      // The audit line is best effort; card lines are required by the flash service itself.
+    }
+  }
+
+  private tile(s: SlotState): SlotTileData {
+    const state = s.phase === 'busy' ? s.phaseName : s.phase;
+    return { slot: s.slot, state, device: s.device, card: s.card?.number ?? (s.phase === 'busy' ? (s.card?.seq ?? null) : null), bytes: s.card?.bytes ?? 0, total: s.total, speed: s.phase === 'busy' ? s.speed : 0, message: s.message };
+  }
+
+  private data(job: Job): StationJobData {
+    const s = job.saved;
+    return {
+      jobId: s.jobId,
+      state: job.state,
+      artifact: s.artifact,
+      entry: s.entry,
+      imageName: s.imageName,
+      slots: s.slots,
+      verify: s.verify,
+      count: s.count,
+      sizeLimit: s.sizeLimit,
+      done: s.done,
+      failed: s.failed,
+      inProgress: job.inProgress,
+      armedAt: s.armedAt,
+      armedBy: s.armedBy,
+      endedAt: job.endedAt,
+      endReason: job.endReason,
+      tiles: [...job.slots.values()].map((t) => this.tile(t)),
+      cards: job.cards.map((c) => ({ ...c })),
+    };
+  }
+
+  private slotChanged(job: Job, s: SlotState, drives: Drive[]): void {
+    const drive = driveInSlot(s.slot, drives, this.virtual());
+    this.deps.emit('station.slot-changed', { slot: this.slotData(s.slot, drive, true), jobId: job.saved.jobId, tile: this.tile(s) });
+  }
+
+  private jobChanged(job: Job, change: 'armed' | 'disarmed' | 'updated' | 'complete', client: string): void {
+    this.deps.emit('station.job-changed', { job: this.data(job), change, client });
+  }
+
+  /** ms from the last device event to now (the insert -> write start latency, for the benchmark). */
+  sinceLastEvent(): number {
+    return Date.now() - this.lastEventAt;
+  }
+}
+
+/** Ejects a written card where the platform allows (best effort, 5 s at most). */
+function eject(device: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    try {
+      const child = spawn('eject', [device], { stdio: 'ignore', timeout: 5000 });
+      child.on('error', () => resolve(false));
+      child.on('exit', (code) => resolve(code === 0));
+    } catch {
+      resolve(false);
+    }
+  });
+}

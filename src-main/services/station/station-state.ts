@@ -1,0 +1,46 @@
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+
+/** An armed job as saved on disk: enough to journal it as disarmed when the station restarts. */
+export interface SavedJob {
+  jobId: string;
+  artifact: string;
+  entry: string | null;
+  imageName: string;
+  slots: string[];
+  verify: boolean;
+  count: number | null;
+  sizeLimit: number;
+  armedAt: string;
+  armedBy: string;
+  done: number;
+  failed: number;
+  /** The process that armed it (journal process token): a live one's job is not disarmed by another process. */
+  process: string;
+}
+
+/** The armed jobs' state file (station-jobs.json): written atomically on every change of an armed job. */
+export class StationState {
+  constructor(private readonly file: string) {}
+
+  /** The jobs saved as armed (none when the file is missing or damaged). */
+  load(): SavedJob[] {
+    try {
+      const value = JSON.parse(readFileSync(this.file, 'utf8')) as { armed?: unknown };
+      return Array.isArray(value.armed) ? (value.armed as SavedJob[]) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Saves the armed jobs (an empty list removes the file). */
+  save(armed: SavedJob[]): void {
+    if (armed.length === 0) {
+      rmSync(this.file, { force: true });
+      return;
+    }
+    const tmp = `${this.file}.tmp`;
+    rmSync(tmp, { force: true });
+    writeFileSync(tmp, JSON.stringify({ armed }, null, 2) + '\n', { flag: 'wx', mode: 0o644 });
+    renameSync(tmp, this.file);
+  }
+}

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { StationJobData } from '../../src-main/api/contract.js';
+import { nextEvent, randomFile, startTestBackend, type TestBackend } from '../support/backend.js';
+import { createZramCard, readHead, type ZramCard, zramAvailable } from '../support/zram.js';
+
+const MiB = 1 << 20;
+const skip = zramAvailable() ? false : 'needs root and zram';
+
+/** Inserts a card into an empty zram slot (disksize written; mem_limit first when given). */
+function insert(slot: ZramCard, size: number, memLimit?: number): void {
+  if (memLimit !== undefined) writeFileSync(`/sys/block/zram${slot.index}/mem_limit`, String(memLimit));
+  writeFileSync(`/sys/block/zram${slot.index}/disksize`, String(size));
+}
+
+/** Pulls the card out of a zram slot (reset: the device stays, with no size). */
+function pull(slot: ZramCard): void {
+  for (let i = 0; i < 50; i += 1) {
+    try {
+      writeFileSync(`/sys/block/zram${slot.index}/reset`, '1');
+      return;
+    } catch {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+  throw new Error(`could not reset zram${slot.index}`);
+}
+
+function jobEnded(t: TestBackend, jobId: string, timeoutMs = 30000): Promise<StationJobData> {
+  return nextEvent(t.api, 'station.job-changed', (p) => p.job.jobId === jobId && p.job.state !== 'armed', timeoutMs).then((p) => p.job);
+}
+
+describe('station jobs on zram slots', { skip }, () => {
+  let t: TestBackend;
+  const devs: ZramCard[] = [];
+  let image: Buffer;
+  let img: string;
+
+  before(async () => {
+    t = await startTestBackend();
+    img = join(t.dir, 'station.img');
+    image = randomFile(img, 3 * MiB);
+  });
+
+  after(async () => {
+    await t?.close();
+    for (const d of devs) d.remove();
+  });
+
+  it('writes, verifies and counts cards that appear in enrolled slots, one after another and two at once; leaves a card present at arm and an unenrolled device alone', async () => {
+    const slots = [0, 1, 2, 3].map(() => createZramCard(0));
+    devs.push(...slots);
+    const [a, b, c, d] = slots as [ZramCard, ZramCard, ZramCard, ZramCard];
+    // d holds a card before the job is armed: it must never be written.
+    insert(d, 8 * MiB);
+    const before = Buffer.alloc(2 * MiB, 0x5a);
+    writeFileSync(d.device, before);
+    for (const s of slots) await t.api.call('slots.enroll', { slot: s.device, client: 'test' });
+    const listed = await t.api.call('slots.list', {});
+    for (const s of slots) assert.ok(listed.find((x) => x.slot === s.device)?.enrolled, `${s.device} enrolled`);
+    assert.equal(listed.find((x) => x.slot === d.device)?.card?.size, 8 * MiB);
+    assert.equal(listed.find((x) => x.slot === a.device)?.card, null, 'an empty slot has no card');
+
+    const job = await t.api.call('stationJob.arm', { artifact: img, slots: slots.map((s) => s.device), count: 3, client: 'test' });
+    assert.equal(job.tiles.find((x) => x.slot === d.device)?.state, 'present-at-arm');
+    const ended = jobEnded(t, job.jobId);
+    // A device outside the enrolled slots appears after arming, with a card: untouched.
+    const outside = createZramCard(8 * MiB);
+    devs.push(outside);
+    const outsideBefore = readHead(outside.device, 4 * MiB);
+
+    const first = nextEvent(t.api, 'station.card-done', (p) => p.card.slot === a.device);
+    insert(a, 8 * MiB);
+    const done1 = await first;
+    assert.match(done1.announcement, /^slot 1: card 1 of 3 done, remove it$/);
+    const twoDone = Promise.all([b, c].map((s) => nextEvent(t.api, 'station.card-done', (p) => p.card.slot === s.device)));
+    insert(b, 8 * MiB);
+    insert(c, 8 * MiB);
+    await twoDone;
+    const final = await ended;
+    assert.equal(final.state, 'complete');
+    assert.equal(final.done, 3);
+    assert.equal(final.failed, 0);
+    for (const s of [a, b, c]) assert.ok(readHead(s.device, image.length).equals(image), `${s.device} holds the image`);
+    assert.ok(readHead(d.device, before.length).equals(before), 'the card present at arm is untouched');
+    assert.ok(readHead(outside.device, 4 * MiB).equals(outsideBefore), 'the unenrolled device is untouched');
+    assert.deepEqual(final.cards.map((x) => x.number).sort(), [1, 2, 3]);
+    assert.ok(final.cards.every((x) => x.verified && x.result === 'ok'));
+
+    // Every card is in the journal with the job id and its slot; the audit lines name the client.
+    const lines = readFileSync(join(t.dir, 'home', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const okLines = lines.filter((l) => l.jobId === job.jobId && l.result === 'ok');
+    assert.deepEqual(okLines.map((l) => l.slot).sort(), [a.device, b.device, c.device].sort());
+    assert.ok(lines.some((l) => l.audit === 'station' && l.action === 'armed' && l.client === 'test' && l.jobId === job.jobId));
+    const journal = await t.api.call('journal.list', {});
+    assert.deepEqual(journal.skippedLines, [], 'audit lines are not damaged lines');
+    for (const s of slots) pull(s);
+  });
+
+  it('a card that dies mid-write (mem_limit) fails alone and is not counted; a second client cannot change the job', async () => {
+    const slots = [0, 1].map(() => createZramCard(0));
+    devs.push(...slots);
+    const [dying, good] = slots as [ZramCard, ZramCard];
+    for (const s of slots) await t.api.call('slots.enroll', { slot: s.device });
+    const job = await t.api.call('stationJob.arm', { artifact: img, slots: slots.map((s) => s.device), count: 1, client: 'alice' });
+    await assert.rejects(t.api.call('stationJob.update', { jobId: job.jobId, count: 5, client: 'bob' }), /armed by alice: bob cannot change it/);
+    await assert.rejects(t.api.call('stationJob.arm', { artifact: img, slots: [good.device], client: 'bob' }), /already in armed job/);
+    await assert.rejects(t.api.call('slots.forget', { slot: good.device }), /disarm it first/);
+    const failed = nextEvent(t.api, 'station.card-failed', (p) => p.jobId === job.jobId);
+    insert(dying, 8 * MiB, 512 * 1024);
+    const f = await failed;
+    assert.match(f.announcement, /^slot 1: card FAILED \(not counted\)/);
+    let status = (await t.api.call('stationJob.status', { jobId: job.jobId })).jobs[0]!;
+    assert.equal(status.done, 0);
+    assert.equal(status.failed, 1);
+    assert.equal(status.state, 'armed');
+    assert.equal(status.tiles.find((x) => x.slot === dying.device)?.state, 'failed');
+    const ended = jobEnded(t, job.jobId);
+    insert(good, 8 * MiB);
+    status = await ended;
+    assert.equal(status.state, 'complete');
+    assert.equal(status.done, 1);
+    assert.equal(status.cards.find((x) => x.slot === dying.device)?.number, null);
+    assert.ok(readHead(good.device, image.length).equals(image));
+    for (const s of slots) pull(s);
+  });
+});

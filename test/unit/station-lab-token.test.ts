@@ -1,0 +1,65 @@
+/**
+ * The lab station's pieces that need no network: the token kept in station-tls/token (0600, dir 0700) until
+ * rotated, the caller name the station writes into station commands' `client` (whatever the body said), and the
+ * Station view's CSV export (quoted cells, formula-like cells neutralised).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadOrCreateToken } from '../../src-main/transports/station/station-token.js';
+import { callerOf, withClient } from '../../src-main/transports/station/station-server.js';
+import { cardsToCsv } from '../../src-renderer/src/views/station/export-cards.js';
+import type { StationCardData } from '../../src-main/api/contract.js';
+
+const req = (remoteAddress: string, headers: Record<string, string>): IncomingMessage =>
+  ({ headers, socket: { remoteAddress } }) as unknown as IncomingMessage;
+
+describe('lab station token', () => {
+  it('is made once, kept, and replaced by rotate; file 0600 in a 0700 directory', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'stui-token-'));
+    try {
+      const dir = join(home, 'station-tls');
+      const first = await loadOrCreateToken(dir, false);
+      assert.equal(first.origin, 'new');
+      assert.match(first.token, /^[0-9a-f]{48}$/);
+      assert.equal(statSync(join(dir, 'token')).mode & 0o777, 0o600);
+      assert.equal(statSync(dir).mode & 0o777, 0o700);
+      const again = await loadOrCreateToken(dir, false);
+      assert.deepEqual(again, { token: first.token, origin: 'kept' });
+      const rotated = await loadOrCreateToken(dir, true);
+      assert.equal(rotated.origin, 'rotated');
+      assert.notEqual(rotated.token, first.token);
+      assert.equal(readFileSync(join(dir, 'token'), 'utf8').trim(), rotated.token);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('station caller identity', () => {
+  it('names the remote address and the page id, and overwrites the client a body claims', () => {
+    const r = req('192.168.157.2', { 'x-walt-client': 'page-abc123' });
+    assert.equal(callerOf(r), 'station 192.168.157.2 page-abc123');
+    assert.equal(callerOf(req('10.0.0.1', { 'x-walt-client': 'bad id; rm' })), 'station 10.0.0.1 anon');
+    assert.deepEqual(withClient('stationJob.arm', { slots: [], client: 'desktop' }, r), { slots: [], client: 'station 192.168.157.2 page-abc123' });
+    assert.deepEqual(withClient('slots.enroll', { slot: '/dev/zram3' }, r), { slot: '/dev/zram3', client: 'station 192.168.157.2 page-abc123' });
+    assert.deepEqual(withClient('drives.list', { client: 'x' }, r), { client: 'x' }, 'other commands are left as sent');
+    assert.deepEqual(withClient('stationJob.status', {}, r), {});
+  });
+});
+
+describe('station table CSV', () => {
+  it('has a header and one line per card, quoting commas and neutralising formulas', () => {
+    const card: StationCardData = {
+      seq: 1, number: 1, slot: '/dev/zram3', device: '/dev/zram3', size: 8, serial: '=HYPERLINK("x")', description: 'zram, virtual',
+      result: 'ok', error: null, startedAt: '2026-12-03T10:00:00.000Z', durationMs: 300, bytes: 8, speed: 26, verified: true, ejected: false,
+    };
+    const lines = cardsToCsv([card]).split('\r\n');
+    assert.equal(lines[0], 'seq,number,slot,device,size,serial,description,result,error,startedAt,durationMs,bytes,speed,verified,ejected');
+    assert.equal(lines[1], `1,1,/dev/zram3,/dev/zram3,8,"'=HYPERLINK(""x"")","zram, virtual",ok,,2026-12-03T10:00:00.000Z,300,8,26,true,false`);
+    assert.equal(lines[2], '');
+  });
+});
