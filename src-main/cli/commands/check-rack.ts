@@ -12,13 +12,13 @@ import { onStopSignals } from '../stop-signals.js';
 
 const MARK: Record<string, string> = { pending: '…', ok: '✔', failed: '✘', skipped: '–' };
 
-/** The rack as a table: one row per board (MAC, model expected/sent, IP, the five checks, attempts, verdict). */
+/** The rack as a table: one row per board (MAC, vendor, model expected/sent, IP, the five checks, attempts, verdict). */
 function table(boards: RackBoard[]): string {
-  const head = `${cell('MAC', 18)} ${cell('EXPECTED', 12)} ${cell('SENT', 14)} ${cell('IP', 16)} CHECKS ${cell('TRY', 4)} VERDICT`;
+  const head = `${cell('MAC', 18)} ${cell('VENDOR', 14)} ${cell('EXPECTED', 12)} ${cell('SENT', 14)} ${cell('IP', 16)} CHECKS ${cell('TRY', 4)} VERDICT`;
   const rows = boards.map((b) => {
     const marks = b.checks.map((c) => MARK[c.state]).join('');
     const why = b.verdict === 'fail' && b.diagnosis ? `  ${b.diagnosis}` : '';
-    return `${cell(b.mac, 18)} ${cell(b.model ?? '?', 12)} ${cell(b.modelSent ?? b.vci ?? '-', 14)} ${cell(b.ip ?? '-', 16)} ${cell(marks, 6)} ${cell(String(b.attempts), 4)} ${b.verdict.toUpperCase()}${why}`;
+    return `${cell(b.mac, 18)} ${cell(macVendor(b.mac) ?? '-', 14)} ${cell(b.model ?? '?', 12)} ${cell(b.modelSent ?? b.vci ?? '-', 14)} ${cell(b.ip ?? '-', 16)} ${cell(marks, 6)} ${cell(String(b.attempts), 4)} ${b.verdict.toUpperCase()}${why}`;
   });
   return [head, ...rows].join('\n');
 }
