@@ -23,7 +23,7 @@ usage: walt-bench <command> [options]
                                        watch DHCP on the desk link, or serve walt bootloaders DHCP + TFTP
   check --iface IF --expect MODEL [--port TTY] [--observe] [--root DIR] [--mac MAC] [--timeout S] [--json]
                                        check a board boots as walt.node.MODEL (any model): exit 0 on pass
-  check --iface IF --all [--expect MODEL | --expect-map CSV] [--port TTY ...] [--timeout S] [--json]
+  check --iface IF --all [--expect MODEL | --expect-map CSV] [--port TTY ...] [--timeout S] [--json] [--report FILE.csv|.json|.html [--overwrite]]
                                        check every board on the link (keyed by MAC; CSV lines mac,model; default
                                        any walt.node.*): a live table; exit 0 only when every board seen passed
   card build <archive|folder> -o IMG [--overwrite]

@@ -2,26 +2,29 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ApiClient } from '../../api/contract.js';
 import { parseExpectMap } from '../../core/check/expect-map.js';
+import { REPORT_FORMATS, reportFormatOf } from '../../core/check/rack-report.js';
 import type { RackBoard, RackExpect } from '../../core/check/rack-types.js';
+import { macVendor } from '../../core/net/oui.js';
+import { checkReportOutput, reportWho, writeRackReport } from '../../services/check/rack-report-file.js';
 import { EXIT, parse, UsageError } from '../args.js';
 import { cell, jsonLine } from '../output.js';
 import { onStopSignals } from '../stop-signals.js';
 
 const MARK: Record<string, string> = { pending: '…', ok: '✔', failed: '✘', skipped: '–' };
 
-/** The rack as a table: one row per board (MAC, model expected/sent, IP, the five checks, attempts, verdict). */
+/** The rack as a table: one row per board (MAC, vendor, model expected/sent, IP, the five checks, attempts, verdict). */
 function table(boards: RackBoard[]): string {
-  const head = `${cell('MAC', 18)} ${cell('EXPECTED', 12)} ${cell('SENT', 14)} ${cell('IP', 16)} CHECKS ${cell('TRY', 4)} VERDICT`;
+  const head = `${cell('MAC', 18)} ${cell('VENDOR', 14)} ${cell('EXPECTED', 12)} ${cell('SENT', 14)} ${cell('IP', 16)} CHECKS ${cell('TRY', 4)} VERDICT`;
   const rows = boards.map((b) => {
     const marks = b.checks.map((c) => MARK[c.state]).join('');
     const why = b.verdict === 'fail' && b.diagnosis ? `  ${b.diagnosis}` : '';
-    return `${cell(b.mac, 18)} ${cell(b.model ?? '?', 12)} ${cell(b.modelSent ?? b.vci ?? '-', 14)} ${cell(b.ip ?? '-', 16)} ${cell(marks, 6)} ${cell(String(b.attempts), 4)} ${b.verdict.toUpperCase()}${why}`;
+    return `${cell(b.mac, 18)} ${cell(macVendor(b.mac) ?? '-', 14)} ${cell(b.model ?? '?', 12)} ${cell(b.modelSent ?? b.vci ?? '-', 14)} ${cell(b.ip ?? '-', 16)} ${cell(marks, 6)} ${cell(String(b.attempts), 4)} ${b.verdict.toUpperCase()}${why}`;
   });
   return [head, ...rows].join('\n');
 }
 
 /**
- * `walt-bench check --iface IF --all [--expect MODEL | --expect-map FILE] [--port P ...] [--json] [--timeout S]`:
+ * `walt-bench check --iface IF --all [--expect MODEL | --expect-map FILE] [--port P ...] [--json] [--timeout S] [--report FILE.csv|.json|.html [--overwrite]]`:
  * follows every board on the link until each has its verdict. Exit 0 only when every board seen passed.
  */
 export async function checkRackCommand(api: ApiClient, argv: string[]): Promise<number> {
@@ -35,12 +38,19 @@ export async function checkRackCommand(api: ApiClient, argv: string[]): Promise<
     port: { type: 'string', multiple: true },
     timeout: { type: 'string' },
     json: { type: 'boolean' },
+    report: { type: 'string' },
+    overwrite: { type: 'boolean' },
   }, false);
   if (!values.iface) throw new UsageError('name the desk link with --iface (e.g. --iface eth1)');
   if (values.expect && values['expect-map']) throw new UsageError('--expect (one model for all) and --expect-map (one per board) exclude each other');
   if (values.observe && values.root) throw new UsageError('--observe watches a real WalT server: it takes no --root');
   const timeoutS = values.timeout === undefined ? 120 : Number(values.timeout);
   if (!Number.isInteger(timeoutS) || timeoutS < 5) throw new UsageError('--timeout takes whole seconds (at least 5)');
+  const reportFormat = values.report === undefined ? null : reportFormatOf(values.report);
+  if (values.report !== undefined && reportFormat === null) {
+    throw new UsageError(`--report ${values.report}: the format comes from the extension, one of ${REPORT_FORMATS.map((f) => `.${f}`).join(', ')}`);
+  }
+  const reportTarget = values.report === undefined ? null : checkReportOutput(values.report, Boolean(values.overwrite));
   let expect: RackExpect = { kind: 'any' };
   if (values.expect) expect = { kind: 'model', model: values.expect.replace(/^walt\.node\./, '') };
   if (values['expect-map']) {
@@ -84,8 +94,12 @@ export async function checkRackCommand(api: ApiClient, argv: string[]): Promise<
       ...(values.root ? { root: resolve(values.root) } : {}),
     });
     const final = await done;
+    if (reportTarget && reportFormat) {
+      await writeRackReport(reportTarget, reportFormat, final, { who: reportWho(), whenIso: new Date().toISOString(), iface: values.iface });
+      if (!json) process.stderr.write(`report written to ${reportTarget.path}\n`);
+    }
     if (json) {
-      jsonLine({ boards: final.map((b) => ({ mac: b.mac, verdict: b.verdict, model: b.model, modelSent: b.modelSent, vci: b.vci, uci: b.uci, ip: b.ip, files: b.files, checks: b.checks, attempts: b.attempts, port: b.port, diagnosis: b.diagnosis })) });
+      jsonLine({ boards: final.map((b) => ({ mac: b.mac, vendor: macVendor(b.mac), verdict: b.verdict, model: b.model, modelSent: b.modelSent, vci: b.vci, uci: b.uci, ip: b.ip, files: b.files, checks: b.checks, attempts: b.attempts, port: b.port, diagnosis: b.diagnosis })) });
     } else {
       for (const b of final) boards.set(b.mac, b);
       showTable();
