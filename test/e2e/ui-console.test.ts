@@ -119,8 +119,9 @@ test('UI: a live QEMU U-Boot console with its timeline, typed commands, then a c
   // the bootloader row's line, clicked in the live timeline: the live terminal scrolls to it and selects it
   await byTestId(timeline, 'stage-firmware-line').click();
   await byTestId(session, 'console-note').filter({ hasText: /^Line \d+, selected in the terminal\.$/ }).waitFor({ timeout: 5_000 });
-  const selectedRows = await session.evaluate((el) => el.querySelectorAll('.xterm-selection div').length);
-  assert.ok(selectedRows > 0, 'the line is highlighted in the terminal');
+  // xterm paints the selection on its next animation frame, so wait for the painted rows rather than read them at once
+  const painted = await session.locator('.xterm-selection div').first().waitFor({ timeout: 5_000 }).then(() => true, () => false);
+  assert.ok(painted, 'the line is highlighted in the terminal');
 
   // keys typed in the terminal reach the board: stop autoboot, run a command, see it echoed and answered
   await session.locator('.xterm').click();
