@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { ApiError } from '../../api/errors.js';
-import type { EventName, EventPayload, SlotData, SlotTileData, StationCardData, StationJobData } from '../../api/contract.js';
+import type { EventName, EventPayload, SlotData, StationCardData, StationJobData } from '../../api/contract.js';
 import { type Drive, identityOf } from '../../core/drives/drive.js';
 import type { CardResult } from '../../core/flash/progress.js';
 import type { JournalLine } from '../../core/journal/record.js';
@@ -10,12 +9,14 @@ import {
   cardCounts,
   driveInSlot,
   hasCard,
+  holdCard,
   mayStartCard,
   nextPhase,
   phaseAtArm,
-  type SlotPhase,
   slotOfDrive,
+  stillHeld,
 } from '../../core/station/slot-rules.js';
+import { ownerOf, sizeLimitOf } from '../../core/station/slot-owners.js';
 import type { DriveWatcher } from '../drives/drive-watcher.js';
 import type { CardJob, CardOutcome } from '../flash/card-device.js';
 import { FlashService } from '../flash/flash-service.js';
@@ -23,7 +24,11 @@ import { inspectImage } from '../flash/image-inspect.js';
 import type { Journal } from '../journal/journal.js';
 import type { SettingsStore } from '../settings/settings.js';
 import { processIdentity } from '../journal/process-identity.js';
-import { DeviceEvents } from './device-events.js';
+import { ejectDevice, ejectIfSame } from './card-eject.js';
+import { clientLabel } from './client-label.js';
+import { DeviceEvents, type DeviceEventsOptions } from './device-events.js';
+import { RefreshCoalescer } from './refresh-coalescer.js';
+import { type Job, jobData, ownedNow, type SlotState, tileOf } from './station-job.js';
 import type { SavedJob, StationState } from './station-state.js';
 
 /** What the station service runs on. */
@@ -35,33 +40,22 @@ export interface StationDeps {
   cacheDir: string;
   writeCard: (job: CardJob) => Promise<CardOutcome>;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
-  /** Listen to kernel block events and probe slot sizes (default true). */
+  /** Listen to kernel block events and probe slot sizes, and keep the state file (default true). */
   deviceEvents?: boolean;
+  /** The source of device events (default: udev block events and the sysfs size probe); unit tests pass a fake. */
+  eventSource?: (options: DeviceEventsOptions) => DeviceEventSource;
+  /** Ejects a written card (default: the `eject` command). */
+  eject?: (device: string) => Promise<boolean>;
 }
 
-interface SlotState {
-  slot: string;
-  phase: SlotPhase;
-  device: string | null;
-  /** The card being written or last finished in the slot. */
-  card: StationCardData | null;
-  message: string | null;
-  phaseName: 'writing' | 'verifying';
-  total: number | null;
-  speed: number;
-}
-
-interface Job {
-  saved: SavedJob;
-  state: 'armed' | 'disarmed' | 'complete';
-  endedAt: string | null;
-  endReason: string | null;
-  slots: Map<string, SlotState>;
-  cards: StationCardData[];
-  inProgress: number;
+/** What tells the station a block device changed. */
+export interface DeviceEventSource {
+  start(): void;
+  stop(): void;
 }
 
 const LOCAL = 'local';
+const PRESENT_AT_ARM = 'a card was in the slot when the job was armed: it is not written, pull it';
 const KEEP_ENDED = 20;
 
 /**
@@ -75,7 +69,13 @@ export class StationService {
   private readonly flash: FlashService;
   /** Which job and slot each device being written belongs to (for the journal lines and the progress). */
   private readonly writing = new Map<string, { job: Job; slot: SlotState; sessionId: string | null }>();
-  private readonly events: DeviceEvents | null;
+  private readonly events: DeviceEventSource | null;
+  /** Folds a burst of device events (one insert sends several) into one drive refresh. */
+  private readonly refresher: RefreshCoalescer;
+  /** Ended jobs whose cards are still in progress: they keep owning those cards' slots until the last one finished. */
+  private readonly draining = new Set<Job>();
+  /** Every job id this process armed (the state file's other entries belong to other processes). */
+  private readonly mine = new Set<string>();
   /** When the last device event arrived (the insert -> write start latency starts there). */
   private lastEventAt = 0;
   /** Jobs armed by other live station processes (kept in the state file as they are). */
@@ -100,16 +100,15 @@ export class StationService {
       onSessionDone: () => undefined,
     });
     deps.watcher.on('change', () => this.scan());
-    this.events =
-      deps.deviceEvents === false
-        ? null
-        : new DeviceEvents({
-            onEvent: () => {
-              this.lastEventAt = Date.now();
-              void deps.watcher.refresh();
-            },
-            devices: () => this.armedDevices(),
-          });
+    this.refresher = new RefreshCoalescer(() => deps.watcher.refresh());
+    const options: DeviceEventsOptions = {
+      onEvent: () => {
+        this.lastEventAt = Date.now();
+        this.refresher.request();
+      },
+      devices: () => this.armedDevices(),
+    };
+    this.events = deps.deviceEvents === false ? null : (deps.eventSource?.(options) ?? new DeviceEvents(options));
     if (deps.deviceEvents !== false) this.restore();
   }
 
@@ -124,6 +123,30 @@ export class StationService {
     }
     this.others = live;
     this.deps.state.save(live);
+  }
+
+  /** The jobs other live station processes saved in the state file, read again now (they may have armed since). */
+  private othersNow(): SavedJob[] {
+    if (this.deps.deviceEvents === false) return [];
+    try {
+      this.others = this.deps.state.load().filter((j) => !this.mine.has(j.jobId) && processIdentity.isLive(j.process));
+    } catch {
+      // An unreadable state file: the last jobs read stay the best knowledge.
+    }
+    return this.others;
+  }
+
+  /** Why `slot` may not be taken by another job now (null: it is free), in this process or another live one. */
+  private slotTaken(slot: string): string | null {
+    const own = this.jobOfSlot(slot);
+    if (own) return `${slot} is ${own.state === 'armed' ? 'already in armed job' : 'still being written by ended job'} ${own.saved.jobId} (armed by ${this.label(own.saved.armedBy)})`;
+    const other = ownerOf(slot, this.othersNow());
+    if (other) return `${slot} is already in armed job ${other.jobId} of another station process (armed by ${this.label(other.armedBy)})`;
+    return null;
+  }
+
+  private label(client: string): string {
+    return clientLabel(client);
   }
 
   private virtual(): boolean {
@@ -170,8 +193,10 @@ export class StationService {
     };
   }
 
+  /** The job of this process that owns a slot now: an armed one, or an ended one whose card there is in progress. */
   private jobOfSlot(slot: string): Job | null {
     for (const job of this.jobs.values()) if (job.slots.has(slot)) return job;
+    for (const job of this.draining) if (ownedNow(job).includes(slot)) return job;
     return null;
   }
 
@@ -198,8 +223,8 @@ export class StationService {
 
   /** Forgets a slot (refused while an armed job owns it). */
   async forget(slot: string, client = LOCAL): Promise<SlotData[]> {
-    const job = this.jobOfSlot(slot);
-    if (job) throw new ApiError('refused', `${slot} is in armed job ${job.saved.jobId} (armed by ${job.saved.armedBy}): disarm it first`);
+    const taken = this.slotTaken(slot);
+    if (taken) throw new ApiError('refused', `${taken}: disarm it first (and let its card finish)`);
     const current = this.deps.settings.get().stationSlots;
     if (!current.includes(slot)) throw new ApiError('not-found', `${slot} is not enrolled`);
     this.deps.settings.set({ stationSlots: current.filter((s) => s !== slot) });
@@ -214,9 +239,11 @@ export class StationService {
     const slots = [...new Set(input.slots)];
     for (const slot of slots) {
       if (!enrolled.includes(slot)) throw new ApiError('refused', `${slot} is not an enrolled slot`, 'enroll it first (walt-bench slots enroll)');
-      const other = this.jobOfSlot(slot);
-      if (other) throw new ApiError('refused', `${slot} is already in armed job ${other.saved.jobId} (armed by ${other.saved.armedBy}): one job per slot`);
+      const taken = this.slotTaken(slot);
+      if (taken) throw new ApiError('refused', `${taken}: one job per slot`);
     }
+    const limit = sizeLimitOf(input.sizeLimit, this.deps.settings.get().stationSizeLimitBytes);
+    if (!limit.ok) throw new ApiError('refused', limit.reason, 'leave the size limit out to use the station\'s, or change the setting on the station');
     const image = await inspectImage(input.artifact, input.entry);
     if (image.kind === 'zip' && image.entry === null && !image.card) throw new ApiError('bad-request', `${image.name}: name the zip entry to write`);
     const drives = await this.deps.watcher.refresh();
@@ -228,7 +255,7 @@ export class StationService {
       slots,
       verify: input.verify,
       count: input.count,
-      sizeLimit: input.sizeLimit ?? this.deps.settings.get().stationSizeLimitBytes,
+      sizeLimit: limit.limit,
       armedAt: new Date().toISOString(),
       armedBy: client,
       done: 0,
@@ -239,8 +266,14 @@ export class StationService {
     for (const slot of slots) {
       const drive = driveInSlot(slot, drives, this.virtual());
       const phase = phaseAtArm(drive);
-      job.slots.set(slot, { slot, phase, device: drive?.device ?? null, card: null, message: phase === 'present-at-arm' ? 'a card was in the slot when the job was armed: it is not written, pull it' : null, phaseName: 'writing', total: null, speed: 0 });
+      job.slots.set(slot, { slot, phase, device: drive?.device ?? null, card: null, held: holdCard(phase, drive), message: phase === 'present-at-arm' ? PRESENT_AT_ARM : null, phaseName: 'writing', total: null, speed: 0 });
     }
+    // Another job (of this process or another live one) may have taken one of these slots while the image was inspected.
+    for (const slot of slots) {
+      const taken = this.slotTaken(slot);
+      if (taken) throw new ApiError('refused', `${taken}: one job per slot`);
+    }
+    this.mine.add(saved.jobId);
     this.jobs.set(saved.jobId, job);
     this.persist();
     this.audit('armed', saved.jobId, client, `${saved.imageName} on ${slots.join(', ')}; count ${saved.count ?? 'unlimited'}; verify ${saved.verify}; size limit ${saved.sizeLimit}`);
@@ -253,8 +286,8 @@ export class StationService {
   /** Disarms a job: no card starts any more; cards being written finish. */
   disarm(jobId: string, client = LOCAL, force = false): StationJobData {
     const job = this.armedJob(jobId, client, force, 'disarm');
-    this.end(job, 'disarmed', `disarmed by ${client}${client !== job.saved.armedBy ? ` (forced; armed by ${job.saved.armedBy})` : ''}`);
-    this.audit('disarmed', jobId, client, job.endReason!);
+    this.end(job, 'disarmed', `disarmed by ${this.label(client)}${client !== job.saved.armedBy ? ` (forced; armed by ${this.label(job.saved.armedBy)})` : ''}`);
+    this.audit('disarmed', jobId, client, `${job.endReason!}; ${job.saved.done} done, ${job.saved.failed} failed, ${job.inProgress} still in progress`);
     this.jobChanged(job, 'disarmed', client);
     return this.data(job);
   }
@@ -283,6 +316,7 @@ export class StationService {
   /** Waits for every card in progress (the backend's shutdown; cards are cancelled and journaled). */
   async shutdown(): Promise<void> {
     this.events?.stop();
+    this.refresher.stop();
     await this.flash.shutdown();
   }
 
@@ -294,7 +328,7 @@ export class StationService {
     }
     if (client !== job.saved.armedBy && !force) {
       this.audit(`refused-${what}`, jobId, client, `armed by ${job.saved.armedBy}`);
-      throw new ApiError('refused', `job ${jobId} was armed by ${job.saved.armedBy}: ${client} cannot ${what} it`, what === 'disarm' ? 'force it (force: true) to stop it anyway' : undefined);
+      throw new ApiError('refused', `job ${jobId} was armed by ${this.label(job.saved.armedBy)}: ${this.label(client)} cannot ${what} it`, what === 'disarm' ? 'force it (force: true) to stop it anyway' : undefined);
     }
     return job;
   }
@@ -304,6 +338,7 @@ export class StationService {
     job.endedAt = new Date().toISOString();
     job.endReason = reason;
     this.jobs.delete(job.saved.jobId);
+    if (job.inProgress > 0) this.draining.add(job);
     this.ended.unshift(job);
     this.ended.splice(KEEP_ENDED);
     if (this.jobs.size === 0) this.events?.stop();
@@ -325,11 +360,20 @@ export class StationService {
         const drive = driveInSlot(s.slot, drives, this.virtual());
         const before = s.phase;
         const beforeDevice = s.device;
-        if (s.phase !== 'busy') s.device = drive?.device ?? null;
+        if (s.phase !== 'busy') {
+          s.device = drive?.device ?? null;
+          s.held = stillHeld(s.held, drive);
+          // The card that must be pulled is reported again (it vanished for a moment): never written, back to its phase.
+          if (s.held && hasCard(drive) && (s.phase === 'waiting' || s.phase === 'unplugged')) {
+            s.phase = s.held.phase;
+            s.message = s.held.phase === 'present-at-arm' ? PRESENT_AT_ARM : 'the same card is back in the slot: it is not written again, pull it';
+          }
+        }
         const next = nextPhase(s.phase, drive, { sizeLimit: job.saved.sizeLimit });
         if (next.action.kind === 'write' && !mayStartCard(job.saved.count, job.saved.done, job.inProgress)) continue;
         s.phase = next.phase;
         if (next.phase === 'waiting' || next.phase === 'unplugged') s.message = null;
+        if (s.phase !== 'busy') s.held = holdCard(s.phase, drive) ?? s.held;
         if (next.action.kind === 'refuse') {
           s.message = next.action.reason;
           this.audit('card-refused', job.saved.jobId, 'station', `${s.slot}: ${next.action.reason}`);
@@ -379,12 +423,16 @@ export class StationService {
         result = { device: drive.device, ok: false, verified: false, bytes: 0, error: error instanceof Error ? error.message : String(error), cancelled: false, durationMs: Date.now() - started };
         this.audit('card-failed-before-write', job.saved.jobId, 'station', `${s.slot}: ${result.error}`);
       }
-      const ejected = result.ok && !drive.isVirtual ? await eject(drive.device) : false;
-      this.finishCard(job, s, card, result, ejected);
+      let eject: { ejected: boolean; skipped: string | null } = { ejected: false, skipped: null };
+      if (result.ok && !drive.isVirtual) {
+        eject = await ejectIfSame(identityOf(drive), () => this.deps.watcher.refresh(), this.deps.eject ?? ejectDevice);
+        if (eject.skipped) this.audit('eject-skipped', job.saved.jobId, 'station', `${s.slot}: ${eject.skipped}`);
+      }
+      this.finishCard(job, s, card, result, eject.ejected, eject.skipped, drive);
     })();
   }
 
-  private finishCard(job: Job, s: SlotState, card: StationCardData, result: CardResult, ejected: boolean): void {
+  private finishCard(job: Job, s: SlotState, card: StationCardData, result: CardResult, ejected: boolean, ejectSkipped: string | null, drive: Drive & { size: number | null }): void {
     this.writing.delete(card.device);
     job.inProgress -= 1;
     const counts = cardCounts(result, job.saved.verify);
@@ -408,8 +456,13 @@ export class StationService {
       s.phase = 'failed';
       announcement = announce(slotNumber, { ok: false, error: card.error });
     }
-    s.message = announcement;
-    if (job.state === 'armed') this.persist();
+    s.message = ejectSkipped ? `${announcement} (not ejected: ${ejectSkipped})` : announcement;
+    // The written card must be pulled before the slot is written again, even if it vanishes from the list meanwhile.
+    if (drive.size !== null) s.held = { size: drive.size, serial: drive.serial, description: drive.description, phase: s.phase };
+    if (job.state !== 'armed' && job.inProgress === 0 && this.draining.delete(job)) {
+      this.audit('final-counts', job.saved.jobId, 'station', `${job.saved.done} done, ${job.saved.failed} failed (last card in progress finished after the job ended)`);
+    }
+    this.persist();
     this.deps.emit(counts ? 'station.card-done' : 'station.card-failed', { jobId: job.saved.jobId, card: { ...card }, announcement });
     this.slotChanged(job, s, this.deps.watcher.drives);
     this.maybeComplete(job);
@@ -434,7 +487,8 @@ export class StationService {
   private persist(): void {
     try {
       if (this.deps.deviceEvents === false) return;
-      this.deps.state.save([...this.others, ...[...this.jobs.values()].map((j) => j.saved)]);
+      const own = [...this.jobs.values(), ...this.draining].map((j) => (j.state === 'armed' ? j.saved : { ...j.saved, owned: ownedNow(j) }));
+      this.deps.state.save([...this.othersNow(), ...own]);
     } catch {
       // The state file only serves the restart; the journal is the record.
     }
@@ -448,59 +502,21 @@ export class StationService {
     }
   }
 
-  private tile(s: SlotState): SlotTileData {
-    const state = s.phase === 'busy' ? s.phaseName : s.phase;
-    return { slot: s.slot, state, device: s.device, card: s.card?.number ?? (s.phase === 'busy' ? (s.card?.seq ?? null) : null), bytes: s.card?.bytes ?? 0, total: s.total, speed: s.phase === 'busy' ? s.speed : 0, message: s.message };
-  }
-
   private data(job: Job): StationJobData {
-    const s = job.saved;
-    return {
-      jobId: s.jobId,
-      state: job.state,
-      artifact: s.artifact,
-      entry: s.entry,
-      imageName: s.imageName,
-      slots: s.slots,
-      verify: s.verify,
-      count: s.count,
-      sizeLimit: s.sizeLimit,
-      done: s.done,
-      failed: s.failed,
-      inProgress: job.inProgress,
-      armedAt: s.armedAt,
-      armedBy: s.armedBy,
-      endedAt: job.endedAt,
-      endReason: job.endReason,
-      tiles: [...job.slots.values()].map((t) => this.tile(t)),
-      cards: job.cards.map((c) => ({ ...c })),
-    };
+    return jobData(job, (c) => this.label(c));
   }
 
   private slotChanged(job: Job, s: SlotState, drives: Drive[]): void {
     const drive = driveInSlot(s.slot, drives, this.virtual());
-    this.deps.emit('station.slot-changed', { slot: this.slotData(s.slot, drive, true), jobId: job.saved.jobId, tile: this.tile(s) });
+    this.deps.emit('station.slot-changed', { slot: this.slotData(s.slot, drive, true), jobId: job.saved.jobId, tile: tileOf(s) });
   }
 
   private jobChanged(job: Job, change: 'armed' | 'disarmed' | 'updated' | 'complete', client: string): void {
-    this.deps.emit('station.job-changed', { job: this.data(job), change, client });
+    this.deps.emit('station.job-changed', { job: this.data(job), change, client: this.label(client) });
   }
 
   /** ms from the last device event to now (the insert -> write start latency, for the benchmark). */
   sinceLastEvent(): number {
     return Date.now() - this.lastEventAt;
   }
-}
-
-/** Ejects a written card where the platform allows (best effort, 5 s at most). */
-function eject(device: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    try {
-      const child = spawn('eject', [device], { stdio: 'ignore', timeout: 5000 });
-      child.on('error', () => resolve(false));
-      child.on('exit', (code) => resolve(code === 0));
-    } catch {
-      resolve(false);
-    }
-  });
 }
