@@ -372,7 +372,11 @@ export class StationService {
         const next = nextPhase(s.phase, drive, { sizeLimit: job.saved.sizeLimit });
         if (next.action.kind === 'write' && !mayStartCard(job.saved.count, job.saved.done, job.inProgress)) continue;
         s.phase = next.phase;
-        if (next.phase === 'waiting' || next.phase === 'unplugged') s.message = null;
+        const empty = (p: string): boolean => p === 'waiting' || p === 'unplugged';
+        if (empty(next.phase) && !empty(before)) {
+          // A failed card that was pulled: the slot still says why, until the next card starts.
+          s.message = before === 'failed' && s.card?.error ? `last card FAILED (not counted): ${s.card.error}; insert a new card` : null;
+        }
         if (s.phase !== 'busy') s.held = holdCard(s.phase, drive) ?? s.held;
         if (next.action.kind === 'refuse') {
           s.message = next.action.reason;
