@@ -14,7 +14,8 @@ describe('device events', () => {
       const script = join(dir, 'run.ts');
       const module = resolve('src-main/services/station/device-events.ts');
       writeFileSync(script, `import { DeviceEvents } from ${JSON.stringify(module)};\nconst e = new DeviceEvents({ onEvent: () => undefined, devices: () => [] });\ne.start();\ne.stop();\nprocess.stdout.write('alive');\n`);
-      const r = spawnSync(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, PATH: '/nonexistent' }, encoding: 'utf8', detached: true, timeout: 30_000 });
+      // setsid -w: the child leads a process group of its own (a kill of "its" group never reaches this runner).
+      const r = spawnSync('/usr/bin/setsid', ['-w', process.execPath, '--import', 'tsx', script], { env: { ...process.env, PATH: '/nonexistent' }, encoding: 'utf8', timeout: 30_000 });
       assert.equal(r.signal, null, `killed by ${r.signal}`);
       assert.equal(r.stdout, 'alive', r.stderr);
     } finally {
