@@ -23,10 +23,10 @@ import { FlashService } from '../flash/flash-service.js';
 import { inspectImage } from '../flash/image-inspect.js';
 import type { Journal } from '../journal/journal.js';
 import type { SettingsStore } from '../settings/settings.js';
-import { processIdentity } from '../journal/process-identity.js';
 import { ejectDevice, ejectIfSame } from './card-eject.js';
 import { clientLabel } from './client-label.js';
 import { DeviceEvents, type DeviceEventsOptions } from './device-events.js';
+import { JobStore } from './job-store.js';
 import { RefreshCoalescer } from './refresh-coalescer.js';
 import { type Job, jobData, ownedNow, type SlotState, tileOf } from './station-job.js';
 import type { SavedJob, StationState } from './station-state.js';
@@ -74,12 +74,10 @@ export class StationService {
   private readonly refresher: RefreshCoalescer;
   /** Ended jobs whose cards are still in progress: they keep owning those cards' slots until the last one finished. */
   private readonly draining = new Set<Job>();
-  /** Every job id this process armed (the state file's other entries belong to other processes). */
-  private readonly mine = new Set<string>();
+  /** The state file, shared with the other station processes of the state folder. */
+  private readonly store: JobStore;
   /** When the last device event arrived (the insert -> write start latency starts there). */
   private lastEventAt = 0;
-  /** Jobs armed by other live station processes (kept in the state file as they are). */
-  private others: SavedJob[] = [];
 
   constructor(private readonly deps: StationDeps) {
     const journal = {
@@ -109,38 +107,24 @@ export class StationService {
       devices: () => this.armedDevices(),
     };
     this.events = deps.deviceEvents === false ? null : (deps.eventSource?.(options) ?? new DeviceEvents(options));
-    if (deps.deviceEvents !== false) this.restore();
+    this.store = new JobStore(deps.state, deps.deviceEvents !== false);
+    this.restore();
   }
 
   /** A station killed mid-job restarts with the job disarmed (journaled), its cards intact in the journal. */
   private restore(): void {
-    const all = this.deps.state.load();
-    const live = all.filter((j) => processIdentity.isLive(j.process));
-    for (const saved of all.filter((j) => !live.includes(j))) {
+    for (const saved of this.store.restore()) {
       const job: Job = { saved, state: 'disarmed', endedAt: new Date().toISOString(), endReason: 'station restarted: the job was armed when it stopped', slots: new Map(), cards: [], inProgress: 0 };
       this.audit('disarmed-on-restart', saved.jobId, 'station', job.endReason!);
       this.ended.unshift(job);
     }
-    this.others = live;
-    this.deps.state.save(live);
-  }
-
-  /** The jobs other live station processes saved in the state file, read again now (they may have armed since). */
-  private othersNow(): SavedJob[] {
-    if (this.deps.deviceEvents === false) return [];
-    try {
-      this.others = this.deps.state.load().filter((j) => !this.mine.has(j.jobId) && processIdentity.isLive(j.process));
-    } catch {
-      // An unreadable state file: the last jobs read stay the best knowledge.
-    }
-    return this.others;
   }
 
   /** Why `slot` may not be taken by another job now (null: it is free), in this process or another live one. */
   private slotTaken(slot: string): string | null {
     const own = this.jobOfSlot(slot);
     if (own) return `${slot} is ${own.state === 'armed' ? 'already in armed job' : 'still being written by ended job'} ${own.saved.jobId} (armed by ${this.label(own.saved.armedBy)})`;
-    const other = ownerOf(slot, this.othersNow());
+    const other = ownerOf(slot, this.store.othersNow());
     if (other) return `${slot} is already in armed job ${other.jobId} of another station process (armed by ${this.label(other.armedBy)})`;
     return null;
   }
@@ -273,7 +257,7 @@ export class StationService {
       const taken = this.slotTaken(slot);
       if (taken) throw new ApiError('refused', `${taken}: one job per slot`);
     }
-    this.mine.add(saved.jobId);
+    this.store.claim(saved.jobId);
     this.jobs.set(saved.jobId, job);
     this.persist();
     this.audit('armed', saved.jobId, client, `${saved.imageName} on ${slots.join(', ')}; count ${saved.count ?? 'unlimited'}; verify ${saved.verify}; size limit ${saved.sizeLimit}`);
@@ -489,13 +473,7 @@ export class StationService {
   }
 
   private persist(): void {
-    try {
-      if (this.deps.deviceEvents === false) return;
-      const own = [...this.jobs.values(), ...this.draining].map((j) => (j.state === 'armed' ? j.saved : { ...j.saved, owned: ownedNow(j) }));
-      this.deps.state.save([...this.othersNow(), ...own]);
-    } catch {
-      // The state file only serves the restart; the journal is the record.
-    }
+    this.store.save([...this.jobs.values(), ...this.draining].map((j) => (j.state === 'armed' ? j.saved : { ...j.saved, owned: ownedNow(j) })));
   }
 
   private audit(action: string, jobId: string | null, client: string, detail: string): void {
