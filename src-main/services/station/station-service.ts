@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../api/errors.js';
-import type { EventName, EventPayload, SlotData, StationCardData, StationJobData } from '../../api/contract.js';
+import type { EventName, EventPayload, SlotData, StationJobData } from '../../api/contract.js';
 import { type Drive, identityOf } from '../../core/drives/drive.js';
-import type { CardResult } from '../../core/flash/progress.js';
 import type { JournalLine } from '../../core/journal/record.js';
 import {
-  announce,
-  cardCounts,
   driveInSlot,
   hasCard,
   holdCard,
@@ -23,7 +20,8 @@ import { FlashService } from '../flash/flash-service.js';
 import { inspectImage } from '../flash/image-inspect.js';
 import type { Journal } from '../journal/journal.js';
 import type { SettingsStore } from '../settings/settings.js';
-import { ejectDevice, ejectIfSame } from './card-eject.js';
+import { ejectDevice } from './card-eject.js';
+import { CardRunner } from './card-runner.js';
 import { clientLabel } from './client-label.js';
 import { DeviceEvents, type DeviceEventsOptions } from './device-events.js';
 import { JobStore } from './job-store.js';
@@ -67,8 +65,8 @@ export class StationService {
   private readonly jobs = new Map<string, Job>();
   private readonly ended: Job[] = [];
   private readonly flash: FlashService;
-  /** Which job and slot each device being written belongs to (for the journal lines and the progress). */
-  private readonly writing = new Map<string, { job: Job; slot: SlotState; sessionId: string | null }>();
+  /** The cards in progress. */
+  private readonly cards: CardRunner;
   private readonly events: DeviceEventSource | null;
   /** Folds a burst of device events (one insert sends several) into one drive refresh. */
   private readonly refresher: RefreshCoalescer;
@@ -83,7 +81,7 @@ export class StationService {
     const journal = {
       self: () => deps.journal.self(),
       append: (line: JournalLine) => {
-        const w = 'device' in line ? this.writing.get(line.device) : undefined;
+        const w = 'device' in line ? this.cards.writing.get(line.device) : undefined;
         deps.journal.append((w ? { ...line, jobId: w.job.saved.jobId, slot: w.slot.slot } : line) as JournalLine);
       },
     };
@@ -93,9 +91,21 @@ export class StationService {
       cacheDir: deps.cacheDir,
       includeVirtual: () => this.virtual(),
       writeCard: deps.writeCard,
-      onProgress: (p) => this.onProgress(p.device, p.phase, p.bytes, p.total, p.speed),
+      onProgress: (p) => this.cards.progress(p.device, p.phase, p.bytes, p.total, p.speed),
       onCardDone: () => undefined,
       onSessionDone: () => undefined,
+    });
+    this.cards = new CardRunner({
+      flash: async (job, drive, onSession) => {
+        const session = await this.flash.start({ image: job.saved.artifact, entry: job.saved.entry ?? undefined, drives: [identityOf(drive)], verify: job.saved.verify, confirmLarge: true, growToCard: false });
+        onSession(session.sessionId);
+        return (await this.flash.settle(session.sessionId))[0]!;
+      },
+      refresh: () => deps.watcher.refresh(),
+      eject: (device) => (deps.eject ?? ejectDevice)(device),
+      audit: (action, jobId, client, detail) => this.audit(action, jobId, client, detail),
+      emit: (event, payload) => deps.emit(event, payload),
+      finished: (job, s) => this.cardFinished(job, s),
     });
     deps.watcher.on('change', () => this.scan());
     this.refresher = new RefreshCoalescer(() => deps.watcher.refresh());
@@ -353,7 +363,8 @@ export class StationService {
             s.message = s.held.phase === 'present-at-arm' ? PRESENT_AT_ARM : 'the same card is back in the slot: it is not written again, pull it';
           }
         }
-        const next = nextPhase(s.phase, drive, { sizeLimit: job.saved.sizeLimit });
+        // The setting lowered since the job was armed applies at once (a job never writes over the station's limit).
+        const next = nextPhase(s.phase, drive, { sizeLimit: Math.min(job.saved.sizeLimit, this.deps.settings.get().stationSizeLimitBytes) });
         if (next.action.kind === 'write' && !mayStartCard(job.saved.count, job.saved.done, job.inProgress)) continue;
         s.phase = next.phase;
         const empty = (p: string): boolean => p === 'waiting' || p === 'unplugged';
@@ -366,110 +377,22 @@ export class StationService {
           s.message = next.action.reason;
           this.audit('card-refused', job.saved.jobId, 'station', `${s.slot}: ${next.action.reason}`);
         }
-        if (next.action.kind === 'write') this.startCard(job, s, next.action.drive);
+        if (next.action.kind === 'write') this.cards.start(job, s, next.action.drive);
         if (s.phase !== before || s.device !== beforeDevice) this.slotChanged(job, s, drives);
       }
     }
   }
 
-  private startCard(job: Job, s: SlotState, drive: Drive & { size: number | null }): void {
-    const card: StationCardData = {
-      seq: job.cards.length + 1,
-      number: null,
-      slot: s.slot,
-      device: drive.device,
-      size: drive.size ?? 0,
-      serial: drive.serial,
-      description: drive.description,
-      result: 'writing',
-      error: null,
-      startedAt: new Date().toISOString(),
-      durationMs: 0,
-      bytes: 0,
-      speed: 0,
-      verified: false,
-      ejected: false,
-    };
-    job.cards.push(card);
-    job.inProgress += 1;
-    s.card = card;
-    s.message = null;
-    s.phaseName = 'writing';
-    s.total = null;
-    s.speed = 0;
-    const entry = { job, slot: s, sessionId: null as string | null };
-    this.writing.set(drive.device, entry);
-    this.deps.emit('station.card-started', { jobId: job.saved.jobId, card: { ...card } });
-    const started = Date.now();
-    void (async () => {
-      let result: CardResult;
-      try {
-        const session = await this.flash.start({ image: job.saved.artifact, entry: job.saved.entry ?? undefined, drives: [identityOf(drive)], verify: job.saved.verify, confirmLarge: true, growToCard: false });
-        entry.sessionId = session.sessionId;
-        result = (await this.flash.settle(session.sessionId))[0]!;
-      } catch (error) {
-        result = { device: drive.device, ok: false, verified: false, bytes: 0, error: error instanceof Error ? error.message : String(error), cancelled: false, durationMs: Date.now() - started };
-        this.audit('card-failed-before-write', job.saved.jobId, 'station', `${s.slot}: ${result.error}`);
-      }
-      let eject: { ejected: boolean; skipped: string | null } = { ejected: false, skipped: null };
-      if (result.ok && !drive.isVirtual) {
-        eject = await ejectIfSame(identityOf(drive), () => this.deps.watcher.refresh(), this.deps.eject ?? ejectDevice);
-        if (eject.skipped) this.audit('eject-skipped', job.saved.jobId, 'station', `${s.slot}: ${eject.skipped}`);
-      }
-      this.finishCard(job, s, card, result, eject.ejected, eject.skipped, drive);
-    })();
-  }
-
-  private finishCard(job: Job, s: SlotState, card: StationCardData, result: CardResult, ejected: boolean, ejectSkipped: string | null, drive: Drive & { size: number | null }): void {
-    this.writing.delete(card.device);
-    job.inProgress -= 1;
-    const counts = cardCounts(result, job.saved.verify);
-    card.durationMs = result.durationMs;
-    card.bytes = result.bytes;
-    card.speed = result.durationMs > 0 ? Math.round((result.bytes / result.durationMs) * 1000) : 0;
-    card.verified = result.verified;
-    card.ejected = ejected;
-    const slotNumber = job.saved.slots.indexOf(s.slot) + 1;
-    let announcement: string;
-    if (counts) {
-      job.saved.done += 1;
-      card.number = job.saved.done;
-      card.result = 'ok';
-      s.phase = 'done';
-      announcement = announce(slotNumber, { ok: true, number: card.number, count: job.saved.count });
-    } else {
-      job.saved.failed += 1;
-      card.result = 'failed';
-      card.error = result.error ?? (result.ok ? 'not verified' : 'failed');
-      s.phase = 'failed';
-      announcement = announce(slotNumber, { ok: false, error: card.error });
-    }
-    s.message = ejectSkipped ? `${announcement} (not ejected: ${ejectSkipped})` : announcement;
-    // The written card must be pulled before the slot is written again, even if it vanishes from the list meanwhile.
-    if (drive.size !== null) s.held = { size: drive.size, serial: drive.serial, description: drive.description, phase: s.phase };
+  /** After a card finished: save (a draining job's last card journals its final counts), announce, complete, look again. */
+  private cardFinished(job: Job, s: SlotState): void {
     if (job.state !== 'armed' && job.inProgress === 0 && this.draining.delete(job)) {
       this.audit('final-counts', job.saved.jobId, 'station', `${job.saved.done} done, ${job.saved.failed} failed (last card in progress finished after the job ended)`);
     }
     this.persist();
-    this.deps.emit(counts ? 'station.card-done' : 'station.card-failed', { jobId: job.saved.jobId, card: { ...card }, announcement });
     this.slotChanged(job, s, this.deps.watcher.drives);
     this.maybeComplete(job);
     // A card pulled while it was written: the slot may be empty already.
     this.scan();
-  }
-
-  private onProgress(device: string, phase: string, bytes: number, total: number | null, speed: number): void {
-    const w = this.writing.get(device);
-    if (!w || (phase !== 'write' && phase !== 'verify')) return;
-    const name = phase === 'write' ? 'writing' : 'verifying';
-    w.slot.phaseName = name;
-    w.slot.total = total;
-    w.slot.speed = speed;
-    if (w.slot.card) {
-      w.slot.card.result = name;
-      w.slot.card.bytes = bytes;
-    }
-    this.deps.emit('station.card-progress', { jobId: w.job.saved.jobId, slot: w.slot.slot, seq: w.slot.card?.seq ?? 0, phase: name, bytes, total, speed });
   }
 
   private persist(): void {
