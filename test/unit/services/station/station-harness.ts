@@ -31,6 +31,7 @@ export interface Harness {
   dir: string;
   img: string;
   station: StationService;
+  settings: SettingsStore;
   /** The drives the lister reports (edit them, then `event()` or `refresh()`). */
   drives: Drive[];
   listCalls: () => number;
@@ -100,6 +101,7 @@ export function harness(options: { slots: number; listDelayMs?: number; sizeLimi
     dir,
     img,
     station,
+    settings,
     drives,
     listCalls: () => calls,
     writes,

@@ -38,6 +38,16 @@ describe('station safety', () => {
     assert.equal(job(h, lowered.jobId).tiles[0]!.state, 'refused');
   });
 
+  it('a station size limit lowered after arming applies to the next card at once', async () => {
+    h = harness({ slots: 1 });
+    const armed = await h.station.arm({ artifact: h.img, slots: [slotOf(h, 0)], verify: true, count: null });
+    h.settings.set({ stationSizeLimitBytes: 4 * MiB });
+    insert(h, 0, { size: 8 * MiB });
+    await h.refresh();
+    assert.equal(started(h), 0);
+    assert.match(job(h, armed.jobId).tiles[0]!.message ?? '', /over the job's size limit of 4194304/);
+  });
+
   it('a slot in a job of another live station process (state file, read again at arm time) cannot be armed or forgotten; a dead one does not block', async () => {
     h = harness({ slots: 2 });
     // Written after this station started: only a re-read sees it.
