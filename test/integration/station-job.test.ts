@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { StationJobData } from '../../src-main/api/contract.js';
+import { createBackend } from '../../src-main/services/backend.js';
+import type { SavedJob } from '../../src-main/services/station/station-state.js';
+import { inProcessClient } from '../../src-main/transports/in-process/client.js';
 import { nextEvent, randomFile, startTestBackend, type TestBackend } from '../support/backend.js';
+import { throttleAvailable, throttleWrites } from '../support/throttle.js';
 import { createZramCard, readHead, type ZramCard, zramAvailable } from '../support/zram.js';
 
 const MiB = 1 << 20;
@@ -125,5 +129,51 @@ describe('station jobs on zram slots', { skip }, () => {
     assert.equal(status.cards.find((x) => x.slot === dying.device)?.number, null);
     assert.ok(readHead(good.device, image.length).equals(image));
     for (const s of slots) pull(s);
+  });
+  it('a second station process on the same state folder cannot take a slot of a running job; a disarmed job keeps its slot until its card finished, with its final counts kept', { skip: throttleAvailable() ? false : 'needs blkio cgroup' }, async () => {
+    const slot = createZramCard(0);
+    devs.push(slot);
+    await t.api.call('slots.enroll', { slot: slot.device, client: 'alice' });
+    await assert.rejects(t.api.call('stationJob.arm', { artifact: img, slots: [slot.device], sizeLimit: 129e9, client: 'alice' }), /never raise it/);
+    const home = join(t.dir, 'home');
+    const second = await createBackend({ home, env: { ...process.env, WALT_BENCH_VIRTUAL_DRIVES: '1' }, pollMs: 200 });
+    const other = inProcessClient(second.dispatcher);
+    const starts: string[] = [];
+    const off = t.api.on('station.card-started', (p) => void starts.push(p.card.slot));
+    const restore = throttleWrites([{ device: slot.device, bytesPerSecond: 1 * MiB }]);
+    try {
+      const job = await t.api.call('stationJob.arm', { artifact: img, slots: [slot.device], count: null, client: 'alice' });
+      await assert.rejects(other.call('stationJob.arm', { artifact: img, slots: [slot.device], client: 'bob' }), /already in armed job .* of another station process/);
+      await assert.rejects(other.call('slots.forget', { slot: slot.device, client: 'bob' }), /of another station process/);
+      const started = nextEvent(t.api, 'station.card-started', (p) => p.card.slot === slot.device);
+      insert(slot, 8 * MiB);
+      await started;
+      const done = nextEvent(t.api, 'station.card-done', (p) => p.card.slot === slot.device, 30000);
+      const disarmed = await t.api.call('stationJob.disarm', { jobId: job.jobId, client: 'alice' });
+      assert.deepEqual([disarmed.state, disarmed.inProgress], ['disarmed', 1]);
+      // The card is still being written: its slot stays owned, here and for the other process.
+      await assert.rejects(t.api.call('stationJob.arm', { artifact: img, slots: [slot.device], client: 'bob' }), /still being written by ended job/);
+      await assert.rejects(other.call('stationJob.arm', { artifact: img, slots: [slot.device], client: 'bob' }), /of another station process/);
+      const saved = (JSON.parse(readFileSync(join(home, 'station-jobs.json'), 'utf8')) as { armed: SavedJob[] }).armed;
+      assert.deepEqual(saved.map((j) => [j.jobId, j.owned]), [[job.jobId, [slot.device]]]);
+      await done;
+      const final = (await t.api.call('stationJob.status', { jobId: job.jobId })).jobs[0]!;
+      assert.deepEqual([final.state, final.done, final.failed, final.inProgress], ['disarmed', 1, 0, 0]);
+      assert.ok(readHead(slot.device, image.length).equals(image), 'the card in progress was finished');
+      assert.ok(!existsSync(join(home, 'station-jobs.json')), 'no job owns a slot any more');
+      const lines = readFileSync(join(home, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const last = lines.filter((l) => l.audit === 'station' && l.jobId === job.jobId).at(-1);
+      assert.equal(last?.action, 'final-counts');
+      assert.match(String(last?.detail), /^1 done, 0 failed/);
+      assert.deepEqual(starts, [slot.device], 'one insert, one card started');
+      const taken = await other.call('stationJob.arm', { artifact: img, slots: [slot.device], client: 'bob' });
+      assert.equal(taken.state, 'armed', 'the slot is free again, for the other process too');
+      await other.call('stationJob.disarm', { jobId: taken.jobId, client: 'bob' });
+    } finally {
+      restore();
+      off();
+      await second.close();
+    }
+    pull(slot);
   });
 });

@@ -225,4 +225,36 @@ describe('station transport', () => {
     assert.deepEqual(readdirSync(t.backend.paths.uploads).sort(), before, 'no half.img, no temporary file');
     assert.equal((await fetch(`${base}/api/session`, { headers: auth })).status, 200, 'the station still answers');
   });
+  it('issues page ids itself (GET /api/session) and shows other pages only a label, never the id', async () => {
+    const session = async (): Promise<{ client: string; label: string }> => {
+      const r = await fetch(`${base}/api/session`, { headers: auth });
+      return ((await r.json()) as { result: { client: string; label: string } }).result;
+    };
+    const a = await session();
+    const b = await session();
+    assert.match(a.client, /^c-[0-9a-f]{24}$/);
+    assert.notEqual(a.client, b.client);
+    assert.match(a.label, /^station 127\.0\.0\.1 #[0-9a-f]{6}$/);
+    const call = async (name: string, body: unknown, client: string) => {
+      const r = await fetch(`${base}/api/call/${name}`, { method: 'POST', body: JSON.stringify(body), headers: { ...auth, 'x-walt-client': client } });
+      return { status: r.status, text: await r.text() };
+    };
+    const img = join(t.dir, 'label.img');
+    writeFileSync(img, Buffer.alloc(64 * 1024, 1));
+    const slot = '/dev/disk/by-path/pci-0000:00:14.0-usb-0:9:1.0-scsi-0:0:0:0';
+    assert.equal((await call('slots.enroll', { slot }, a.client)).status, 200);
+    const armed = await call('stationJob.arm', { artifact: img, slots: [slot] }, a.client);
+    assert.equal(armed.status, 200, armed.text);
+    const job = (JSON.parse(armed.text) as { result: { jobId: string; armedBy: string } }).result;
+    assert.equal(job.armedBy, a.label, 'the job shows the label the page was given');
+    const seen = await call('stationJob.status', {}, b.client);
+    assert.ok(!seen.text.includes(a.client), 'another page never sees the id');
+    const refused = await call('stationJob.disarm', { jobId: job.jobId }, b.client);
+    assert.equal(refused.status, 409);
+    assert.ok(!refused.text.includes(a.client));
+    // An id in the issued form that this station never issued is anonymous: it is not the page.
+    assert.equal((await call('stationJob.disarm', { jobId: job.jobId }, `c-${'0'.repeat(24)}`)).status, 409);
+    assert.equal((await call('stationJob.disarm', { jobId: job.jobId }, a.client)).status, 200);
+    assert.equal((await call('slots.forget', { slot }, a.client)).status, 200);
+  });
 });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateToken } from '../../src-main/transports/station/station-token.js';
 import { callerOf, withClient } from '../../src-main/transports/station/station-server.js';
+import { ClientIds } from '../../src-main/transports/station/client-ids.js';
 import { cardsToCsv } from '../../src-renderer/src/views/station/export-cards.js';
 import type { StationCardData } from '../../src-main/api/contract.js';
 
@@ -48,6 +49,19 @@ describe('station caller identity', () => {
     assert.deepEqual(withClient('slots.enroll', { slot: '/dev/zram3' }, r), { slot: '/dev/zram3', client: 'station 192.168.157.2 page-abc123' });
     assert.deepEqual(withClient('drives.list', { client: 'x' }, r), { client: 'x' }, 'other commands are left as sent');
     assert.deepEqual(withClient('stationJob.status', {}, r), {});
+  });
+});
+
+describe('station-issued page ids', () => {
+  it('takes an issued id only from the address it was issued to; an id of the issued form it never issued is anonymous', () => {
+    const ids = new ClientIds();
+    const id = ids.issue('192.168.157.2');
+    assert.match(id, /^c-[0-9a-f]{24}$/);
+    assert.notEqual(ids.issue('192.168.157.2'), id, 'one id per page');
+    assert.equal(ids.callerOf(req('192.168.157.2', { 'x-walt-client': id })), `station 192.168.157.2 ${id}`);
+    assert.equal(ids.callerOf(req('192.168.157.9', { 'x-walt-client': id })), 'station 192.168.157.9 anon', 'copied to another machine');
+    assert.equal(ids.callerOf(req('192.168.157.2', { 'x-walt-client': `c-${'1'.repeat(24)}` })), 'station 192.168.157.2 anon', 'never issued');
+    assert.deepEqual(withClient('stationJob.disarm', { jobId: 'j' }, req('192.168.157.2', { 'x-walt-client': id }), ids), { jobId: 'j', client: `station 192.168.157.2 ${id}` });
   });
 });
 

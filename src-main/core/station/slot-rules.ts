@@ -71,6 +71,41 @@ export function nextPhase(phase: SlotPhase, drive: Drive | null, rules: SlotRule
   }
 }
 
+/** A card a slot still holds and that must be physically removed before the slot is written again. */
+export interface HeldCard {
+  size: number;
+  serial: string | null;
+  description: string;
+  /** The phase the slot was in with that card (it returns there when the same card is reported again). */
+  phase: 'present-at-arm' | 'done' | 'failed' | 'refused';
+}
+
+/** The card held in a slot after it reached a phase that holds it (null: the phase holds no card). */
+export function holdCard(phase: SlotPhase, drive: Drive | null): HeldCard | null {
+  if (!hasCard(drive)) return null;
+  if (phase === 'present-at-arm' || phase === 'done' || phase === 'failed' || phase === 'refused') {
+    return { size: drive.size, serial: drive.serial, description: drive.description, phase };
+  }
+  return null;
+}
+
+/**
+ * What a slot remembers of its held card now that `drive` is seen. Only a removal the slot saw (the device there
+ * without a size) or a different card releases it: a device that vanished from the list (a transient
+ * disappearance, a udev change, a reader that re-enumerates) keeps the memory, so the same card re-reported is
+ * still never written.
+ */
+export function stillHeld(held: HeldCard | null, drive: Drive | null): HeldCard | null {
+  if (held === null || drive === null) return held;
+  if (!hasCard(drive)) return null;
+  return isSameCard(held, drive) ? held : null;
+}
+
+/** True when a card is the one held (same size, serial and description). */
+export function isSameCard(held: HeldCard, drive: Drive & { size: number }): boolean {
+  return held.size === drive.size && (held.serial ?? null) === (drive.serial ?? null) && held.description === drive.description;
+}
+
 /** True when the job may start one more card: unlimited, or fewer good plus running cards than the count. */
 export function mayStartCard(count: number | null, done: number, inProgress: number): boolean {
   return count === null || done + inProgress < count;

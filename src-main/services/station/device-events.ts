@@ -59,7 +59,9 @@ export class DeviceEvents {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.child?.kill();
+    // A spawn that failed (no udevadm) has no pid until its 'error' arrives: kill() then would signal the whole
+    // process group (pid 0), the station and its parent shell with it.
+    if (this.child?.pid !== undefined && this.child.exitCode === null) this.child.kill();
     this.child = null;
   }
 }

@@ -1,29 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { ApiError } from '../../api/errors.js';
-import type { EventName, EventPayload, SlotData, SlotTileData, StationCardData, StationJobData } from '../../api/contract.js';
+import type { EventName, EventPayload, SlotData, StationJobData } from '../../api/contract.js';
 import { type Drive, identityOf } from '../../core/drives/drive.js';
-import type { CardResult } from '../../core/flash/progress.js';
 import type { JournalLine } from '../../core/journal/record.js';
 import {
-  announce,
-  cardCounts,
   driveInSlot,
   hasCard,
+  holdCard,
   mayStartCard,
   nextPhase,
   phaseAtArm,
-  type SlotPhase,
   slotOfDrive,
+  stillHeld,
 } from '../../core/station/slot-rules.js';
+import { ownerOf, sizeLimitOf } from '../../core/station/slot-owners.js';
 import type { DriveWatcher } from '../drives/drive-watcher.js';
 import type { CardJob, CardOutcome } from '../flash/card-device.js';
 import { FlashService } from '../flash/flash-service.js';
 import { inspectImage } from '../flash/image-inspect.js';
 import type { Journal } from '../journal/journal.js';
 import type { SettingsStore } from '../settings/settings.js';
-import { processIdentity } from '../journal/process-identity.js';
-import { DeviceEvents } from './device-events.js';
+import { ejectDevice } from './card-eject.js';
+import { CardRunner } from './card-runner.js';
+import { clientLabel } from './client-label.js';
+import { DeviceEvents, type DeviceEventsOptions } from './device-events.js';
+import { JobStore } from './job-store.js';
+import { RefreshCoalescer } from './refresh-coalescer.js';
+import { type Job, jobData, ownedNow, type SlotState, tileOf } from './station-job.js';
 import type { SavedJob, StationState } from './station-state.js';
 
 /** What the station service runs on. */
@@ -35,33 +38,22 @@ export interface StationDeps {
   cacheDir: string;
   writeCard: (job: CardJob) => Promise<CardOutcome>;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
-  /** Listen to kernel block events and probe slot sizes (default true). */
+  /** Listen to kernel block events and probe slot sizes, and keep the state file (default true). */
   deviceEvents?: boolean;
+  /** The source of device events (default: udev block events and the sysfs size probe); unit tests pass a fake. */
+  eventSource?: (options: DeviceEventsOptions) => DeviceEventSource;
+  /** Ejects a written card (default: the `eject` command). */
+  eject?: (device: string) => Promise<boolean>;
 }
 
-interface SlotState {
-  slot: string;
-  phase: SlotPhase;
-  device: string | null;
-  /** The card being written or last finished in the slot. */
-  card: StationCardData | null;
-  message: string | null;
-  phaseName: 'writing' | 'verifying';
-  total: number | null;
-  speed: number;
-}
-
-interface Job {
-  saved: SavedJob;
-  state: 'armed' | 'disarmed' | 'complete';
-  endedAt: string | null;
-  endReason: string | null;
-  slots: Map<string, SlotState>;
-  cards: StationCardData[];
-  inProgress: number;
+/** What tells the station a block device changed. */
+export interface DeviceEventSource {
+  start(): void;
+  stop(): void;
 }
 
 const LOCAL = 'local';
+const PRESENT_AT_ARM = 'a card was in the slot when the job was armed: it is not written, pull it';
 const KEEP_ENDED = 20;
 
 /**
@@ -73,19 +65,23 @@ export class StationService {
   private readonly jobs = new Map<string, Job>();
   private readonly ended: Job[] = [];
   private readonly flash: FlashService;
-  /** Which job and slot each device being written belongs to (for the journal lines and the progress). */
-  private readonly writing = new Map<string, { job: Job; slot: SlotState; sessionId: string | null }>();
-  private readonly events: DeviceEvents | null;
+  /** The cards in progress. */
+  private readonly cards: CardRunner;
+  private readonly events: DeviceEventSource | null;
+  /** Folds a burst of device events (one insert sends several) into one drive refresh. */
+  private readonly refresher: RefreshCoalescer;
+  /** Ended jobs whose cards are still in progress: they keep owning those cards' slots until the last one finished. */
+  private readonly draining = new Set<Job>();
+  /** The state file, shared with the other station processes of the state folder. */
+  private readonly store: JobStore;
   /** When the last device event arrived (the insert -> write start latency starts there). */
   private lastEventAt = 0;
-  /** Jobs armed by other live station processes (kept in the state file as they are). */
-  private others: SavedJob[] = [];
 
   constructor(private readonly deps: StationDeps) {
     const journal = {
       self: () => deps.journal.self(),
       append: (line: JournalLine) => {
-        const w = 'device' in line ? this.writing.get(line.device) : undefined;
+        const w = 'device' in line ? this.cards.writing.get(line.device) : undefined;
         deps.journal.append((w ? { ...line, jobId: w.job.saved.jobId, slot: w.slot.slot } : line) as JournalLine);
       },
     };
@@ -95,35 +91,56 @@ export class StationService {
       cacheDir: deps.cacheDir,
       includeVirtual: () => this.virtual(),
       writeCard: deps.writeCard,
-      onProgress: (p) => this.onProgress(p.device, p.phase, p.bytes, p.total, p.speed),
+      onProgress: (p) => this.cards.progress(p.device, p.phase, p.bytes, p.total, p.speed),
       onCardDone: () => undefined,
       onSessionDone: () => undefined,
     });
+    this.cards = new CardRunner({
+      flash: async (job, drive, onSession) => {
+        const session = await this.flash.start({ image: job.saved.artifact, entry: job.saved.entry ?? undefined, drives: [identityOf(drive)], verify: job.saved.verify, confirmLarge: true, growToCard: false });
+        onSession(session.sessionId);
+        return (await this.flash.settle(session.sessionId))[0]!;
+      },
+      refresh: () => deps.watcher.refresh(),
+      eject: (device) => (deps.eject ?? ejectDevice)(device),
+      audit: (action, jobId, client, detail) => this.audit(action, jobId, client, detail),
+      emit: (event, payload) => deps.emit(event, payload),
+      finished: (job, s) => this.cardFinished(job, s),
+    });
     deps.watcher.on('change', () => this.scan());
-    this.events =
-      deps.deviceEvents === false
-        ? null
-        : new DeviceEvents({
-            onEvent: () => {
-              this.lastEventAt = Date.now();
-              void deps.watcher.refresh();
-            },
-            devices: () => this.armedDevices(),
-          });
-    if (deps.deviceEvents !== false) this.restore();
+    this.refresher = new RefreshCoalescer(() => deps.watcher.refresh());
+    const options: DeviceEventsOptions = {
+      onEvent: () => {
+        this.lastEventAt = Date.now();
+        this.refresher.request();
+      },
+      devices: () => this.armedDevices(),
+    };
+    this.events = deps.deviceEvents === false ? null : (deps.eventSource?.(options) ?? new DeviceEvents(options));
+    this.store = new JobStore(deps.state, deps.deviceEvents !== false);
+    this.restore();
   }
 
   /** A station killed mid-job restarts with the job disarmed (journaled), its cards intact in the journal. */
   private restore(): void {
-    const all = this.deps.state.load();
-    const live = all.filter((j) => processIdentity.isLive(j.process));
-    for (const saved of all.filter((j) => !live.includes(j))) {
+    for (const saved of this.store.restore()) {
       const job: Job = { saved, state: 'disarmed', endedAt: new Date().toISOString(), endReason: 'station restarted: the job was armed when it stopped', slots: new Map(), cards: [], inProgress: 0 };
       this.audit('disarmed-on-restart', saved.jobId, 'station', job.endReason!);
       this.ended.unshift(job);
     }
-    this.others = live;
-    this.deps.state.save(live);
+  }
+
+  /** Why `slot` may not be taken by another job now (null: it is free), in this process or another live one. */
+  private slotTaken(slot: string): string | null {
+    const own = this.jobOfSlot(slot);
+    if (own) return `${slot} is ${own.state === 'armed' ? 'already in armed job' : 'still being written by ended job'} ${own.saved.jobId} (armed by ${this.label(own.saved.armedBy)})`;
+    const other = ownerOf(slot, this.store.othersNow());
+    if (other) return `${slot} is already in armed job ${other.jobId} of another station process (armed by ${this.label(other.armedBy)})`;
+    return null;
+  }
+
+  private label(client: string): string {
+    return clientLabel(client);
   }
 
   private virtual(): boolean {
@@ -170,8 +187,10 @@ export class StationService {
     };
   }
 
+  /** The job of this process that owns a slot now: an armed one, or an ended one whose card there is in progress. */
   private jobOfSlot(slot: string): Job | null {
     for (const job of this.jobs.values()) if (job.slots.has(slot)) return job;
+    for (const job of this.draining) if (ownedNow(job).includes(slot)) return job;
     return null;
   }
 
@@ -198,8 +217,8 @@ export class StationService {
 
   /** Forgets a slot (refused while an armed job owns it). */
   async forget(slot: string, client = LOCAL): Promise<SlotData[]> {
-    const job = this.jobOfSlot(slot);
-    if (job) throw new ApiError('refused', `${slot} is in armed job ${job.saved.jobId} (armed by ${job.saved.armedBy}): disarm it first`);
+    const taken = this.slotTaken(slot);
+    if (taken) throw new ApiError('refused', `${taken}: disarm it first (and let its card finish)`);
     const current = this.deps.settings.get().stationSlots;
     if (!current.includes(slot)) throw new ApiError('not-found', `${slot} is not enrolled`);
     this.deps.settings.set({ stationSlots: current.filter((s) => s !== slot) });
@@ -214,9 +233,11 @@ export class StationService {
     const slots = [...new Set(input.slots)];
     for (const slot of slots) {
       if (!enrolled.includes(slot)) throw new ApiError('refused', `${slot} is not an enrolled slot`, 'enroll it first (walt-bench slots enroll)');
-      const other = this.jobOfSlot(slot);
-      if (other) throw new ApiError('refused', `${slot} is already in armed job ${other.saved.jobId} (armed by ${other.saved.armedBy}): one job per slot`);
+      const taken = this.slotTaken(slot);
+      if (taken) throw new ApiError('refused', `${taken}: one job per slot`);
     }
+    const limit = sizeLimitOf(input.sizeLimit, this.deps.settings.get().stationSizeLimitBytes);
+    if (!limit.ok) throw new ApiError('refused', limit.reason, 'leave the size limit out to use the station\'s, or change the setting on the station');
     const image = await inspectImage(input.artifact, input.entry);
     if (image.kind === 'zip' && image.entry === null && !image.card) throw new ApiError('bad-request', `${image.name}: name the zip entry to write`);
     const drives = await this.deps.watcher.refresh();
@@ -228,7 +249,7 @@ export class StationService {
       slots,
       verify: input.verify,
       count: input.count,
-      sizeLimit: input.sizeLimit ?? this.deps.settings.get().stationSizeLimitBytes,
+      sizeLimit: limit.limit,
       armedAt: new Date().toISOString(),
       armedBy: client,
       done: 0,
@@ -239,8 +260,14 @@ export class StationService {
     for (const slot of slots) {
       const drive = driveInSlot(slot, drives, this.virtual());
       const phase = phaseAtArm(drive);
-      job.slots.set(slot, { slot, phase, device: drive?.device ?? null, card: null, message: phase === 'present-at-arm' ? 'a card was in the slot when the job was armed: it is not written, pull it' : null, phaseName: 'writing', total: null, speed: 0 });
+      job.slots.set(slot, { slot, phase, device: drive?.device ?? null, card: null, held: holdCard(phase, drive), message: phase === 'present-at-arm' ? PRESENT_AT_ARM : null, phaseName: 'writing', total: null, speed: 0 });
     }
+    // Another job (of this process or another live one) may have taken one of these slots while the image was inspected.
+    for (const slot of slots) {
+      const taken = this.slotTaken(slot);
+      if (taken) throw new ApiError('refused', `${taken}: one job per slot`);
+    }
+    this.store.claim(saved.jobId);
     this.jobs.set(saved.jobId, job);
     this.persist();
     this.audit('armed', saved.jobId, client, `${saved.imageName} on ${slots.join(', ')}; count ${saved.count ?? 'unlimited'}; verify ${saved.verify}; size limit ${saved.sizeLimit}`);
@@ -253,8 +280,8 @@ export class StationService {
   /** Disarms a job: no card starts any more; cards being written finish. */
   disarm(jobId: string, client = LOCAL, force = false): StationJobData {
     const job = this.armedJob(jobId, client, force, 'disarm');
-    this.end(job, 'disarmed', `disarmed by ${client}${client !== job.saved.armedBy ? ` (forced; armed by ${job.saved.armedBy})` : ''}`);
-    this.audit('disarmed', jobId, client, job.endReason!);
+    this.end(job, 'disarmed', `disarmed by ${this.label(client)}${client !== job.saved.armedBy ? ` (forced; armed by ${this.label(job.saved.armedBy)})` : ''}`);
+    this.audit('disarmed', jobId, client, `${job.endReason!}; ${job.saved.done} done, ${job.saved.failed} failed, ${job.inProgress} still in progress`);
     this.jobChanged(job, 'disarmed', client);
     return this.data(job);
   }
@@ -283,6 +310,7 @@ export class StationService {
   /** Waits for every card in progress (the backend's shutdown; cards are cancelled and journaled). */
   async shutdown(): Promise<void> {
     this.events?.stop();
+    this.refresher.stop();
     await this.flash.shutdown();
   }
 
@@ -294,7 +322,7 @@ export class StationService {
     }
     if (client !== job.saved.armedBy && !force) {
       this.audit(`refused-${what}`, jobId, client, `armed by ${job.saved.armedBy}`);
-      throw new ApiError('refused', `job ${jobId} was armed by ${job.saved.armedBy}: ${client} cannot ${what} it`, what === 'disarm' ? 'force it (force: true) to stop it anyway' : undefined);
+      throw new ApiError('refused', `job ${jobId} was armed by ${this.label(job.saved.armedBy)}: ${this.label(client)} cannot ${what} it`, what === 'disarm' ? 'force it (force: true) to stop it anyway' : undefined);
     }
     return job;
   }
@@ -304,6 +332,7 @@ export class StationService {
     job.endedAt = new Date().toISOString();
     job.endReason = reason;
     this.jobs.delete(job.saved.jobId);
+    if (job.inProgress > 0) this.draining.add(job);
     this.ended.unshift(job);
     this.ended.splice(KEEP_ENDED);
     if (this.jobs.size === 0) this.events?.stop();
@@ -325,119 +354,49 @@ export class StationService {
         const drive = driveInSlot(s.slot, drives, this.virtual());
         const before = s.phase;
         const beforeDevice = s.device;
-        if (s.phase !== 'busy') s.device = drive?.device ?? null;
-        const next = nextPhase(s.phase, drive, { sizeLimit: job.saved.sizeLimit });
+        if (s.phase !== 'busy') {
+          s.device = drive?.device ?? null;
+          s.held = stillHeld(s.held, drive);
+          // The card that must be pulled is reported again (it vanished for a moment): never written, back to its phase.
+          if (s.held && hasCard(drive) && (s.phase === 'waiting' || s.phase === 'unplugged')) {
+            s.phase = s.held.phase;
+            s.message = s.held.phase === 'present-at-arm' ? PRESENT_AT_ARM : 'the same card is back in the slot: it is not written again, pull it';
+          }
+        }
+        // The setting lowered since the job was armed applies at once (a job never writes over the station's limit).
+        const next = nextPhase(s.phase, drive, { sizeLimit: Math.min(job.saved.sizeLimit, this.deps.settings.get().stationSizeLimitBytes) });
         if (next.action.kind === 'write' && !mayStartCard(job.saved.count, job.saved.done, job.inProgress)) continue;
         s.phase = next.phase;
-        if (next.phase === 'waiting' || next.phase === 'unplugged') s.message = null;
+        const empty = (p: string): boolean => p === 'waiting' || p === 'unplugged';
+        if (empty(next.phase) && !empty(before)) {
+          // A failed card that was pulled: the slot still says why, until the next card starts.
+          s.message = before === 'failed' && s.card?.error ? `last card FAILED (not counted): ${s.card.error}; insert a new card` : null;
+        }
+        if (s.phase !== 'busy') s.held = holdCard(s.phase, drive) ?? s.held;
         if (next.action.kind === 'refuse') {
           s.message = next.action.reason;
           this.audit('card-refused', job.saved.jobId, 'station', `${s.slot}: ${next.action.reason}`);
         }
-        if (next.action.kind === 'write') this.startCard(job, s, next.action.drive);
+        if (next.action.kind === 'write') this.cards.start(job, s, next.action.drive);
         if (s.phase !== before || s.device !== beforeDevice) this.slotChanged(job, s, drives);
       }
     }
   }
 
-  private startCard(job: Job, s: SlotState, drive: Drive & { size: number | null }): void {
-    const card: StationCardData = {
-      seq: job.cards.length + 1,
-      number: null,
-      slot: s.slot,
-      device: drive.device,
-      size: drive.size ?? 0,
-      serial: drive.serial,
-      description: drive.description,
-      result: 'writing',
-      error: null,
-      startedAt: new Date().toISOString(),
-      durationMs: 0,
-      bytes: 0,
-      speed: 0,
-      verified: false,
-      ejected: false,
-    };
-    job.cards.push(card);
-    job.inProgress += 1;
-    s.card = card;
-    s.message = null;
-    s.phaseName = 'writing';
-    s.total = null;
-    s.speed = 0;
-    const entry = { job, slot: s, sessionId: null as string | null };
-    this.writing.set(drive.device, entry);
-    this.deps.emit('station.card-started', { jobId: job.saved.jobId, card: { ...card } });
-    const started = Date.now();
-    void (async () => {
-      let result: CardResult;
-      try {
-        const session = await this.flash.start({ image: job.saved.artifact, entry: job.saved.entry ?? undefined, drives: [identityOf(drive)], verify: job.saved.verify, confirmLarge: true, growToCard: false });
-        entry.sessionId = session.sessionId;
-        result = (await this.flash.settle(session.sessionId))[0]!;
-      } catch (error) {
-        result = { device: drive.device, ok: false, verified: false, bytes: 0, error: error instanceof Error ? error.message : String(error), cancelled: false, durationMs: Date.now() - started };
-        this.audit('card-failed-before-write', job.saved.jobId, 'station', `${s.slot}: ${result.error}`);
-      }
-      const ejected = result.ok && !drive.isVirtual ? await eject(drive.device) : false;
-      this.finishCard(job, s, card, result, ejected);
-    })();
-  }
-
-  private finishCard(job: Job, s: SlotState, card: StationCardData, result: CardResult, ejected: boolean): void {
-    this.writing.delete(card.device);
-    job.inProgress -= 1;
-    const counts = cardCounts(result, job.saved.verify);
-    card.durationMs = result.durationMs;
-    card.bytes = result.bytes;
-    card.speed = result.durationMs > 0 ? Math.round((result.bytes / result.durationMs) * 1000) : 0;
-    card.verified = result.verified;
-    card.ejected = ejected;
-    const slotNumber = job.saved.slots.indexOf(s.slot) + 1;
-    let announcement: string;
-    if (counts) {
-      job.saved.done += 1;
-      card.number = job.saved.done;
-      card.result = 'ok';
-      s.phase = 'done';
-      announcement = announce(slotNumber, { ok: true, number: card.number, count: job.saved.count });
-    } else {
-      job.saved.failed += 1;
-      card.result = 'failed';
-      card.error = result.error ?? (result.ok ? 'not verified' : 'failed');
-      s.phase = 'failed';
-      announcement = announce(slotNumber, { ok: false, error: card.error });
+  /** After a card finished: save (a draining job's last card journals its final counts), announce, complete, look again. */
+  private cardFinished(job: Job, s: SlotState): void {
+    if (job.state !== 'armed' && job.inProgress === 0 && this.draining.delete(job)) {
+      this.audit('final-counts', job.saved.jobId, 'station', `${job.saved.done} done, ${job.saved.failed} failed (last card in progress finished after the job ended)`);
     }
-    s.message = announcement;
-    if (job.state === 'armed') this.persist();
-    this.deps.emit(counts ? 'station.card-done' : 'station.card-failed', { jobId: job.saved.jobId, card: { ...card }, announcement });
+    this.persist();
     this.slotChanged(job, s, this.deps.watcher.drives);
     this.maybeComplete(job);
     // A card pulled while it was written: the slot may be empty already.
     this.scan();
   }
 
-  private onProgress(device: string, phase: string, bytes: number, total: number | null, speed: number): void {
-    const w = this.writing.get(device);
-    if (!w || (phase !== 'write' && phase !== 'verify')) return;
-    const name = phase === 'write' ? 'writing' : 'verifying';
-    w.slot.phaseName = name;
-    w.slot.total = total;
-    w.slot.speed = speed;
-    if (w.slot.card) {
-      w.slot.card.result = name;
-      w.slot.card.bytes = bytes;
-    }
-    this.deps.emit('station.card-progress', { jobId: w.job.saved.jobId, slot: w.slot.slot, seq: w.slot.card?.seq ?? 0, phase: name, bytes, total, speed });
-  }
-
   private persist(): void {
-    try {
-      if (this.deps.deviceEvents === false) return;
-      this.deps.state.save([...this.others, ...[...this.jobs.values()].map((j) => j.saved)]);
-    } catch {
-      // The state file only serves the restart; the journal is the record.
-    }
+    this.store.save([...this.jobs.values(), ...this.draining].map((j) => (j.state === 'armed' ? j.saved : { ...j.saved, owned: ownedNow(j) })));
   }
 
   private audit(action: string, jobId: string | null, client: string, detail: string): void {
@@ -448,59 +407,21 @@ export class StationService {
     }
   }
 
-  private tile(s: SlotState): SlotTileData {
-    const state = s.phase === 'busy' ? s.phaseName : s.phase;
-    return { slot: s.slot, state, device: s.device, card: s.card?.number ?? (s.phase === 'busy' ? (s.card?.seq ?? null) : null), bytes: s.card?.bytes ?? 0, total: s.total, speed: s.phase === 'busy' ? s.speed : 0, message: s.message };
-  }
-
   private data(job: Job): StationJobData {
-    const s = job.saved;
-    return {
-      jobId: s.jobId,
-      state: job.state,
-      artifact: s.artifact,
-      entry: s.entry,
-      imageName: s.imageName,
-      slots: s.slots,
-      verify: s.verify,
-      count: s.count,
-      sizeLimit: s.sizeLimit,
-      done: s.done,
-      failed: s.failed,
-      inProgress: job.inProgress,
-      armedAt: s.armedAt,
-      armedBy: s.armedBy,
-      endedAt: job.endedAt,
-      endReason: job.endReason,
-      tiles: [...job.slots.values()].map((t) => this.tile(t)),
-      cards: job.cards.map((c) => ({ ...c })),
-    };
+    return jobData(job, (c) => this.label(c));
   }
 
   private slotChanged(job: Job, s: SlotState, drives: Drive[]): void {
     const drive = driveInSlot(s.slot, drives, this.virtual());
-    this.deps.emit('station.slot-changed', { slot: this.slotData(s.slot, drive, true), jobId: job.saved.jobId, tile: this.tile(s) });
+    this.deps.emit('station.slot-changed', { slot: this.slotData(s.slot, drive, true), jobId: job.saved.jobId, tile: tileOf(s) });
   }
 
   private jobChanged(job: Job, change: 'armed' | 'disarmed' | 'updated' | 'complete', client: string): void {
-    this.deps.emit('station.job-changed', { job: this.data(job), change, client });
+    this.deps.emit('station.job-changed', { job: this.data(job), change, client: this.label(client) });
   }
 
   /** ms from the last device event to now (the insert -> write start latency, for the benchmark). */
   sinceLastEvent(): number {
     return Date.now() - this.lastEventAt;
   }
-}
-
-/** Ejects a written card where the platform allows (best effort, 5 s at most). */
-function eject(device: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    try {
-      const child = spawn('eject', [device], { stdio: 'ignore', timeout: 5000 });
-      child.on('error', () => resolve(false));
-      child.on('exit', (code) => resolve(code === 0));
-    } catch {
-      resolve(false);
-    }
-  });
 }

@@ -14,6 +14,11 @@ export interface SavedJob {
   armedBy: string;
   done: number;
   failed: number;
+  /**
+   * The slots it owns now (absent: all of `slots`). A disarmed job whose cards are still in progress stays in the
+   * file owning only their slots, with its counts, until the last one finished.
+   */
+  owned?: string[];
   /** The process that armed it (journal process token): a live one's job is not disarmed by another process. */
   process: string;
 }

@@ -5,7 +5,9 @@ import { networkInterfaces } from 'node:os';
 import { WebSocketServer } from 'ws';
 import type { Dispatcher } from '../../api/dispatcher.js';
 import { ApiError, toApiError } from '../../api/errors.js';
+import { clientLabel } from '../../services/station/client-label.js';
 import { EVENTS_PROTOCOL, isAuthorized, newToken, stationUrl } from './auth.js';
+import { ClientIds } from './client-ids.js';
 import { allowedHostNames, hostAllowed, isWildcardHost, originAllowed, ownOrigin, type StationIdentity } from './host-check.js';
 import { COMMON_HEADERS, serveStatic } from './static-files.js';
 import { storeUpload, UploadError } from './upload.js';
@@ -130,17 +132,15 @@ function shownHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
-/** The header a page names itself with (a random id per page load; the station client sets it). */
-const CLIENT_HEADER = 'x-walt-client';
+/** The page ids of callers that name none this station issued (a station's own come from startStation). */
+const UNISSUED = new ClientIds();
 
 /**
  * Who a request comes from, for the audit journal and the "who may change a running job" rule:
- * `station <remote address> <page id>` (the page id a browser page picked at load, else `anon`).
+ * `station <remote address> <page id>` (the id the station issued to that address, an older page's own id, else `anon`).
  */
-export function callerOf(req: IncomingMessage): string {
-  const header = req.headers[CLIENT_HEADER];
-  const page = typeof header === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(header) ? header : 'anon';
-  return `station ${req.socket.remoteAddress ?? '?'} ${page}`;
+export function callerOf(req: IncomingMessage, ids: ClientIds = UNISSUED): string {
+  return ids.callerOf(req);
 }
 
 /** Commands whose input names the client: the station overwrites whatever the body says with callerOf(). */
@@ -149,10 +149,10 @@ function takesClient(name: string): boolean {
 }
 
 /** The body of a call, with its `client` set by the transport when the command takes one. */
-export function withClient(name: string, body: unknown, req: IncomingMessage): unknown {
+export function withClient(name: string, body: unknown, req: IncomingMessage, ids: ClientIds = UNISSUED): unknown {
   if (!takesClient(name) || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   if (name === 'slots.list' || name === 'stationJob.status') return body;
-  return { ...(body as Record<string, unknown>), client: callerOf(req) };
+  return { ...(body as Record<string, unknown>), client: callerOf(req, ids) };
 }
 
 /** Words of a refused token, for the API's 401 and the page. */
@@ -177,6 +177,7 @@ export async function startStation(options: StationOptions): Promise<Station> {
     handleProtocols: (offered) => (offered.has(EVENTS_PROTOCOL) ? EVENTS_PROTOCOL : false),
   });
   const id: { current: StationIdentity | null } = { current: null };
+  const clients = new ClientIds();
   const identity = (): StationIdentity => {
     if (!id.current) throw new ApiError('internal', 'the station is not listening yet');
     return id.current;
@@ -230,13 +231,15 @@ export async function startStation(options: StationOptions): Promise<Station> {
       return;
     }
     if (path === '/api/session' && req.method === 'GET') {
-      sendJson(res, 200, { ok: true, result: {} });
+      // The page's id, issued here: the page sends it back in X-Walt-Client; other pages only ever see its label.
+      const client = clients.issue(req.socket.remoteAddress ?? '?');
+      sendJson(res, 200, { ok: true, result: { client, label: clientLabel(`station ${req.socket.remoteAddress ?? '?'} ${client}`) } });
       return;
     }
     if (path.startsWith('/api/call/') && req.method === 'POST') {
       const name = path.slice('/api/call/'.length);
       try {
-        const result = await options.dispatcher.dispatch(name, withClient(name, await readBody(req), req));
+        const result = await options.dispatcher.dispatch(name, withClient(name, await readBody(req), req, clients));
         sendJson(res, 200, { ok: true, result });
       } catch (error) {
         const e = toApiError(error);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { announce, cardCounts, driveInSlot, mayStartCard, nextPhase, phaseAtArm, slotOfDrive } from '../../../../src-main/core/station/slot-rules.js';
+import { ownerOf, sizeLimitOf } from '../../../../src-main/core/station/slot-owners.js';
+import { announce, cardCounts, driveInSlot, holdCard, mayStartCard, nextPhase, phaseAtArm, slotOfDrive, stillHeld } from '../../../../src-main/core/station/slot-rules.js';
 import { fakeDrive } from '../../../support/drives.js';
 
 const rules = { sizeLimit: 128e9 };
@@ -62,5 +63,29 @@ describe('station slot rules', () => {
     assert.equal(announce(3, { ok: true, number: 7, count: 20 }), 'slot 3: card 7 of 20 done, remove it');
     assert.equal(announce(1, { ok: true, number: 7, count: null }), 'slot 1: card 7 done, remove it');
     assert.match(announce(2, { ok: false, error: 'EIO' }), /^slot 2: card FAILED \(not counted\): EIO/);
+  });
+});
+
+describe('held cards and slot owners', () => {
+  it('a held card is kept while its device vanishes, released by a removal or a different card', () => {
+    const card = fakeDrive({ size: 8e9, serial: 'S1' });
+    const held = holdCard('present-at-arm', card)!;
+    assert.equal(held.phase, 'present-at-arm');
+    assert.equal(holdCard('waiting', card), null);
+    assert.equal(stillHeld(held, null), held, 'vanished: still held');
+    assert.equal(stillHeld(held, card), held, 'same card');
+    assert.equal(stillHeld(held, fakeDrive({ size: null })), null, 'seen without a size: pulled');
+    assert.equal(stillHeld(held, fakeDrive({ size: 8e9, serial: 'S2' })), null, 'another card');
+  });
+
+  it('a client may lower the size limit, never raise it; a job owns its slots, a draining one only the listed ones', () => {
+    assert.deepEqual(sizeLimitOf(undefined, 100), { ok: true, limit: 100 });
+    assert.deepEqual(sizeLimitOf(50, 100), { ok: true, limit: 50 });
+    assert.equal(sizeLimitOf(101, 100).ok, false);
+    const armed = { jobId: 'a', slots: ['/dev/s1', '/dev/s2'], armedBy: 'x' };
+    const draining = { jobId: 'd', slots: ['/dev/s3', '/dev/s4'], owned: ['/dev/s4'], armedBy: 'y' };
+    assert.equal(ownerOf('/dev/s2', [armed, draining])?.jobId, 'a');
+    assert.equal(ownerOf('/dev/s3', [armed, draining]), null);
+    assert.equal(ownerOf('/dev/s4', [armed, draining])?.jobId, 'd');
   });
 });
