@@ -41,14 +41,24 @@ describe('lab station token', () => {
 });
 
 describe('station caller identity', () => {
-  it('names the remote address and the page id, and overwrites the client a body claims', () => {
-    const r = req('192.168.157.2', { 'x-walt-client': 'page-abc123' });
-    assert.equal(callerOf(r), 'station 192.168.157.2 page-abc123');
-    assert.equal(callerOf(req('10.0.0.1', { 'x-walt-client': 'bad id; rm' })), 'station 10.0.0.1 anon');
-    assert.deepEqual(withClient('stationJob.arm', { slots: [], client: 'desktop' }, r), { slots: [], client: 'station 192.168.157.2 page-abc123' });
-    assert.deepEqual(withClient('slots.enroll', { slot: '/dev/zram3' }, r), { slot: '/dev/zram3', client: 'station 192.168.157.2 page-abc123' });
-    assert.deepEqual(withClient('drives.list', { client: 'x' }, r), { client: 'x' }, 'other commands are left as sent');
-    assert.deepEqual(withClient('stationJob.status', {}, r), {});
+  it('names the remote address and the page id it was issued, and overwrites the client a body claims', () => {
+    const ids = new ClientIds();
+    const id = ids.issue('192.168.157.2');
+    const r = req('192.168.157.2', { 'x-walt-client': id });
+    assert.equal(callerOf(r, ids), `station 192.168.157.2 ${id}`);
+    assert.equal(callerOf(req('192.168.157.2', { 'x-walt-client': 'page-abc123' }), ids), 'station 192.168.157.2 anon', 'an id the page picked itself');
+    assert.equal(callerOf(req('10.0.0.1', { 'x-walt-client': 'bad id; rm' }), ids), 'station 10.0.0.1 anon');
+    assert.deepEqual(withClient('stationJob.arm', { slots: [], client: 'desktop' }, r, ids), { slots: [], client: `station 192.168.157.2 ${id}` });
+    assert.deepEqual(withClient('slots.enroll', { slot: '/dev/zram3' }, r, ids), { slot: '/dev/zram3', client: `station 192.168.157.2 ${id}` });
+    assert.deepEqual(withClient('drives.list', { client: 'x' }, r, ids), { client: 'x' }, 'other commands are left as sent');
+    assert.deepEqual(withClient('stationJob.status', {}, r, ids), {});
+  });
+  it('GET /api/session keeps the id a page holds from its own address, and issues a new one otherwise', () => {
+    const ids = new ClientIds();
+    const id = ids.sessionOf(req('192.168.157.2', {}));
+    assert.equal(ids.sessionOf(req('192.168.157.2', { 'x-walt-client': id })), id, 'a reload stays the same client');
+    assert.notEqual(ids.sessionOf(req('192.168.157.3', { 'x-walt-client': id })), id, 'another machine never gets it');
+    assert.notEqual(ids.sessionOf(req('192.168.157.2', { 'x-walt-client': `c-${'2'.repeat(24)}` })), `c-${'2'.repeat(24)}`, 'never issued here');
   });
 });
 

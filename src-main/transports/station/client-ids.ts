@@ -6,15 +6,13 @@ export const CLIENT_HEADER = 'x-walt-client';
 
 /** An id the station issued (GET /api/session): `c-` and 24 hex digits. */
 const ISSUED = /^c-[0-9a-f]{24}$/;
-/** An id an older page picked itself (`page-...`): still taken, never shown to other clients. */
-const PICKED = /^[A-Za-z0-9-]{1,64}$/;
 /** Ids kept at most (the oldest are forgotten first; a page whose id was forgotten asks for a new one). */
 const MAX_IDS = 10_000;
 
 /**
  * The page ids of one station, issued by the station itself: GET /api/session hands a page a random id, bound to
  * the address it was issued to. A request naming an issued id from another address, or an id this station never
- * issued in the issued form, is anonymous. Other watchers never see an id: the service shows a keyed label
+ * issued (a page cannot pick its own), is anonymous. Other watchers never see an id: the service shows a keyed label
  * (services/station/client-label.ts), so no one can act as another page by copying what it was shown.
  */
 export class ClientIds {
@@ -28,14 +26,24 @@ export class ClientIds {
     return id;
   }
 
+  /**
+   * The id for the page asking GET /api/session: the one it already holds when this station issued it to the same
+   * address (a reload stays the same client), else a new one (a station restart forgets every id).
+   */
+  sessionOf(req: IncomingMessage): string {
+    const address = req.socket.remoteAddress ?? '?';
+    const header = req.headers[CLIENT_HEADER];
+    if (typeof header === 'string' && ISSUED.test(header) && this.issued.get(header) === address) return header;
+    return this.issue(address);
+  }
+
   /** The client a request comes from: `station <remote address> <page id>` (`anon` when it names none it may use). */
   callerOf(req: IncomingMessage): string {
     const address = req.socket.remoteAddress ?? '?';
     const header = req.headers[CLIENT_HEADER];
     let page = 'anon';
     if (typeof header === 'string') {
-      if (ISSUED.test(header)) page = this.issued.get(header) === address ? header : 'anon';
-      else if (PICKED.test(header)) page = header;
+      if (ISSUED.test(header) && this.issued.get(header) === address) page = header;
     }
     return `station ${address} ${page}`;
   }

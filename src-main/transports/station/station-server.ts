@@ -137,7 +137,7 @@ const UNISSUED = new ClientIds();
 
 /**
  * Who a request comes from, for the audit journal and the "who may change a running job" rule:
- * `station <remote address> <page id>` (the id the station issued to that address, an older page's own id, else `anon`).
+ * `station <remote address> <page id>` (the id the station issued to that address, else `anon`).
  */
 export function callerOf(req: IncomingMessage, ids: ClientIds = UNISSUED): string {
   return ids.callerOf(req);
@@ -232,7 +232,7 @@ export async function startStation(options: StationOptions): Promise<Station> {
     }
     if (path === '/api/session' && req.method === 'GET') {
       // The page's id, issued here: the page sends it back in X-Walt-Client; other pages only ever see its label.
-      const client = clients.issue(req.socket.remoteAddress ?? '?');
+      const client = clients.sessionOf(req);
       sendJson(res, 200, { ok: true, result: { client, label: clientLabel(`station ${req.socket.remoteAddress ?? '?'} ${client}`) } });
       return;
     }

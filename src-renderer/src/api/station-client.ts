@@ -24,20 +24,44 @@ export class StationClient implements ApiClient {
   /** Up while the event socket is open. */
   readonly connection: ConnectionStatus;
 
+  /** This page's id, issued by the station (GET api/session) and kept for the tab: the station names the page by it. */
+  private pageId: string = keptPageId() ?? '';
+  /** The session request in flight: commands wait for it, so each carries the id the station issued. */
+  private session: Promise<void>;
+
   constructor(private readonly token: string | null) {
     this.connection = new ConnectionStatus(token ? 'connecting' : 'no-token');
+    this.session = token ? this.askSession().then(() => undefined) : Promise.resolve();
     if (token) this.connect();
   }
 
-  /** This page's id (one per load): the station names the page by it (with its address) in the audit journal. */
-  readonly pageId = pageIdOfTab();
-
   /** Headers every request carries (the only way the token reaches the station over HTTP). */
   authHeaders(): Record<string, string> {
-    return this.token ? { Authorization: `Bearer ${this.token}`, 'X-Walt-Client': this.pageId } : {};
+    if (!this.token) return {};
+    return this.pageId ? { Authorization: `Bearer ${this.token}`, 'X-Walt-Client': this.pageId } : { Authorization: `Bearer ${this.token}` };
+  }
+
+  /**
+   * Asks the station for this page's id (it keeps the one it issued to this address, else issues a new one: after a
+   * station restart) and keeps it for the tab. Returns the HTTP status (0: no answer).
+   */
+  private async askSession(): Promise<number> {
+    try {
+      const res = await fetch('api/session', { credentials: 'omit', headers: this.authHeaders(), cache: 'no-store' });
+      const body = await readJson(res);
+      const client = isOkEnvelope(body) ? (body.result as { client?: unknown } | null)?.client : undefined;
+      if (res.ok && typeof client === 'string' && ISSUED_ID.test(client)) {
+        this.pageId = client;
+        keepPageId(client);
+      }
+      return res.status;
+    } catch {
+      return 0;
+    }
   }
 
   async call<C extends CommandName>(name: C, input: CommandInput<C>): Promise<CommandOutput<C>> {
+    await this.session;
     let res: Response;
     try {
       res = await fetch(`api/call/${encodeURIComponent(name)}`, {
@@ -105,14 +129,12 @@ export class StationClient implements ApiClient {
 
   /** After a closed socket: ask whether the station still takes the token (a browser hides the upgrade's 401). */
   private async probeThenReconnect(): Promise<void> {
-    try {
-      const res = await fetch('api/session', { credentials: 'omit', headers: this.authHeaders(), cache: 'no-store' });
-      if (res.status === 401) {
-        this.refuse();
-        return;
-      }
-    } catch {
-      // the station is not there (yet): keep trying
+    // the same request renews this page's id when the station restarted (it forgot the ids it had issued)
+    const asked = this.askSession();
+    this.session = asked.then(() => undefined);
+    if ((await asked) === 401) {
+      this.refuse();
+      return;
     }
     this.scheduleReconnect();
   }
@@ -166,15 +188,23 @@ export function errorFromResponse(res: { status: number; statusText: string }, b
   return new ClientApiError('internal', `The station answered HTTP ${res.status} ${res.statusText}`.trim());
 }
 
-/** This tab's page id: kept in sessionStorage so a reload stays the same client (it may still change its job). */
-function pageIdOfTab(): string {
-  const fresh = `page-${Math.random().toString(36).slice(2, 10)}`;
+/** The form of an id the station issues. */
+const ISSUED_ID = /^c-[0-9a-f]{24}$/;
+
+/** The id the station issued to this tab earlier (sessionStorage: a reload stays the same client and may change its job). */
+function keptPageId(): string | null {
   try {
-    const kept = sessionStorage.getItem('wb_page');
-    if (kept && /^page-[a-z0-9]{1,16}$/.test(kept)) return kept;
-    sessionStorage.setItem('wb_page', fresh);
+    const kept = sessionStorage.getItem('wb_client');
+    return kept && ISSUED_ID.test(kept) ? kept : null;
+  } catch {
+    return null; // storage refused: this load is its own client
+  }
+}
+
+function keepPageId(id: string): void {
+  try {
+    sessionStorage.setItem('wb_client', id);
   } catch {
     // storage refused: this load is its own client
   }
-  return fresh;
 }
