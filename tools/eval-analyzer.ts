@@ -60,11 +60,13 @@ report('whole corpus, all patterns', measure(corpus), true);
 const halves = [0, 1].map((h) => corpus.filter((t) => t.half === h));
 let right = 0;
 let total = 0;
+let confidentWrong = 0;
 for (const h of [0, 1] as const) {
   const dev = new Set(halves[1 - h]!.map((t) => t.id));
   const r = measure(halves[h]!, (p) => p.from.some((id) => dev.has(id) || OWN.has(id)));
   right += r.score.right;
   total += r.score.total;
+  confidentWrong += r.score.confidentWrong;
   report(`held out: half ${h} (${halves[h]!.length} transcripts), patterns learned from half ${1 - h} only`, r, false);
 }
-console.log(`\nheld out, both halves: ${((100 * right) / Math.max(1, total)).toFixed(1)}% (${right}/${total})`);
+console.log(`\nheld out, both halves: ${((100 * right) / Math.max(1, total)).toFixed(1)}% (${right}/${total}, ${confidentWrong} wrong with high confidence)`);

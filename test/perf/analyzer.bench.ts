@@ -6,6 +6,7 @@
  * written on a pty (socat) to its stage event reaching an API client (target p99 < 20 ms).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { BootAnalyzer } from '../../src-main/core/boot/analyzer.js';
 import { startTestBackend } from '../support/backend.js';
@@ -31,27 +32,42 @@ function lineSplit(all: Buffer, reps: number): number {
   return sum;
 }
 
+/** CPU seconds (user + system, every thread) since `from`: machine load from other processes barely changes it. */
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(from);
+  return (c.user + c.system) / 1e6;
+}
+
 function throughput(): void {
   const all = Buffer.concat(readdirSync(BOOTLOGS).filter((f) => f.endsWith('.log')).sort().map((f) => readFileSync(join(BOOTLOGS, f))));
   const reps = Math.ceil(64e6 / all.length);
   const mb = (reps * all.length) / 1e6;
   const runs: number[] = [];
   const peer: number[] = [];
+  const cpuRuns: number[] = [];
+  const cpuPeer: number[] = [];
   let sink = 0;
   for (let round = 0; round < 5; round += 1) {
     const a = new BootAnalyzer({ decodeText });
     let t0 = process.hrtime.bigint();
+    let c0 = process.cpuUsage();
     for (let i = 0; i < reps; i += 1) for (let o = 0; o < all.length; o += 4096) a.push(all.subarray(o, o + 4096), i);
     a.end(0);
     runs.push(mb / (Number(process.hrtime.bigint() - t0) / 1e9));
+    cpuRuns.push(mb / cpuSeconds(c0));
     t0 = process.hrtime.bigint();
+    c0 = process.cpuUsage();
     sink += lineSplit(all, reps);
     peer.push(mb / (Number(process.hrtime.bigint() - t0) / 1e9));
+    cpuPeer.push(mb / cpuSeconds(c0));
   }
   const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
   const ratios = runs.map((r, i) => r / peer[i]!);
+  const cpuRatios = cpuRuns.map((r, i) => r / cpuPeer[i]!);
   console.log(`analyzer throughput: median ${median(runs).toFixed(1)} MB/s over ${mb.toFixed(0)} MB (${all.length} bytes of transcripts x ${reps}); target >= 150 MB/s`);
   console.log(`peer (plain line split of the same chunks): median ${median(peer).toFixed(1)} MB/s; analyzer/peer ${median(ratios).toFixed(3)} (rounds: ${ratios.map((r) => r.toFixed(3)).join(' ')}; ${sink > 0 ? 'checked' : 'empty'})`);
+  // per CPU second: what the code costs whatever else the machine runs (wall-clock figures drop under load)
+  console.log(`per CPU second: analyzer median ${median(cpuRuns).toFixed(1)} MB/s, peer ${median(cpuPeer).toFixed(1)} MB/s; analyzer/peer ${median(cpuRatios).toFixed(3)}; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
 }
 
 async function latency(): Promise<void> {

@@ -42,6 +42,9 @@ const LOADER_LEVEL: Record<Loader, number> = {
   pxelinux: 2.5,
 };
 const KERNEL_LEVEL = 3;
+const KERNEL_STAGE = stageRank('kernel');
+/** Words of a failure in a line no pattern read: after a success that did not reach a kernel, the verdict is unsure. */
+const UNREAD_ERROR = /\berror\b|\bfail(?:s|ed|ure)?\b|\brescue\b/i;
 
 /**
  * Bounds on the session history, so a board left in a reset loop for days keeps a constant memory and a cheap
@@ -104,6 +107,8 @@ export class BootAnalyzer {
   private lastWaltStep: string | null = null;
   private login: string | null = null;
   private cycleLoaders = new Set<Loader>();
+  /** A line no pattern read that holds failure words, after the latest success and before any kernel; or null. */
+  private unreadError: string | null = null;
   /** Bumped by every event recorded: the cached summary is valid while it and the line count stay the same. */
   private changes = 0;
   private summary: Summary | null = null;
@@ -149,9 +154,10 @@ export class BootAnalyzer {
   verdict(now?: number): BootVerdict {
     const { outcome, deciding, diagnosis, hints } = this.summarize();
     const stages = this.currentStages();
+    const unsure = outcome === 'success' && this.unreadError !== null;
     return {
       outcome,
-      confidence: confidenceOf(deciding),
+      confidence: unsure ? 'low' : confidenceOf(deciding),
       evidence: evidenceOf(deciding, stages),
       final: this.isFinal(outcome, deciding, now),
       furthestStage: this.furthest,
@@ -167,7 +173,7 @@ export class BootAnalyzer {
       expectedModel: this.expectedModel,
       reportedModel: this.probe?.model ?? null,
       diagnosis,
-      hints: [...hints],
+      hints: unsure ? [...hints, `The log goes on after the last step read with an error no pattern knows: "${this.unreadError!}"; the boot may have stopped there.`] : [...hints],
       decidingLine: outcome === 'success' ? null : (deciding?.event.text ?? null),
       lines: this.lineCount,
     };
@@ -220,14 +226,23 @@ export class BootAnalyzer {
         changed = this.stages.power(line.t, { line: line.n, t: line.t, text: line.text }) || changed;
       }
       const bodies = this.classifier.classify(line.text);
+      if (bodies.length === 0) this.noteUnread(line.text);
       for (let i = 0; i < bodies.length; i += 1) changed = this.record(bodies[i]!, line, events) || changed;
     }
     return { lines, events, stagesChanged: changed };
   }
 
+  /** Keeps the first line holding failure words that no pattern read, after a success and before any kernel. */
+  private noteUnread(text: string): void {
+    if (this.unreadError !== null || this.lastMark?.type !== 'success') return;
+    if (this.furthest !== null && stageRank(this.furthest) >= KERNEL_STAGE) return;
+    if (UNREAD_ERROR.test(text)) this.unreadError = text.trim();
+  }
+
   /** Places one event: resets first, then files, facts, marks and stages. */
   private record(body: BootEventBody, line: ConsoleLine, events: BootEvent[]): boolean {
     this.changes += 1;
+    this.unreadError = null;
     let changed = false;
     if (body.kind === 'banner') changed = this.onBanner(body.loader, line, events) || changed;
     if (body.kind === 'kernel-start' || body.kind === 'linux-start') this.level = Math.max(this.level, KERNEL_LEVEL);

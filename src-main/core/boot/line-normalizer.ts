@@ -25,6 +25,15 @@ const TAG = /^(?:console|serial\d*|dut|target|uart\d*|log|ttyUSB\d+|ttyACM\d+|tt
 const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map(word3));
 const TAG_WORDS = new Set(['con', 'ser', 'dut', 'tar', 'uar', 'log', 'tty', 'com', 'std', 'out'].map(word3));
 const QUOTE = /^(?:[>|] ?|# )+/;
+/** By a line's first character: whether a month (OPENS_MONTH) or a tag word in either case (OPENS_TAG) starts with it. */
+const OPENS_MONTH = 1;
+const OPENS_TAG = 2;
+const WORD_OPENERS = new Uint8Array(128);
+for (const m of ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']) WORD_OPENERS[m.charCodeAt(0)]! |= OPENS_MONTH;
+for (const t of ['con', 'ser', 'dut', 'tar', 'uar', 'log', 'tty', 'com', 'std', 'out']) {
+  WORD_OPENERS[t.charCodeAt(0)]! |= OPENS_TAG;
+  WORD_OPENERS[t.toUpperCase().charCodeAt(0)]! |= OPENS_TAG;
+}
 
 /**
  * The line without its capture prefixes (any number, in any order) and with HTML entities decoded; `s` is trimmed.
@@ -59,9 +68,11 @@ function withoutPrefix(s: string): string {
     return m ? s.slice(m[0].length) : s;
   }
   if (c >= 0x41 && c <= 0x7a && s.length > 6) {
+    const opens = WORD_OPENERS[c]!;
+    if (opens === 0) return s; // no month and no tag starts with this letter: the common case, no set looked up
     const word = (c << 16) | (s.charCodeAt(1) << 8) | s.charCodeAt(2);
-    if (MONTHS.has(word) && s.length > 20 && (m = SYSLOG.exec(s))) return s.slice(m[0].length);
-    if (TAG_WORDS.has(word | 0x202020) && (m = TAG.exec(s))) return s.slice(m[0].length);
+    if ((opens & OPENS_MONTH) !== 0 && MONTHS.has(word) && s.length > 20 && (m = SYSLOG.exec(s))) return s.slice(m[0].length);
+    if ((opens & OPENS_TAG) !== 0 && TAG_WORDS.has(word | 0x202020) && (m = TAG.exec(s))) return s.slice(m[0].length);
   }
   return s;
 }

@@ -140,7 +140,7 @@ export const RPI_BOOTCODE: PatternTable = {
     {
       id: 'bootcode.banner',
       start: 'Raspberry Pi Bootcode',
-      from: ['37', '804'],
+      from: ['37', '804', '905'],
       on: (_m, _s, ctx, out) => banner(ctx, out, 'pi3-bootcode', null),
     },
     {
@@ -193,7 +193,7 @@ export const RPI_BOOTCODE: PatternTable = {
         out.push({ kind: 'dhcp-bound', ip: m![1]!, server: null, ms: null });
       },
     },
-    { id: 'bootcode.read-file', start: 'Read File: ', re: /^Read File: ([^,\s]+),? (\d+)/, from: ['201', '202'], on: (m, _s, ctx, out) => done(ctx, out, m![1]!, Number(m![2])) },
+    { id: 'bootcode.read-file', start: 'Read File: ', re: /^Read File: ([^,\s]+),? (\d+)/, from: ['201', '202', '905'], on: (m, _s, ctx, out) => done(ctx, out, m![1]!, Number(m![2])) },
   ],
 };
 
