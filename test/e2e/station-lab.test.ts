@@ -212,7 +212,7 @@ describe('the lab station in a network namespace (real process, HTTPS, Chromium,
     // The audit line names the client by its address on the lab network and its page.
     const journal = readFileSync(join(home, 'state', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const armed = journal.find((l) => l.audit === 'station' && l.action === 'armed');
-    assert.match(String(armed?.client), new RegExp(`^station ${LAB_IP.replace(/\./g, '\\.')} page-[a-z0-9]+$`));
+    assert.match(String(armed?.client), new RegExp(`^station ${LAB_IP.replace(/\./g, '\\.')} c-[0-9a-f]{24}$`));
 
     // A reload re-attaches to the job (stationJob.status): the table and the counter come back.
     await b.reload();
