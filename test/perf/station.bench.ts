@@ -55,6 +55,8 @@ interface Round {
   wallMs: number;
   startLatency: number[];
   firstByteLatency: number[];
+  /** Bytes the station wrote per card (its sparse write skips what the filesystems do not use). */
+  writtenBytes: number[];
 }
 
 /** Runs one armed job of `CARDS` cards; `plan` inserts them (and pulls each finished one). */
@@ -66,6 +68,7 @@ async function stationRound(t: TestBackend, image: string, slots: ZramCard[], to
   const firstByteLatency: number[] = [];
   const waitingFirstByte = new Set<string>();
   const finished = new Map<string, (ok: boolean) => void>();
+  const writtenBytes: number[] = [];
   let failed = 0;
   const offs = [
     t.api.on('station.card-started', (p) => {
@@ -78,7 +81,11 @@ async function stationRound(t: TestBackend, image: string, slots: ZramCard[], to
       if (p.jobId !== job.jobId || p.bytes <= 0 || !waitingFirstByte.delete(p.slot)) return;
       firstByteLatency.push(now() - insertedAt.get(p.slot)!);
     }),
-    t.api.on('station.card-done', (p) => p.jobId === job.jobId && finished.get(p.card.slot)?.(true)),
+    t.api.on('station.card-done', (p) => {
+      if (p.jobId !== job.jobId) return;
+      writtenBytes.push(p.card.bytes);
+      finished.get(p.card.slot)?.(true);
+    }),
     t.api.on('station.card-failed', (p) => {
       if (p.jobId !== job.jobId) return;
       failed += 1;
@@ -133,7 +140,7 @@ async function stationRound(t: TestBackend, image: string, slots: ZramCard[], to
     const status = (await t.api.call('stationJob.status', { jobId: job.jobId })).jobs[0];
     if (status?.state === 'armed') await t.api.call('stationJob.disarm', { jobId: job.jobId, client: 'bench' });
   }
-  return { cards: CARDS, failed, wallMs: now() - start, startLatency, firstByteLatency };
+  return { cards: CARDS, failed, wallMs: now() - start, startLatency, firstByteLatency, writtenBytes };
 }
 
 function shell(script: string): Promise<void> {
@@ -162,7 +169,7 @@ async function peerRound(image: string, slots: ZramCard[], loops: number): Promi
   } else {
     await Promise.all(perLoop.map((n, i) => shell(loopScript(slots[i]!, n))));
   }
-  return { cards: CARDS, failed: 0, wallMs: now() - start, startLatency: [], firstByteLatency: [] };
+  return { cards: CARDS, failed: 0, wallMs: now() - start, startLatency: [], firstByteLatency: [], writtenBytes: [] };
 }
 
 const perMinute = (r: Round): number => (r.cards / r.wallMs) * 60000;
@@ -196,10 +203,14 @@ async function main(): Promise<void> {
     await pull(slots[0]!);
 
     const limit = (SLOTS * RATE * 60) / imageBytes.length;
+    const written = percentile(together.writtenBytes, 50);
+    const sparseLimit = (SLOTS * RATE * 60) / written;
+    const cadenceLimit = (CARDS / ((CARDS - 1) * CADENCE_MS + (written / RATE) * 1000)) * 60000;
     const lat = (xs: number[]): string => `p50 ${percentile(xs, 50).toFixed(0)} ms, p99 ${percentile(xs, 99).toFixed(0)} ms (n=${xs.length})`;
+    console.log(`station bench: ${CARDS} cards, ${SLOTS} zram slots at ${RATE / 1e6} MB/s, pc-usb-shaped ${(imageBytes.length / MiB).toFixed(0)} MiB image, verify on`);
     console.log(
-      `station bench: ${CARDS} cards, ${SLOTS} zram slots at ${RATE / 1e6} MB/s, pc-usb-shaped ${(imageBytes.length / MiB).toFixed(0)} MiB image, verify on` +
-        ` (physical limit ${limit.toFixed(0)} cards/min of full writes; walt-bench writes sparse)`,
+      `  slots' physical limit: ${limit.toFixed(0)} cards/min writing the whole image (dd), ${sparseLimit.toFixed(0)} cards/min for the ` +
+        `${(written / MiB).toFixed(1)} MiB walt-bench writes (sparse); a card every 0.5 s caps the one-after-another run at ${cadenceLimit.toFixed(0)} cards/min`,
     );
     for (const [name, r] of [
       ['walt-bench station, one after another (0.5 s)', oneByOne],
