@@ -3,15 +3,6 @@ import type { StationJobData } from '../../../../src-main/api/contract.js';
 import { Dialog } from '../../components/dialog.js';
 
 /**
- * True when this page armed the job. The station names a browser page `station <address> <page id>` (the page id
- * kept per tab, so a reload stays the same client); the desktop app and the CLI have no page id and own what they arm.
- */
-export function isOwnJob(job: StationJobData, pageId: string | undefined): boolean {
-  if (pageId === undefined) return true;
-  return job.armedBy.split(' ').at(-1) === pageId;
-}
-
-/**
  * An armed job held by another client: who holds it, why this page cannot change it (the station refuses changes
  * from any other client than the one that armed it), and a forced disarm behind an explicit confirmation (the
  * station records it in the journal as forced, naming this page).

@@ -1,20 +1,5 @@
 import type { ReactNode } from 'react';
-
-/** Decimal gigabytes, as card sizes are sold ("a 32 GB card"); the settings hold bytes. */
-const GB = 1e9;
-
-/** The size limit a job is armed with: what the technician typed, never above the station's setting. */
-export function sizeLimitBytes(typedGb: string, settingBytes: number): { bytes: number; capped: boolean; valid: boolean } {
-  const gb = Number(typedGb);
-  if (typedGb.trim() === '' || !Number.isFinite(gb) || gb <= 0) return { bytes: settingBytes, capped: false, valid: false };
-  const bytes = Math.max(1, Math.floor(gb * GB));
-  return bytes > settingBytes ? { bytes: settingBytes, capped: true, valid: true } : { bytes, capped: false, valid: true };
-}
-
-/** Bytes as decimal GB for the input and the job line ("128", "0.01"). */
-export function bytesToGb(bytes: number): string {
-  return String(Number((bytes / GB).toPrecision(6)));
-}
+import { bytesToGb, sizeLimitBytes } from './job-rules.js';
 
 /**
  * The job's size limit in GB: a card larger than it is never written. It starts at the stationSizeLimitBytes

@@ -8,9 +8,10 @@ import { FileDialog } from '../flash/file-dialog.js';
 import { ImageStep } from '../flash/image-step.js';
 import { imageReady, useImage } from '../flash/use-image.js';
 import { askNotificationPermission, beep, notifyCard, setSoundEnabled, soundEnabled } from './announce.js';
-import { HeldByOther, isOwnJob } from './job-holder.js';
+import { HeldByOther } from './job-holder.js';
+import { bytesToGb, isOwnJob, sizeLimitBytes } from './job-rules.js';
 import { JobTable } from './job-table.js';
-import { bytesToGb, SizeLimitInput, sizeLimitBytes } from './size-limit.js';
+import { SizeLimitInput } from './size-limit.js';
 import { SlotTiles } from './slot-tiles.js';
 import { useStation } from './use-station.js';
 
