@@ -4,7 +4,8 @@
  * bench:flash and bench:media do). 20 cards go in: first one after another (a card every 0.5 s into the next free
  * slot, each pulled once done), then four at once (every slot at the same instant, five rounds). Prints cards per
  * minute against the slots' physical limit (slots x bandwidth / image size) and the insert -> write start latency
- * p50/p99 (insert: the disksize write; write start: the station.card-started event, and the first written bytes).
+ * p50/p99 (insert: the disksize write; write start: the station.card-started event, and the first chunk written: the
+ * first write progress, which the flash service emits at once on the phase change).
  * The peer, same run, same slots, same throttle: what a technician does by hand, a shell loop of `dd` + `cmp` per
  * card (one loop over the cards, and one loop per slot running side by side). Every device and cgroup is removed.
  */
@@ -57,6 +58,8 @@ interface Round {
   firstByteLatency: number[];
   /** Bytes the station wrote per card (its sparse write skips what the filesystems do not use). */
   writtenBytes: number[];
+  /** Each card's own time in the station (open, write, verify, close). */
+  cardMs: number[];
 }
 
 /** Runs one armed job of `CARDS` cards; `plan` inserts them (and pulls each finished one). */
@@ -69,6 +72,7 @@ async function stationRound(t: TestBackend, image: string, slots: ZramCard[], to
   const waitingFirstByte = new Set<string>();
   const finished = new Map<string, (ok: boolean) => void>();
   const writtenBytes: number[] = [];
+  const cardMs: number[] = [];
   let failed = 0;
   const offs = [
     t.api.on('station.card-started', (p) => {
@@ -84,6 +88,7 @@ async function stationRound(t: TestBackend, image: string, slots: ZramCard[], to
     t.api.on('station.card-done', (p) => {
       if (p.jobId !== job.jobId) return;
       writtenBytes.push(p.card.bytes);
+      cardMs.push(p.card.durationMs);
       finished.get(p.card.slot)?.(true);
     }),
     t.api.on('station.card-failed', (p) => {
@@ -142,7 +147,7 @@ async function stationRound(t: TestBackend, image: string, slots: ZramCard[], to
     const status = (await t.api.call('stationJob.status', { jobId: job.jobId })).jobs[0];
     if (status?.state === 'armed') await t.api.call('stationJob.disarm', { jobId: job.jobId, client: 'bench' });
   }
-  return { cards: CARDS, failed, wallMs: now() - start, startLatency, firstByteLatency, writtenBytes };
+  return { cards: CARDS, failed, wallMs: now() - start, startLatency, firstByteLatency, writtenBytes, cardMs };
 }
 
 function shell(script: string): Promise<void> {
@@ -171,7 +176,7 @@ async function peerRound(image: string, slots: ZramCard[], loops: number): Promi
   } else {
     await Promise.all(perLoop.map((n, i) => shell(loopScript(slots[i]!, n))));
   }
-  return { cards: CARDS, failed: 0, wallMs: now() - start, startLatency: [], firstByteLatency: [], writtenBytes: [] };
+  return { cards: CARDS, failed: 0, wallMs: now() - start, startLatency: [], firstByteLatency: [], writtenBytes: [], cardMs: [] };
 }
 
 const perMinute = (r: Round): number => (r.cards / r.wallMs) * 60000;
@@ -218,7 +223,7 @@ async function main(): Promise<void> {
       ['walt-bench station, one after another (0.5 s)', oneByOne],
       ['walt-bench station, 4 at once', together],
     ] as const) {
-      console.log(`  ${name.padEnd(48)} ${perMinute(r).toFixed(1)} cards/min (${(r.wallMs / 1000).toFixed(1)} s, ${r.failed} failed)`);
+      console.log(`  ${name.padEnd(48)} ${perMinute(r).toFixed(1)} cards/min (${(r.wallMs / 1000).toFixed(1)} s, ${r.failed} failed; a card's own time p50 ${percentile(r.cardMs, 50).toFixed(0)} ms)`);
       console.log(`    insert -> write start (card-started) ${lat(r.startLatency)}; insert -> first bytes written ${lat(r.firstByteLatency)}`);
     }
     console.log(`  ${'peer: sh loop dd + cmp, one card at a time'.padEnd(48)} ${perMinute(peerSerial).toFixed(1)} cards/min (${(peerSerial.wallMs / 1000).toFixed(1)} s)`);
