@@ -2,12 +2,16 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { SlotData } from '../../../../src-main/api/contract.js';
 import { useApi, useHost } from '../../api/api-context.js';
 import { useMessages } from '../../components/messages.js';
+import { useSettings } from '../../components/use-settings.js';
 import { PrepareBoardPanel } from '../cards/prepare-board-panel.js';
 import { FileDialog } from '../flash/file-dialog.js';
 import { ImageStep } from '../flash/image-step.js';
 import { imageReady, useImage } from '../flash/use-image.js';
 import { askNotificationPermission, beep, notifyCard, setSoundEnabled, soundEnabled } from './announce.js';
+import { HeldByOther } from './job-holder.js';
+import { bytesToGb, isOwnJob, sizeLimitBytes } from './job-rules.js';
 import { JobTable } from './job-table.js';
+import { SizeLimitInput } from './size-limit.js';
 import { SlotTiles } from './slot-tiles.js';
 import { useStation } from './use-station.js';
 
@@ -39,8 +43,13 @@ export function StationView(props: { visible: boolean }): ReactNode {
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [fileDialog, setFileDialog] = useState(false);
   const [waitingInsert, setWaitingInsert] = useState<Set<string> | null>(null);
+  const { settings } = useSettings();
+  const settingLimit = settings?.stationSizeLimitBytes ?? null;
+  const [sizeLimitGb, setSizeLimitGb] = useState<string | null>(null);
   const { job, slots } = station;
   const armed = job?.state === 'armed';
+  // a browser page is named by its page id; another client's armed job cannot be changed from here
+  const heldByOther = armed && job !== null && !isOwnJob(job, host.pageId);
 
   useEffect(() => {
     const base = 'walt-bench';
@@ -98,16 +107,17 @@ export function StationView(props: { visible: boolean }): ReactNode {
         slots: [...chosen],
         verify,
         count: unlimited ? null : count,
+        ...(settingLimit === null ? {} : { sizeLimit: sizeLimitBytes(sizeLimitGb ?? bytesToGb(settingLimit), settingLimit).bytes }),
       });
       station.setJob(armedJob);
     } catch (e) {
       reportError(e, 'Cannot arm the job');
     }
   };
-  const disarm = async (): Promise<void> => {
+  const disarm = async (force = false): Promise<void> => {
     if (!job) return;
     try {
-      station.setJob(await api.call('stationJob.disarm', { jobId: job.jobId }));
+      station.setJob(await api.call('stationJob.disarm', { jobId: job.jobId, force }));
     } catch (e) {
       reportError(e, 'Cannot disarm the job');
     }
@@ -133,18 +143,20 @@ export function StationView(props: { visible: boolean }): ReactNode {
           </h2>
           <p className="muted small" data-testid="station-job-state">
             Job {job.jobId}: {job.state}
-            {job.endReason ? ` (${job.endReason})` : ''} · armed by {job.armedBy} · {job.imageName} · verify {job.verify ? 'on' : 'off'}
+            {job.endReason ? ` (${job.endReason})` : ''} · armed by {job.armedBy} · {job.imageName} · verify {job.verify ? 'on' : 'off'} · size
+            limit <span data-testid="station-job-size-limit">{bytesToGb(job.sizeLimit)} GB</span>
           </p>
           {last && (
             <p className={last.ok ? 'announce announce--ok' : 'announce announce--fail'} role="status" data-testid="station-announcement">
               {last.text}
             </p>
           )}
-          {armed && (
+          {armed && !heldByOther && (
             <button type="button" className="button" data-testid="station-disarm" onClick={() => void disarm()}>
               Disarm
             </button>
           )}
+          {heldByOther && <HeldByOther job={job} onForceDisarm={() => disarm(true)} />}
         </section>
       )}
       {slots && <SlotTiles slots={slots} tiles={job ? job.tiles : null} jobSlots={job ? job.slots : null} />}
@@ -176,6 +188,7 @@ export function StationView(props: { visible: boolean }): ReactNode {
                 <input type="number" min={1} value={count} onChange={(e) => setCount(Math.max(1, Number(e.target.value) || 1))} data-testid="station-count" />
               </label>
             )}
+            <SizeLimitInput value={sizeLimitGb ?? (settingLimit === null ? '' : bytesToGb(settingLimit))} settingBytes={settingLimit} onChange={setSizeLimitGb} />
             <button
               type="button"
               className="button button--primary button--large"
