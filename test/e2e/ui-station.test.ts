@@ -186,7 +186,7 @@ describe('the Station view: size limit, announcements, exports, a job held by an
     const other = await openPage();
     await inView(other, 'station-held-by-other').waitFor({ timeout: 15_000 });
     assert.equal(await inView(other, 'station-holder').innerText(), job!.armedBy);
-    assert.match(job!.armedBy, /^station 127\.0\.0\.1 page-[a-z0-9]+$/);
+    assert.match(job!.armedBy, /^station 127\.0\.0\.1 #[0-9a-f]{6}$/);
     assert.match(await inView(other, 'station-held-by-other').innerText(), /only lets the client that armed a job change or disarm it/);
     assert.equal(await inView(other, 'station-disarm').count(), 0, 'no plain Disarm for a job another client holds');
     await inView(other, 'station-counter').screenshot({ path: join(SHOTS, 'station-held-by-other.png') });
@@ -200,7 +200,7 @@ describe('the Station view: size limit, announcements, exports, a job held by an
     for (const pg of [other, owner]) await inView(pg, 'station-job-state').filter({ hasText: /: disarmed/ }).waitFor({ timeout: 15_000 });
     const [ended] = await status();
     assert.equal(ended?.state, 'disarmed');
-    assert.match(ended!.endReason!, new RegExp(`^disarmed by station 127\\.0\\.0\\.1 page-[a-z0-9]+ \\(forced; armed by ${job!.armedBy}\\)$`));
+    assert.match(ended!.endReason!, new RegExp(`^disarmed by station 127\\.0\\.0\\.1 #[0-9a-f]{6} \\(forced; armed by ${job!.armedBy}\\)$`));
     assert.ok(!ended!.endReason!.startsWith(`disarmed by ${job!.armedBy}`), 'the other client disarmed it');
     const journal = readFileSync(join(home, 'state', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.ok(journal.some((l) => l.audit === 'station' && l.action === 'disarmed' && l.jobId === job!.jobId && l.client !== job!.armedBy));

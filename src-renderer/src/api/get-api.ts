@@ -17,8 +17,8 @@ export interface Host {
   pathForFile?: (file: File) => string;
   /** Sends a dropped file to the station; resolves with its path there (station only). */
   upload?: (file: File, onProgress: (p: UploadProgress) => void) => UploadHandle;
-  /** This page's id, with which the station names it as a client (station only: the desktop app is one client). */
-  pageId?: string;
+  /** This page's label, as the station names it in a job's `armedBy` (station only: the desktop app is one client). */
+  clientLabel?: () => string;
 }
 
 let client: ApiClient | null = null;
@@ -44,7 +44,7 @@ function init(): { client: ApiClient; host: Host } {
       mode: 'station',
       connection: c.connection,
       upload: (file, onProgress) => uploadToStation(file, c.authHeaders(), onProgress),
-      pageId: c.pageId,
+      clientLabel: () => c.clientLabel(),
     };
   }
   return { client, host };

@@ -26,6 +26,8 @@ export class StationClient implements ApiClient {
 
   /** This page's id, issued by the station (GET api/session) and kept for the tab: the station names the page by it. */
   private pageId: string = keptPageId() ?? '';
+  /** What other pages see of this one (`station <address> #<6 hex>`), as the station names it in `armedBy`. */
+  private label = '';
   /** The session request in flight: commands wait for it, so each carries the id the station issued. */
   private session: Promise<void>;
 
@@ -33,6 +35,11 @@ export class StationClient implements ApiClient {
     this.connection = new ConnectionStatus(token ? 'connecting' : 'no-token');
     this.session = token ? this.askSession().then(() => undefined) : Promise.resolve();
     if (token) this.connect();
+  }
+
+  /** This page's label as the station shows it ('' until the station answered). */
+  clientLabel(): string {
+    return this.label;
   }
 
   /** Headers every request carries (the only way the token reaches the station over HTTP). */
@@ -49,10 +56,11 @@ export class StationClient implements ApiClient {
     try {
       const res = await fetch('api/session', { credentials: 'omit', headers: this.authHeaders(), cache: 'no-store' });
       const body = await readJson(res);
-      const client = isOkEnvelope(body) ? (body.result as { client?: unknown } | null)?.client : undefined;
-      if (res.ok && typeof client === 'string' && ISSUED_ID.test(client)) {
-        this.pageId = client;
-        keepPageId(client);
+      const result = isOkEnvelope(body) ? (body.result as { client?: unknown; label?: unknown } | null) : null;
+      if (res.ok && typeof result?.client === 'string' && ISSUED_ID.test(result.client)) {
+        this.pageId = result.client;
+        this.label = typeof result.label === 'string' ? result.label : '';
+        keepPageId(result.client);
       }
       return res.status;
     } catch {

@@ -1,7 +1,7 @@
 /**
  * The Station view's job rules: the size limit typed in GB becomes bytes, never above the station's setting (capped,
- * and said so), an unreadable entry falls back to the setting; a job belongs to the page whose page id ends the
- * station's client name, and the desktop app (no page id) owns its jobs.
+ * and said so), an unreadable entry falls back to the setting; a job belongs to the page whose label the station
+ * shows in armedBy, and the desktop app (no page id) owns its jobs.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,11 +22,11 @@ test('the size limit in GB: typed values in bytes, capped at the setting, unread
   assert.equal(bytesToGb(31_914_983_424), '31.915');
 });
 
-test('a job is this page\'s when the station named this page as its client', () => {
+test('a job is this page\'s when the station shows it with this page\'s label', () => {
   const job = (armedBy: string) => ({ armedBy }) as StationJobData;
-  assert.equal(isOwnJob(job('station 127.0.0.1 page-abc123'), 'page-abc123'), true);
-  assert.equal(isOwnJob(job('station 127.0.0.1 page-abc123'), 'page-zzz'), false);
-  assert.equal(isOwnJob(job('station 127.0.0.1 page-abc1234'), 'page-abc123'), false, 'a prefix is not the page');
-  assert.equal(isOwnJob(job('station 10.0.0.9 anon'), 'page-abc123'), false);
+  assert.equal(isOwnJob(job('station 127.0.0.1 #a1b2c3'), 'station 127.0.0.1 #a1b2c3'), true);
+  assert.equal(isOwnJob(job('station 127.0.0.1 #a1b2c3'), 'station 127.0.0.1 #ffffff'), false);
+  assert.equal(isOwnJob(job('station 127.0.0.1 #a1b2c3'), 'station 10.0.0.2 #a1b2c3'), false, 'another machine');
+  assert.equal(isOwnJob(job('station 127.0.0.1 #a1b2c3'), ''), false, 'a page whose label the station has not given yet owns nothing');
   assert.equal(isOwnJob(job('desktop'), undefined), true, 'the desktop app is one client');
 });

@@ -17,10 +17,11 @@ export function bytesToGb(bytes: number): string {
 }
 
 /**
- * True when this page armed the job. The station names a browser page `station <address> <page id>` (the page id
- * kept per tab, so a reload stays the same client); the desktop app and the CLI have no page id and own what they arm.
+ * True when this page armed the job. The station shows a browser page to every page as a label (`station <address>
+ * #<6 hex>`, keyed on the id it issued the page, kept per tab so a reload stays the same client); a page learns its
+ * own label from GET api/session. The desktop app and the CLI have no label and own what they arm.
  */
-export function isOwnJob(job: StationJobData, pageId: string | undefined): boolean {
-  if (pageId === undefined) return true;
-  return job.armedBy.split(' ').at(-1) === pageId;
+export function isOwnJob(job: StationJobData, label: string | undefined): boolean {
+  if (label === undefined) return true;
+  return label !== '' && job.armedBy === label;
 }

@@ -49,7 +49,7 @@ export function StationView(props: { visible: boolean }): ReactNode {
   const { job, slots } = station;
   const armed = job?.state === 'armed';
   // a browser page is named by its page id; another client's armed job cannot be changed from here
-  const heldByOther = armed && job !== null && !isOwnJob(job, host.pageId);
+  const heldByOther = armed && job !== null && !isOwnJob(job, host.clientLabel?.());
 
   useEffect(() => {
     const base = 'walt-bench';
