@@ -65,7 +65,27 @@ const common = {
   plugins: [splitRunCommand, zodEnglishOnly],
 };
 
+/**
+ * etcher-sdk's writer parts (what services/flash/etcher.ts loads: block device, file, block streams, aligned
+ * buffers) as a third file: one file to compile instead of ~80 modules to resolve (~45 -> ~25 ms). Its native
+ * addons stay in node_modules, and so do the parts etcher-sdk itself loads lazily (USB boot, drive listing).
+ */
+const etcherWriter = {
+  ...common,
+  plugins: [],
+  stdin: {
+    contents: ['block-device', 'file'].map((m) => `exports['${m}'] = require('etcher-sdk/build/source-destination/${m}');`)
+      .concat(['block-read-stream', 'block-write-stream', 'aligned-lockable-buffer'].map((m) => `exports['${m}'] = require('etcher-sdk/build/${m}');`))
+      .join('\n'),
+    resolveDir: root,
+    loader: 'js',
+  },
+  external: ['@ronomon/direct-io', 'xxhash-addon', 'node-gyp-build', 'bindings', 'usb', 'node-raspberrypi-usbboot', 'drivelist', 'mountutils', 'winusb-driver-generator', 'lzma-native'],
+  outfile: 'dist/bundle/etcher-writer.cjs',
+};
+
 await Promise.all([
   build({ ...common, entryPoints: ['src-main/cli/main.ts'], outfile: 'dist/bundle/cli.cjs' }),
   build({ ...common, entryPoints: ['src-main/cli/run-command.ts'], outfile: 'dist/bundle/run-command.cjs' }),
+  build(etcherWriter),
 ]);
