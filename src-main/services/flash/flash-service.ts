@@ -258,8 +258,9 @@ export class FlashService {
   }
 
   private async refuseIneligible(image: ImageInfo, drives: DriveIdentity[], confirmLarge: boolean): Promise<void> {
-    // A list taken in the last 250 ms (the CLI's drives.list, just before) is as fresh as one taken now: one lsblk.
-    const current = await this.deps.watcher.recent();
+    // A list taken in the last 250 ms (the CLI's drives.list, just before) is as fresh as one taken now when sysfs still
+    // gives the selected cards the same size and read-only flag: one lsblk per flash.
+    const current = await this.deps.watcher.recent(undefined, drives.map((d) => d.device));
     const refusals: string[] = [];
     for (const selected of drives) {
       const check = recheckIdentity(selected, current);
@@ -339,7 +340,7 @@ export class FlashService {
       const raw = await session.raw;
       if (card.abort.signal.aborted) throw new CancelledError();
       // Identity re-check right before opening: the card in the slot must still be the one selected.
-      const current = await this.deps.watcher.recent();
+      const current = await this.deps.watcher.recent(undefined, [card.identity.device]);
       const check = recheckIdentity(card.identity, current);
       if (!check.ok) throw new ApiError('refused', check.message);
       // Eligibility too, not only identity: a card mounted as a system drive or locked since the start is refused.
