@@ -4,6 +4,9 @@
 // Two files: cli.cjs (help, version, dispatch: tiny, so `--help` costs Node's own start-up) and run-command.cjs
 // (every command, the backend and the pure-JS dependencies), which cli.cjs requires only when a command runs.
 // Native modules and etcher-sdk (natives, wasm and data files found by path) stay in node_modules, loaded at runtime.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -49,6 +52,24 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * fatfs.ts's `import('js-fatfs')` (an ES module) goes through dist/bundle/esm-import.cjs, a file Node compiles itself:
+ * an import() in a script compiled from a V8 code cache (bin/code-cache.js) finds no loader on Node 20.
+ */
+const esmImportOutside = {
+  name: 'esm-import-outside',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/esm-import\.cjs$/ }, () => ({ path: './esm-import.cjs', external: true }));
+    b.onLoad({ filter: /src-main\/services\/card\/fatfs\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const call = "await import('js-fatfs')";
+      if (!source.includes(call)) throw new Error(`${args.path}: ${call} not found (scripts/bundle.mjs rewrites it)`);
+      const contents = source.replace(call, "await (require('./esm-import.cjs') as (id: string) => Promise<unknown>)('js-fatfs')");
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -62,7 +83,7 @@ const common = {
   keepNames: true,
   external,
   logLevel: 'warning',
-  plugins: [splitRunCommand, zodEnglishOnly],
+  plugins: [splitRunCommand, zodEnglishOnly, esmImportOutside],
 };
 
 /**
@@ -89,3 +110,11 @@ await Promise.all([
   build({ ...common, entryPoints: ['src-main/cli/run-command.ts'], outfile: 'dist/bundle/run-command.cjs' }),
   build(etcherWriter),
 ]);
+
+writeFileSync(join(root, 'dist/bundle/esm-import.cjs'), "'use strict';\n// An ES module loaded by Node's own loader (scripts/bundle.mjs).\nmodule.exports = (id) => import(id);\n");
+
+// The command bundle's V8 code cache (bin/code-cache.js), made by this Node after the bundle is written: its
+// start-up code runs once (no command), so the functions every command's start compiles are in it.
+const require = createRequire(import.meta.url);
+const commandBundle = join(root, 'dist/bundle/run-command.cjs');
+writeFileSync(`${commandBundle}.cache`, require('../bin/code-cache.js').makeCodeCache(commandBundle));
