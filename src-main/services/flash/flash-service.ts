@@ -63,7 +63,11 @@ interface Session {
   cards: Map<string, Card>;
   /** The raw image every card is written from, or the card built from an archive of files (written sparse). */
   raw: Promise<RawImage | PreparedCard>;
-  sha256: Promise<string | null>;
+  /**
+   * The image's sha256, hashed in a worker from the first byte a card writes (a worker starting earlier competes for
+   * the CPU with the decompression and the card's start), or when a card ends without writing.
+   */
+  sha256: () => Promise<string | null>;
   /** The image's sha256 once known (journaled with the attempts that start after it is). */
   sha256Known: string | null;
   abort: AbortController;
@@ -145,7 +149,11 @@ export class FlashService {
             signal: abort.signal,
             largestCard: largestCard(input.drives),
           }),
-      sha256: imageSha256(image.path, this.deps.cacheDir).catch(() => null),
+      sha256: once(() => {
+        const hashing = imageSha256(image.path, this.deps.cacheDir).catch(() => null);
+        void hashing.then((h) => (session.sha256Known = h));
+        return hashing;
+      }),
       sha256Known: null,
       abort,
       running: new Set(),
@@ -154,7 +162,6 @@ export class FlashService {
     // The raw image must be ready (and valid) before any card is touched: a corrupt source fails the whole session
     // with its cause, and nothing is written.
     session.raw.catch(() => undefined);
-    void session.sha256.then((h) => (session.sha256Known = h));
     this.sessions.set(session.id, session);
     const cards = input.drives.map((identity) => this.newCard(session, identity));
     try {
@@ -368,6 +375,7 @@ export class FlashService {
         signal: card.abort.signal,
         onProgress: (phase, done, total) => {
           if (phase === 'write') bytes = done;
+          void session.sha256();
           checkpoint(phase, total);
           this.progress(session, card, phase, done, total);
         },
@@ -392,7 +400,7 @@ export class FlashService {
     const outcome = result.ok ? 'ok' : cancelled ? 'cancelled' : 'failed';
     const finished: JournalLine = {
       ...base(),
-      imageSha256: await session.sha256,
+      imageSha256: await session.sha256(),
       bytes,
       durationMs,
       averageSpeed,
@@ -465,6 +473,12 @@ export class FlashService {
       finished: session.finished,
     };
   }
+}
+
+/** Calls `make` on the first call only; every call returns its result. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | null = null;
+  return () => (made ??= { value: make() }).value;
 }
 
 /** The largest of the selected cards (decompression never needs to produce more than it holds). */
