@@ -4,15 +4,15 @@
 // scripts/bundle.mjs writes `run-command.cjs.cache` right after bundling: the sha-1 of the bundle, then V8's data.
 // A cache made for another bundle (the hash) or another Node/V8 (V8 rejects it) is ignored: the bundle is compiled
 // as usual. The bundle's import() (js-fatfs, an ES module) goes to Node's own loader.
-const { createHash } = require('node:crypto');
+// Only what the hook needs is loaded up front (`--help` never loads the bundle): crypto and vm when it is loaded.
 const { readFileSync } = require('node:fs');
 const Module = require('node:module');
 const { dirname } = require('node:path');
-const vm = require('node:vm');
 
 const HASH_BYTES = 20;
 
 function compile(filename, cachedData) {
+  const vm = require('node:vm');
   return new vm.Script(Module.wrap(readFileSync(filename, 'utf8')), {
     filename,
     ...(cachedData ? { cachedData } : {}),
@@ -21,7 +21,7 @@ function compile(filename, cachedData) {
 }
 
 function sha1(filename) {
-  return createHash('sha1').update(readFileSync(filename)).digest();
+  return require('node:crypto').createHash('sha1').update(readFileSync(filename)).digest();
 }
 
 /** Runs a CommonJS file compiled by `script` as the body of `module`. */
