@@ -12,6 +12,8 @@ if (!existsSync(entry)) {
   process.stderr.write('walt-bench: not built yet: run `npm run build` in ' + join(__dirname, '..') + '\n');
   process.exit(1);
 }
+// The command bundle loads from its V8 code cache when there is one for it (bin/code-cache.js).
+require('./code-cache.js').useCodeCache(join(__dirname, '..', 'dist', 'bundle', 'run-command.cjs'));
 require(entry)
   .main(process.argv.slice(2))
   .then((status) => process.exit(status))

@@ -69,9 +69,9 @@ export async function runCommand(command: string, rest: string[]): Promise<numbe
     backend ??= await createBackend({
       home: defaultHome(),
       watchDrives: WATCHING.has(command),
-      // Not for flash: loading etcher-sdk (~35 ms of the main thread) while the .gz is inflated stalls the inflation
-      // (each chunk needs the main thread), and the card's writer loads it anyway (measured: no later first byte).
-      preloadWriter: WATCHING.has(command),
+      // A flash loads etcher-sdk's writer while its .gz inflates in one thread-pool job (the main thread idle then);
+      // loaded any earlier, it would delay the start of that inflation by as much.
+      preloadWriter: WATCHING.has(command) ? true : command === 'flash' ? 'while-inflating' : false,
     });
     const api: ApiClient = inProcessClient(backend.dispatcher);
     return await run({ api, backend }, rest);

@@ -16,6 +16,7 @@ import { DoctorService } from './doctor/doctor-service.js';
 import { systemProbes } from './doctor/system-probes.js';
 import { writeCard } from './flash/card-writer.js';
 import { etcher } from './flash/etcher.js';
+import { runWhileInflating } from './flash/gzip-size.js';
 import { drivesWithStatus, flashHandlers } from './flash/flash-handlers.js';
 import { FlashService } from './flash/flash-service.js';
 import { Journal } from './journal/journal.js';
@@ -52,8 +53,11 @@ export interface BackendOptions {
    * write). Default true.
    */
   watchDrives?: boolean;
-  /** Load etcher-sdk's writer parts right after start, off the path of the first card. Default: watchDrives. */
-  preloadWriter?: boolean;
+  /**
+   * Load etcher-sdk's writer parts right after start, off the path of the first card (true), or while the first .gz
+   * checked inflates on the thread pool, the main thread idle ('while-inflating': a CLI flash). Default: watchDrives.
+   */
+  preloadWriter?: boolean | 'while-inflating';
   /** The user a root helper works for: state files are given back to them, and fs.list starts in their home. */
   owner?: Owner & { home: string };
   /** True in the desktop app's unprivileged backend when its privileged helper runs (the system check says so). */
@@ -175,7 +179,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   };
   dispatcher = new Dispatcher(handlers);
   if (options.watchDrives !== false) watcher.start();
-  if (options.preloadWriter ?? options.watchDrives !== false) {
+  if (options.preloadWriter === 'while-inflating') runWhileInflating(() => etcher());
+  else if (options.preloadWriter ?? options.watchDrives !== false) {
     // Loading etcher-sdk's writer takes ~50 ms: do it now, while the image is checked, off the path of the first card.
     setImmediate(() => etcher());
   }

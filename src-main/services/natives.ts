@@ -16,5 +16,12 @@ export const lzmaNative = onFirstUse(() => require('lzma-native') as typeof impo
 /** serialport (consoles and the port list). */
 export const serialportModule = onFirstUse(() => require('serialport') as typeof import('serialport'));
 
-/** drivelist (the drive list). */
-export const drivelistModule = onFirstUse(() => require('drivelist') as typeof import('drivelist'));
+/**
+ * drivelist (the drive list). On Linux its list is its lsblk part, pure JS: loaded alone, without the main entry's
+ * search for its native addon (unused there; ~25 ms of synchronous stats on the main thread, before the first card).
+ */
+export const drivelistModule = onFirstUse((): Pick<typeof import('drivelist'), 'list'> => {
+  if (process.platform !== 'linux') return require('drivelist') as typeof import('drivelist');
+  const { lsblk } = require('drivelist/js/lsblk') as { lsblk: typeof import('drivelist').list };
+  return { list: lsblk };
+});

@@ -1,17 +1,23 @@
 /**
- * npm run bench:media: a pc-usb-shaped .dd.gz (25 MiB GPT disk: EFI FAT, BIOS boot, ext4, built as walt-node-boot
- * does, its ext4 copied in sparse) to a zram card throttled to 30 MB/s that holds stale random bytes, verification on,
- * each writer a whole process (start included), best of 3: walt-bench (sparse), `bmaptool copy` with its bmap, and
- * `gunzip | dd oflag=direct conv=fsync` + `cmp`. After each write the card is checked independently (tables, BIOS boot
- * bytes, fsck.vfat -n, e2fsck -fn, every file). Needs root, zram, blkio throttling, bmaptool, the built CLI.
- * BENCH_BASELINE=DIR also runs the CLI of another built checkout in the same run.
+ * npm run bench:media: two WalT media, each to a zram card throttled to 30 MB/s that holds stale random bytes,
+ * verification on, each writer a whole process (start included), best of 3, in the same run:
+ * - a pc-usb-shaped .dd.gz (25 MiB GPT disk: EFI FAT, BIOS boot, ext4, built as walt-node-boot does, its ext4 copied
+ *   in sparse): walt-bench (sparse, and --full), `bmaptool copy` with its bmap, `gunzip | dd oflag=direct conv=fsync`
+ *   + `cmp`. The card is then checked independently (tables, BIOS boot bytes, fsck.vfat -n, e2fsck -fn, every file).
+ * - an rpi-sd-files-shaped .tar.gz: walt-bench writes the archive (the FAT32 card built from it, sparse); the peers
+ *   write the same card as an image (`walt-bench card build`, made sparse, .gz + .bmap). The card is then checked
+ *   independently (fsck.fat -n, every file read back with mtools).
+ * Needs root, zram, blkio throttling, bmaptool, the built CLI. BENCH_BASELINE=DIR also runs the CLI of another built
+ * checkout in the same run.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/cli.js';
+import { makeArchive, rpiSdFiles } from '../support/card-archives.js';
+import { fsckPartition, mcopyAll } from '../support/card-tools.js';
 import { checkPcUsbCard } from '../support/media-check.js';
 import { makePcUsbImage } from '../support/pc-usb-image.js';
 import { throttleAvailable, throttleWrites } from '../support/throttle.js';
@@ -48,41 +54,89 @@ function timedProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}):
   });
 }
 
-async function main(): Promise<void> {
-  if (!zramAvailable() || !throttleAvailable()) {
-    console.log('bench:media needs root, zram and blkio throttling: skipped');
-    return;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'wb-media-'));
-  const img = makePcUsbImage(dir);
-  // As walt-node-boot copies its ext4 in: `dd conv=notrunc,sparse` (the all-zero blocks left as holes).
-  execFileSync('fallocate', ['--dig-holes', '--offset', String(16 * MiB), '--length', String(8 * MiB), img]);
+/** One medium of the run: what walt-bench is given, the image the peers write, and the card's independent check. */
+interface Medium {
+  name: string;
+  /** What walt-bench flashes (the .dd.gz, or the archive of files). */
+  source: string;
+  /** The same card as an image, for the peers: `IMAGE.gz` and its bmap `IMAGE.bmap`. */
+  image: string;
+  imageBytes: number;
+  cardBytes: number;
+  /** Walt-bench runs: `--full` applies to disk images only. */
+  full: boolean;
+  check: (device: string) => string[];
+}
+
+/** The image sparse as its builder leaves it (zero blocks as holes), its bmap, and its .gz. */
+function peerImage(img: string, holes: { offset: number; length: number }): void {
+  execFileSync('fallocate', ['--dig-holes', '--offset', String(holes.offset), '--length', String(holes.length), img]);
   execFileSync('bmaptool', ['create', '-o', `${img}.bmap`, img], { stdio: 'ignore' });
   execFileSync('gzip', ['-k', '-n', img]);
+}
+
+function pcUsb(dir: string): Medium {
+  const img = makePcUsbImage(dir);
+  // As walt-node-boot copies its ext4 in: `dd conv=notrunc,sparse` (the all-zero blocks left as holes).
+  peerImage(img, { offset: 16 * MiB, length: 8 * MiB });
+  return { name: 'pc-usb-shaped .dd.gz', source: `${img}.gz`, image: img, imageBytes: statSync(img).size, cardBytes: 32 * MiB, full: true, check: (d) => checkPcUsbCard(d, img) };
+}
+
+function rpiSd(dir: string): Medium {
+  const files = rpiSdFiles();
+  const archive = makeArchive(dir, 'rpi-sd-files.tar.gz', files);
+  const img = join(dir, 'rpi-sd-files.img');
+  execFileSync('node', [join(ROOT, 'bin', 'walt-bench.js'), 'card', 'build', archive, '-o', img], { stdio: 'ignore', env: { ...process.env, WALT_BENCH_HOME: join(dir, 'home-build') } });
   const size = statSync(img).size;
-  const card = createZramCard(32 * MiB);
+  peerImage(img, { offset: 0, length: size });
+  const check = (device: string): string[] => {
+    // A copy of the card (mtools on a block device complains of its geometry on every file).
+    const copy = join(dir, 'card-copy.img');
+    writeFileSync(copy, readFileSync(device));
+    const problems: string[] = [];
+    const fsck = fsckPartition(copy);
+    if (fsck.status !== 0) problems.push(`fsck.fat -n: ${fsck.output.split('\n').slice(1).join(' ').trim()}`);
+    const back = mcopyAll(copy);
+    for (const f of files) if (!back.get(f.path)?.equals(f.data)) problems.push(`${f.path} differs`);
+    rmSync(copy, { force: true });
+    return problems;
+  };
+  return { name: 'rpi-sd-files-shaped .tar.gz', source: archive, image: img, imageBytes: size, cardBytes: Math.ceil(size / MiB + 8) * MiB, full: false, check };
+}
+
+interface Result {
+  name: string;
+  best: number;
+  runs: number[];
+  card: number | null;
+  check: string;
+}
+
+async function benchMedium(dir: string, m: Medium): Promise<Result[]> {
+  const card = createZramCard(m.cardBytes);
   const untrottle = throttleWrites([{ device: card.device, bytesPerSecond: RATE }]);
   const walt = (extra: string[], root = ROOT) => (home: string) =>
-    timedProcess('node', [join(root, 'bin', 'walt-bench.js'), 'flash', `${img}.gz`, '--drive', card.device, '--yes', '--json', ...extra], {
+    timedProcess('node', [join(root, 'bin', 'walt-bench.js'), 'flash', m.source, '--drive', card.device, '--yes', '--json', ...extra], {
       WALT_BENCH_HOME: home,
       WALT_BENCH_VIRTUAL_DRIVES: '1',
     });
+  const bmap = `${m.image}.bmap`;
   const peers: { name: string; run: (home: string) => Promise<{ wall: number; card: number | null }> }[] = [
     { name: 'walt-bench flash (sparse)', run: walt([]) },
-    { name: 'walt-bench flash --full', run: walt(['--full']) },
+    ...(m.full ? [{ name: 'walt-bench flash --full', run: walt(['--full']) }] : []),
     // BENCH_BASELINE=DIR: a built checkout of another commit, in the same run (figures on a shared machine drift).
     ...(process.env.BENCH_BASELINE ? [{ name: 'baseline walt-bench (sparse)', run: walt([], process.env.BENCH_BASELINE) }] : []),
-    { name: 'bmaptool copy', run: () => timedProcess('bmaptool', ['-q', 'copy', '--bmap', `${img}.bmap`, `${img}.gz`, card.device]) },
+    { name: 'bmaptool copy', run: () => timedProcess('bmaptool', ['-q', 'copy', '--bmap', bmap, `${m.image}.gz`, card.device]) },
     {
       name: 'gunzip | dd + cmp',
       run: () =>
         timedProcess('sh', [
           '-c',
-          `gunzip -c '${img}.gz' | dd of=${card.device} bs=4M iflag=fullblock oflag=direct conv=fsync status=none && gunzip -c '${img}.gz' | cmp -n ${size} - ${card.device}`,
+          `gunzip -c '${m.image}.gz' | dd of=${card.device} bs=4M iflag=fullblock oflag=direct conv=fsync status=none && gunzip -c '${m.image}.gz' | cmp -n ${m.imageBytes} - ${card.device}`,
         ]),
     },
   ];
-  const results: { name: string; best: number; runs: number[]; card: number | null; check: string }[] = [];
+  const results: Result[] = [];
   try {
     for (const peer of peers) {
       const runs: number[] = [];
@@ -94,7 +148,7 @@ async function main(): Promise<void> {
         const { wall, card: cardMs } = await peer.run(home);
         runs.push(wall);
         if (cardMs !== null) cardTimes.push(cardMs);
-        const problems = checkPcUsbCard(card.device, img);
+        const problems = m.check(card.device);
         check = problems.length === 0 ? 'card checks clean' : `CARD BROKEN: ${problems.map((p) => p.split('\n')[0]).join('; ')}`;
       }
       results.push({ name: peer.name, best: Math.min(...runs), runs, card: cardTimes.length ? Math.min(...cardTimes) : null, check });
@@ -102,13 +156,28 @@ async function main(): Promise<void> {
   } finally {
     untrottle();
     card.remove();
-    rmSync(dir, { recursive: true, force: true });
   }
-  const bmap = results.find((r) => r.name === 'bmaptool copy')!.best;
-  console.log(`pc-usb-shaped .dd.gz (${size / MiB} MiB) to a zram card at ${RATE / 1e6} MB/s with stale data, verified, process start included, best of ${RUNS}:`);
-  for (const r of results) {
-    const card = r.card === null ? '' : `, the card itself ${(r.card / 1000).toFixed(2)} s`;
-    console.log(`  ${r.name.padEnd(28)} ${(r.best / 1000).toFixed(2)} s  (${(r.best / bmap).toFixed(2)}x bmaptool; runs ${r.runs.map((x) => (x / 1000).toFixed(2)).join(' ')}${card})  ${r.check}`);
+  return results;
+}
+
+async function main(): Promise<void> {
+  if (!zramAvailable() || !throttleAvailable()) {
+    console.log('bench:media needs root, zram and blkio throttling: skipped');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'wb-media-'));
+  try {
+    for (const m of [pcUsb(dir), rpiSd(dir)]) {
+      const results = await benchMedium(dir, m);
+      const bmap = results.find((r) => r.name === 'bmaptool copy')!.best;
+      console.log(`${m.name} (${(m.imageBytes / MiB).toFixed(1)} MiB) to a zram card at ${RATE / 1e6} MB/s with stale data, verified, process start included, best of ${RUNS}:`);
+      for (const r of results) {
+        const card = r.card === null ? '' : `, the card itself ${(r.card / 1000).toFixed(2)} s`;
+        console.log(`  ${r.name.padEnd(28)} ${(r.best / 1000).toFixed(2)} s  (${(r.best / bmap).toFixed(2)}x bmaptool; runs ${r.runs.map((x) => (x / 1000).toFixed(2)).join(' ')}${card})  ${r.check}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,5 @@
 import { readFile, realpath } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type * as drivelist from 'drivelist';
 import { driveDisplayName } from '../../core/drives/display-name.js';
 import type { Drive } from '../../core/drives/drive.js';
@@ -8,6 +8,21 @@ import { drivelistModule } from '../natives.js';
 /** Anything that can list the drives: drivelist on a real machine, a fake in unit tests. */
 export interface DriveLister {
   list(): Promise<Drive[]>;
+  /**
+   * True when the kernel still gives these listed drives the same size and read-only flag (a few sysfs reads, no
+   * lsblk): a list taken a moment ago is then still theirs. Without it a recent list is trusted as it is.
+   */
+  unchanged?(drives: Drive[]): Promise<boolean>;
+}
+
+/** A block device's size (bytes) and read-only flag as the kernel gives them now (sysfs), or null off Linux. */
+async function sysfsState(device: string): Promise<{ size: number; readOnly: boolean } | null> {
+  if (process.platform !== 'linux') return null;
+  const name = basename(await realpath(device).catch(() => device));
+  const dir = `/sys/class/block/${name}`;
+  const [sectors, ro] = await Promise.all([readFile(`${dir}/size`, 'utf8').catch(() => null), readFile(`${dir}/ro`, 'utf8').catch(() => null)]);
+  if (sectors === null || ro === null) return null;
+  return { size: Number(sectors.trim()) * 512, readOnly: ro.trim() === '1' };
 }
 
 /** Walks up the device's sysfs path looking for a serial number (mmc cards, USB readers and sticks). */
@@ -70,5 +85,10 @@ export class DrivelistLister implements DriveLister {
         return fromDrivelist(d, this.serials.get(key) ?? null);
       }),
     );
+  }
+
+  async unchanged(drives: Drive[]): Promise<boolean> {
+    const now = await Promise.all(drives.map((d) => sysfsState(d.device)));
+    return now.every((s, i) => s !== null && s.size === (drives[i]!.size ?? 0) && s.readOnly === drives[i]!.isReadOnly);
   }
 }

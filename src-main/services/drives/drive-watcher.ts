@@ -59,9 +59,16 @@ export class DriveWatcher extends EventEmitter {
     return this.current;
   }
 
-  /** The list if it was taken less than `maxAgeMs` ago (no card can be swapped that fast), else a fresh one. */
-  async recent(maxAgeMs = 250): Promise<Drive[]> {
-    if (this.polledAt !== null && this.now() - this.polledAt < maxAgeMs && !this.queued) return this.current;
+  /**
+   * The list if it was taken less than `maxAgeMs` ago and still holds `devices` as the kernel sees them now (size and
+   * read-only flag from sysfs, when the lister can tell: a card swapped in that moment is caught), else a fresh one.
+   */
+  async recent(maxAgeMs = 250, devices: string[] = []): Promise<Drive[]> {
+    if (this.polledAt !== null && this.now() - this.polledAt < maxAgeMs && !this.queued) {
+      const listed = this.current.filter((d) => devices.includes(d.device));
+      const confirmed = listed.length === new Set(devices).size && (!this.options.lister.unchanged || (await this.options.lister.unchanged(listed)));
+      if (confirmed) return this.current;
+    }
     return this.refresh();
   }
 

@@ -2,9 +2,13 @@
  * The one door to etcher-sdk. Its main entry loads ~600 modules (cloud, HTTP, AWS, usbboot, udif, zip: ~0.5 s) the
  * card writer never uses, and registers process-wide 'uncaughtException' / 'unhandledRejection' handlers (from
  * bundled emscripten modules) that rethrow, so one stray rejection anywhere would kill the app. This module loads
- * only the writer's modules (block device, file, block streams, aligned buffers: ~50 ms) by deep import, loads the
+ * only the writer's modules (block device, file, block streams, aligned buffers: ~50 ms) by deep import (or their
+ * bundle beside the CLI's, ~25 ms), loads the
  * main entry only if something asks for another part, and removes exactly the handlers any load added.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
 type Sdk = typeof import('etcher-sdk');
 type BlockDeviceModule = typeof import('etcher-sdk/build/source-destination/block-device');
 type FileModule = typeof import('etcher-sdk/build/source-destination/file');
@@ -69,18 +73,44 @@ function sdkView(light: Partial<Sdk['sourceDestination']>): Sdk {
   });
 }
 
+/** The writer's modules of etcher-sdk, by their path under etcher-sdk/build/. */
+interface WriterModules {
+  'block-device': BlockDeviceModule;
+  file: FileModule;
+  'block-read-stream': BlockReadStreamModule;
+  'block-write-stream': BlockWriteStreamModule;
+  'aligned-lockable-buffer': AlignedBufferModule;
+}
+
+/**
+ * The writer's modules: from dist/bundle/etcher-writer.cjs beside the CLI's bundle when running from it (one file
+ * instead of ~80 modules, scripts/bundle.mjs), else by deep import from node_modules (tsc build, tests).
+ */
+function writerModules(): WriterModules {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const bundled = join(__dirname, 'etcher-writer.cjs');
+  if (existsSync(bundled)) return require(bundled) as WriterModules;
+  return {
+    'block-device': require('etcher-sdk/build/source-destination/block-device') as BlockDeviceModule,
+    file: require('etcher-sdk/build/source-destination/file') as FileModule,
+    'block-read-stream': require('etcher-sdk/build/block-read-stream') as BlockReadStreamModule,
+    'block-write-stream': require('etcher-sdk/build/block-write-stream') as BlockWriteStreamModule,
+    'aligned-lockable-buffer': require('etcher-sdk/build/aligned-lockable-buffer') as AlignedBufferModule,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 /** Loads the writer's parts of etcher-sdk once, with its process handlers contained. */
 export function etcher(): Loaded {
   if (loaded) return loaded;
   loaded = contained(() => {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const { BlockDevice } = require('etcher-sdk/build/source-destination/block-device') as BlockDeviceModule;
-    const { File } = require('etcher-sdk/build/source-destination/file') as FileModule;
-    const { BlockReadStream } = require('etcher-sdk/build/block-read-stream') as BlockReadStreamModule;
-    const { BlockWriteStream } = require('etcher-sdk/build/block-write-stream') as BlockWriteStreamModule;
-    const { createBuffer } = require('etcher-sdk/build/aligned-lockable-buffer') as AlignedBufferModule;
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    return { sdk: sdkView({ BlockDevice, File }), BlockReadStream, BlockWriteStream, createAlignedBuffer: createBuffer };
+    const m = writerModules();
+    return {
+      sdk: sdkView({ BlockDevice: m['block-device'].BlockDevice, File: m.file.File }),
+      BlockReadStream: m['block-read-stream'].BlockReadStream,
+      BlockWriteStream: m['block-write-stream'].BlockWriteStream,
+      createAlignedBuffer: m['aligned-lockable-buffer'].createBuffer,
+    };
   });
   return loaded;
 }

@@ -63,7 +63,11 @@ interface Session {
   cards: Map<string, Card>;
   /** The raw image every card is written from, or the card built from an archive of files (written sparse). */
   raw: Promise<RawImage | PreparedCard>;
-  sha256: Promise<string | null>;
+  /**
+   * The image's sha256, hashed in a worker from the first byte a card writes (a worker starting earlier competes for
+   * the CPU with the decompression and the card's start), or when a card ends without writing.
+   */
+  sha256: () => Promise<string | null>;
   /** The image's sha256 once known (journaled with the attempts that start after it is). */
   sha256Known: string | null;
   abort: AbortController;
@@ -145,7 +149,11 @@ export class FlashService {
             signal: abort.signal,
             largestCard: largestCard(input.drives),
           }),
-      sha256: imageSha256(image.path, this.deps.cacheDir).catch(() => null),
+      sha256: once(() => {
+        const hashing = imageSha256(image.path, this.deps.cacheDir).catch(() => null);
+        void hashing.then((h) => (session.sha256Known = h));
+        return hashing;
+      }),
       sha256Known: null,
       abort,
       running: new Set(),
@@ -154,7 +162,6 @@ export class FlashService {
     // The raw image must be ready (and valid) before any card is touched: a corrupt source fails the whole session
     // with its cause, and nothing is written.
     session.raw.catch(() => undefined);
-    void session.sha256.then((h) => (session.sha256Known = h));
     this.sessions.set(session.id, session);
     const cards = input.drives.map((identity) => this.newCard(session, identity));
     try {
@@ -258,8 +265,9 @@ export class FlashService {
   }
 
   private async refuseIneligible(image: ImageInfo, drives: DriveIdentity[], confirmLarge: boolean): Promise<void> {
-    // A list taken in the last 250 ms (the CLI's drives.list, just before) is as fresh as one taken now: one lsblk.
-    const current = await this.deps.watcher.recent();
+    // A list taken in the last 250 ms (the CLI's drives.list, just before) is as fresh as one taken now when sysfs still
+    // gives the selected cards the same size and read-only flag: one lsblk per flash.
+    const current = await this.deps.watcher.recent(undefined, drives.map((d) => d.device));
     const refusals: string[] = [];
     for (const selected of drives) {
       const check = recheckIdentity(selected, current);
@@ -339,7 +347,7 @@ export class FlashService {
       const raw = await session.raw;
       if (card.abort.signal.aborted) throw new CancelledError();
       // Identity re-check right before opening: the card in the slot must still be the one selected.
-      const current = await this.deps.watcher.recent();
+      const current = await this.deps.watcher.recent(undefined, [card.identity.device]);
       const check = recheckIdentity(card.identity, current);
       if (!check.ok) throw new ApiError('refused', check.message);
       // Eligibility too, not only identity: a card mounted as a system drive or locked since the start is refused.
@@ -367,6 +375,7 @@ export class FlashService {
         signal: card.abort.signal,
         onProgress: (phase, done, total) => {
           if (phase === 'write') bytes = done;
+          void session.sha256();
           checkpoint(phase, total);
           this.progress(session, card, phase, done, total);
         },
@@ -391,7 +400,7 @@ export class FlashService {
     const outcome = result.ok ? 'ok' : cancelled ? 'cancelled' : 'failed';
     const finished: JournalLine = {
       ...base(),
-      imageSha256: await session.sha256,
+      imageSha256: await session.sha256(),
       bytes,
       durationMs,
       averageSpeed,
@@ -464,6 +473,12 @@ export class FlashService {
       finished: session.finished,
     };
   }
+}
+
+/** Calls `make` on the first call only; every call returns its result. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | null = null;
+  return () => (made ??= { value: make() }).value;
 }
 
 /** The largest of the selected cards (decompression never needs to produce more than it holds). */

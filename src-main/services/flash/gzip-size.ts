@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzip } from 'node:zlib';
 import { explainDecodeFailure, type SourceFailure } from '../../core/flash/source-failure.js';
 
 /** What the gzip file says of its uncompressed size. */
@@ -67,7 +68,47 @@ export function takeInflated(path: string, fileSize: number, mtimeMs: number): B
   return data;
 }
 
-function inflateCheck(path: string, fileSize: number, isize: number | null, budget: number, keep: (data: Buffer) => void): Promise<GzipSize> {
+/** Work to run on the main thread while a whole .gz inflates on the thread pool (the backend loads the card writer). */
+const whileInflating: (() => void)[] = [];
+
+/** Runs `task` once, the next time a .gz is inflated in one job (its main thread idle meanwhile). */
+export function runWhileInflating(task: () => void): void {
+  whileInflating.push(task);
+}
+
+/**
+ * A small .gz (its trailer's size within KEEP_INFLATED_LIMIT) inflated in one zlib job on the thread pool, into one
+ * buffer of the trailer's size: no main-thread hop per chunk, so the main thread is free meanwhile. Null when the
+ * output is not exactly that size or zlib fails (the streamed check then runs, and says precisely what is wrong).
+ */
+async function inflateInOneJob(path: string, isize: number): Promise<Buffer | null> {
+  const compressed = await readFile(path);
+  const inflated = new Promise<Buffer | null>((resolve) => {
+    // chunkSize one past the size: the trailer is checked in the same job; maxOutputLength bounds a lying trailer.
+    gunzip(compressed, { chunkSize: isize + 1, maxOutputLength: isize + 1 }, (error, out) => resolve(error || out.length !== isize ? null : out));
+  });
+  for (const task of whileInflating.splice(0)) {
+    try {
+      task();
+    } catch {
+      // Not this check's concern: the card writer loads (and says why it cannot) when a card is written.
+    }
+  }
+  return inflated;
+}
+
+async function inflateCheck(path: string, fileSize: number, isize: number | null, budget: number, keep: (data: Buffer) => void): Promise<GzipSize> {
+  if (fileSize <= budget && isize !== null && isize > 0 && isize <= KEEP_INFLATED_LIMIT) {
+    const data = await inflateInOneJob(path, isize).catch(() => null);
+    if (data !== null) {
+      keep(data);
+      return { kind: 'exact', size: data.length };
+    }
+  }
+  return inflateStreamed(path, fileSize, isize, budget, keep);
+}
+
+function inflateStreamed(path: string, fileSize: number, isize: number | null, budget: number, keep: (data: Buffer) => void): Promise<GzipSize> {
   return new Promise((resolve) => {
     const whole = fileSize <= budget;
     const input = createReadStream(path, whole ? { highWaterMark: 1 << 20 } : { end: budget - 1, highWaterMark: 1 << 20 });
