@@ -46,9 +46,16 @@ export class CatalogStore {
 
   /** Loads a catalog: a file path, an http(s) URL (kept for offline use), or the shipped one. */
   async load(source?: string | null): Promise<Catalog> {
+    return (await this.loadFrom(source)).catalog;
+  }
+
+  /** Like load(), saying where it was read: the file, the network, or the copy kept of a URL (offline). */
+  async loadFrom(source?: string | null): Promise<{ catalog: Catalog; source: string; origin: 'file' | 'network' | 'cache' }> {
     const from = source || defaultCatalogPath();
     let text: string;
+    let origin: 'file' | 'network' | 'cache' = 'file';
     if (/^https?:\/\//.test(from)) {
+      origin = 'network';
       const copy = join(this.dir, 'catalogs', `${createHash('sha256').update(from).digest('hex').slice(0, 16)}.json`);
       try {
         text = await httpGetText(from);
@@ -57,6 +64,7 @@ export class CatalogStore {
       } catch (error) {
         if (!existsSync(copy)) throw new ApiError('io-error', `catalog ${from}: ${(error as Error).message}`, 'check the URL or the network');
         text = await readFile(copy, 'utf8');
+        origin = 'cache';
       }
     } else {
       try {
@@ -73,7 +81,7 @@ export class CatalogStore {
     }
     const parsed = parseCatalog(doc);
     if (!parsed.ok) throw new ApiError('bad-request', `catalog ${from}: ${parsed.message}`);
-    return parsed.catalog;
+    return { catalog: parsed.catalog, source: from, origin };
   }
 
   /** Every file in the cache. */

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { NEW_FILE, READ_NOFOLLOW } from '../access/state-files.js';
+import { Settings as SettingsSchema } from '../../api/schemas.js';
 import { giveBack, type Owner } from '../ownership.js';
 
 /** Technician preferences kept in the state directory. */
@@ -12,9 +13,32 @@ export interface Settings {
   /** Station mode: enrolled slots, and the size over which a job never writes a card. */
   stationSlots: string[];
   stationSizeLimitBytes: number;
+  /** Flash: cards above this size need an explicit confirmation. */
+  largeDriveBytes: number;
+  /** The console's speed when none is given. */
+  defaultBaud: number;
+  /** The desk link when no --iface is given (null: none). */
+  benchIface: string | null;
+  /** The catalog's URL or file (null: the shipped catalog). */
+  catalogSource: string | null;
+  /** The folder of journal.jsonl (null: the state folder). */
+  journalDir: string | null;
 }
 
-const DEFAULTS: Settings = { includeVirtualDrives: false, verify: true, serialLogMiB: 16, serialLogFiles: 4, stationSlots: [], stationSizeLimitBytes: 128e9 };
+export const DEFAULT_SETTINGS: Settings = {
+  includeVirtualDrives: false,
+  verify: true,
+  serialLogMiB: 16,
+  serialLogFiles: 4,
+  stationSlots: [],
+  stationSizeLimitBytes: 128e9,
+  largeDriveBytes: 128e9,
+  defaultBaud: 115200,
+  benchIface: null,
+  catalogSource: null,
+  journalDir: null,
+};
+const DEFAULTS = DEFAULT_SETTINGS;
 
 /**
  * Settings stored as JSON, written atomically (temp file + rename). Neither file is ever opened through a symlink:
@@ -41,8 +65,14 @@ export class SettingsStore {
       } finally {
         closeSync(fd);
       }
-      const value = JSON.parse(text) as Partial<Settings>;
-      return typeof value === 'object' && value !== null ? value : {};
+      const value = JSON.parse(text) as Record<string, unknown>;
+      if (typeof value !== 'object' || value === null) return {};
+      // Each stored value meets its schema, or its default stands (a hand-edited file never sets a value settings.set refuses).
+      const kept: Record<string, unknown> = {};
+      for (const [key, field] of Object.entries(SettingsSchema.shape)) {
+        if (key in value && field.safeParse(value[key]).success) kept[key] = value[key];
+      }
+      return kept as Partial<Settings>;
     } catch {
       return {};
     }

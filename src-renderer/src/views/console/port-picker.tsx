@@ -43,6 +43,20 @@ export function PortPicker(props: { onOpen(path: string, settings: OpenSettings)
     void refresh();
   }, [refresh]);
 
+  // The default-baud setting is the form's speed until the technician picks another one.
+  const [baudTouched, setBaudTouched] = useState(false);
+  useEffect(() => {
+    if (baudTouched) return;
+    let live = true;
+    api.call('settings.get', {}).then(
+      (settings) => live && setS((x) => ({ ...x, baudRate: settings.defaultBaud })),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, baudTouched]);
+
   const set = <K extends keyof OpenSettings>(k: K, v: OpenSettings[K]): void => setS((x) => ({ ...x, [k]: v }));
   const listed = ports?.find((p) => p.path === path || p.byIdPath === path);
 
@@ -110,7 +124,10 @@ export function PortPicker(props: { onOpen(path: string, settings: OpenSettings)
         <div className="port-settings__grid">
           <label>
             <span>Baud rate</span>
-            <input className="input input--compact" type="number" list="console-bauds" min={50} max={4000000} value={s.baudRate} onChange={(e) => set('baudRate', Number(e.target.value) || 115200)} />
+            <input className="input input--compact" type="number" list="console-bauds" min={50} max={4000000} data-testid="console-baud" value={s.baudRate} onChange={(e) => {
+              setBaudTouched(true);
+              set('baudRate', Number(e.target.value) || 115200);
+            }} />
             <datalist id="console-bauds">
               {BAUDS.map((b) => (
                 <option key={b} value={b} />
