@@ -284,7 +284,7 @@ export class FlashService {
       if (!e.eligible) refusals.push(blockingMessage(e));
       else if (e.needsConfirm && !confirmLarge) {
         refusals.push(
-          `${selected.device} is larger than the large-drive limit (${formatBytes(largeDriveBytes)}, a setting): confirm it explicitly (--allow-large in the CLI)`,
+          `${selected.device} is larger than the large-drive limit (${+(largeDriveBytes / 1e9).toFixed(1)} GB = ${formatBytes(largeDriveBytes)}, a setting): confirm it explicitly (--allow-large in the CLI)`,
         );
       }
     }

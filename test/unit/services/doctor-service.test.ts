@@ -128,7 +128,7 @@ test('a probe that throws makes its own check a warning naming the error; the ot
   const cache = report.checks.find((c) => c.id === 'cache-space')!;
   assert.equal(cache.state, 'warn');
   assert.match(cache.found, /the check itself failed: statfs: ENOENT/);
-  assert.equal(report.checks.length, 10);
+  assert.equal(report.checks.length, 11);
   assert.equal(report.worst, 'warn');
 });
 
