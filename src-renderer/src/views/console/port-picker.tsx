@@ -17,7 +17,7 @@ const DEFAULTS: OpenSettings = {
 };
 
 /** The Open form: a listed port (with its adapter's name) or a typed path, the expected model, line settings. */
-export function PortPicker(props: { onOpen(path: string, settings: OpenSettings): Promise<boolean> }): ReactNode {
+export function PortPicker(props: { onOpen(path: string, settings: OpenSettings): Promise<boolean>; visible?: boolean }): ReactNode {
   const api = useApi();
   const [ports, setPorts] = useState<PortInfoData[] | null>(null);
   const [listError, setListError] = useState<string | null>(null);
@@ -43,10 +43,12 @@ export function PortPicker(props: { onOpen(path: string, settings: OpenSettings)
     void refresh();
   }, [refresh]);
 
-  // The default-baud setting is the form's speed until the technician picks another one.
+  // The default-baud setting is the form's speed until the technician picks another one (read again each time the
+  // view is shown: a setting changed meanwhile applies).
   const [baudTouched, setBaudTouched] = useState(false);
+  const visible = props.visible !== false;
   useEffect(() => {
-    if (baudTouched) return;
+    if (baudTouched || !visible) return;
     let live = true;
     api.call('settings.get', {}).then(
       (settings) => live && setS((x) => ({ ...x, baudRate: settings.defaultBaud })),
@@ -55,7 +57,7 @@ export function PortPicker(props: { onOpen(path: string, settings: OpenSettings)
     return () => {
       live = false;
     };
-  }, [api, baudTouched]);
+  }, [api, baudTouched, visible]);
 
   const set = <K extends keyof OpenSettings>(k: K, v: OpenSettings[K]): void => setS((x) => ({ ...x, [k]: v }));
   const listed = ports?.find((p) => p.path === path || p.byIdPath === path);
