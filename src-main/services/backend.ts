@@ -24,7 +24,8 @@ import { statePaths, type StatePaths } from './paths.js';
 import { serialHandlers } from './serial/serial-handlers.js';
 import { SerialService } from './serial/serial-service.js';
 import { SettingsStore } from './settings/settings.js';
-import { checkSettingsPatch, journalFileOf } from './settings/settings-rules.js';
+import { checkSettingsPatch, isCatalogUrl, journalFileOf } from './settings/settings-rules.js';
+import { keptCatalogCopy } from './catalog/catalog-store.js';
 import { APP_VERSION } from './version.js';
 import { join } from 'node:path';
 import { stationHandlers } from './station/station-handlers.js';
@@ -151,7 +152,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       home: paths.home,
       platform: process.platform,
     }),
-    'app.about': async () => aboutFacts(),
+    'app.about': async () => {
+      const source = settings.get().catalogSource;
+      if (!source) return aboutFacts();
+      return aboutFacts(process.versions, { file: isCatalogUrl(source) ? keptCatalogCopy(paths.cache, source) : source, source });
+    },
     'fs.list': async ({ dir }) => listDir(guard.readable(dir ?? options.owner?.home ?? homedir()).real),
     'settings.get': async () => settings.get(),
     'settings.set': async (patch) => {

@@ -26,6 +26,11 @@ export function defaultCatalogPath(): string {
   return join(packageRoot(), 'assets', 'catalog.json');
 }
 
+/** Where the copy of a catalog read from a URL is kept (read from there when the URL does not answer). */
+export function keptCatalogCopy(cacheDir: string, url: string): string {
+  return join(cacheDir, 'artifacts', 'catalogs', `${createHash('sha256').update(url).digest('hex').slice(0, 16)}.json`);
+}
+
 async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
@@ -40,7 +45,7 @@ async function sha256File(path: string): Promise<string> {
 export class CatalogStore {
   private readonly dir: string;
 
-  constructor(cacheDir: string) {
+  constructor(private readonly cacheDir: string) {
     this.dir = join(cacheDir, 'artifacts');
   }
 
@@ -56,7 +61,7 @@ export class CatalogStore {
     let origin: 'file' | 'network' | 'cache' = 'file';
     if (/^https?:\/\//.test(from)) {
       origin = 'network';
-      const copy = join(this.dir, 'catalogs', `${createHash('sha256').update(from).digest('hex').slice(0, 16)}.json`);
+      const copy = keptCatalogCopy(this.cacheDir, from);
       try {
         text = await httpGetText(from);
         await mkdir(join(this.dir, 'catalogs'), { recursive: true });

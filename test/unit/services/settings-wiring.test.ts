@@ -117,7 +117,7 @@ describe('settings wired where they apply', () => {
     assert.equal(guard.writableFolder(theirs, 'the journal location').real, theirs);
   });
 
-  it('catalog source: catalog.get reads the chosen file, the system check names it; a folder is refused; cleared: the shipped one', async () => {
+  it('catalog source: catalog.get reads the chosen file, the system check and About name it; a folder is refused; cleared: the shipped one', async () => {
     const shipped = JSON.parse(readFileSync(defaultCatalogPath(), 'utf8')) as { name: string };
     const mine = join(t.dir, 'my-catalog.json');
     writeFileSync(mine, JSON.stringify({ ...shipped, name: 'the lab catalog' }));
@@ -125,6 +125,8 @@ describe('settings wired where they apply', () => {
     await t.api.call('settings.set', { catalogSource: mine });
     assert.equal((await t.api.call('catalog.get', {})).catalog.name, 'the lab catalog');
     assert.equal((await t.api.call('catalog.get', { catalog: defaultCatalogPath() })).catalog.name, shipped.name, 'a catalog named in the command wins');
+    const about = (await t.api.call('app.about', {})).catalog!;
+    assert.deepEqual([about.name, about.source], ['the lab catalog', mine], 'About shows the catalog in force');
     const check = (await t.api.call('doctor.run', {})).checks.find((c) => c.id === 'catalog')!;
     assert.equal(check.state, 'ok');
     assert.match(check.found, /my-catalog\.json: read from the file/);
@@ -135,6 +137,7 @@ describe('settings wired where they apply', () => {
     const down = (await t.api.call('doctor.run', {})).checks.find((c) => c.id === 'catalog')!;
     assert.equal(down.state, 'fail');
     assert.match(down.fix!, /catalog source in Settings/);
+    assert.equal((await t.api.call('app.about', {})).catalog, null, 'a URL never read: About has no catalog to show');
     await t.api.call('settings.set', { catalogSource: null });
     assert.equal((await t.api.call('catalog.get', {})).catalog.name, shipped.name);
   });
