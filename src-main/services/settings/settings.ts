@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { NEW_FILE, READ_NOFOLLOW } from '../access/state-files.js';
 import { Settings as SettingsSchema } from '../../api/schemas.js';
 import { giveBack, type Owner } from '../ownership.js';
@@ -47,13 +47,26 @@ const DEFAULTS = DEFAULT_SETTINGS;
  */
 export class SettingsStore {
   private current: Settings;
+  /** The file's identity when last read (inode, size, mtime): another process's change is read again. */
+  private seen: string;
 
   constructor(
     private readonly file: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly owner?: Owner,
   ) {
+    this.seen = this.identity();
     this.current = { ...DEFAULTS, ...this.load() };
+  }
+
+  /** What says the file changed (a rename by another process gives a new inode). */
+  private identity(): string {
+    try {
+      const st = lstatSync(this.file);
+      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      return 'none';
+    }
   }
 
   private load(): Partial<Settings> {
@@ -78,14 +91,24 @@ export class SettingsStore {
     }
   }
 
-  /** The settings in force (WALT_BENCH_VIRTUAL_DRIVES=1 turns virtual drives on whatever the file says). */
+  /** The desktop app's two processes share the file (the privileged helper saves it): a change there applies here too. */
+  private refresh(): void {
+    const now = this.identity();
+    if (now === this.seen) return;
+    this.seen = now;
+    this.current = { ...DEFAULTS, ...this.load() };
+  }
+
+  /** The settings in force, as last saved by any process (WALT_BENCH_VIRTUAL_DRIVES=1 turns virtual drives on whatever the file says). */
   get(): Settings {
+    this.refresh();
     const forced = this.env.WALT_BENCH_VIRTUAL_DRIVES === '1';
     return { ...this.current, includeVirtualDrives: this.current.includeVirtualDrives || forced };
   }
 
   /** Changes some settings and saves them. */
   set(patch: Partial<Settings>): Settings {
+    this.refresh();
     this.current = { ...this.current, ...patch };
     const tmp = `${this.file}.tmp`;
     rmSync(tmp, { force: true });
@@ -97,6 +120,7 @@ export class SettingsStore {
     }
     giveBack(tmp, this.owner);
     renameSync(tmp, this.file);
+    this.seen = this.identity();
     return this.get();
   }
 }
