@@ -44,6 +44,9 @@ usage: walt-bench <command> [options]
                                        stream a board's boot stages live; exit at the verdict
                                        analyze/watch exit status: ${OUTCOME_EXIT_HELP}
   about [--json]                       versions: app, Electron, Node, etcher-sdk, catalog
+  settings [--json] | settings set KEY VALUE | settings unset KEY
+                                       the per-user settings (as in the Settings view): defaultBaud, benchIface,
+                                       largeDriveBytes, catalogSource, journalDir, verify, ... (unset: the default)
   doctor [--json]                      system check: disk access, dialout, ports 67/69, tcpdump, state folder,
                                        free space...; each with the exact fix (exit 1 when a check fails)
   help                                 this text
