@@ -135,6 +135,20 @@ export const Settings = z.object({
   stationSlots: z.array(z.string().max(4096)).max(256),
   /** Station mode: a card larger than this (bytes) is never written by a job (default 128 GB). */
   stationSizeLimitBytes: z.number().int().positive(),
+  /** Flash: a card larger than this (bytes) needs an explicit confirmation (default 128 GB). */
+  largeDriveBytes: z.number().int().min(1e9, 'at least 1 GB (1000000000 bytes)').max(100e12),
+  /** The console's speed when none is given (CLI console/watch, the Console view). */
+  defaultBaud: z.number().int().min(50).max(4_000_000),
+  /** The desk link used by bench/check/observe when no --iface is given (null: always name it). */
+  benchIface: z.string().regex(/^[A-Za-z0-9_.:@-]{1,15}$/, 'an interface name such as eth1').nullable(),
+  /** Where the catalog is read from: an http(s) URL or an absolute file path (null: the shipped one). */
+  catalogSource: z
+    .string()
+    .max(4096)
+    .regex(/^(https?:\/\/\S+|\/[^\0]*)$/, 'an http(s) URL or an absolute file path')
+    .nullable(),
+  /** The folder of journal.jsonl (null: the state folder); it must be a folder the user can write. */
+  journalDir: z.string().max(4096).regex(/^\/[^\0]*$/, 'an absolute folder path').nullable(),
 });
 
 export const DirEntry = z.object({

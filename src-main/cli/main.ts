@@ -19,11 +19,11 @@ usage: walt-bench <command> [options]
   station-job --slot S [--slot ...] <artifact-or-image> [--count N] [--no-verify] [--json]
                                        write every card inserted in the enrolled slots (never one already there):
                                        a line per card; exit 0 when the count is reached with no failure, 1 if one failed
-  bench --iface IF [--observe|--serve] [--root DIR] [--json]
+  bench [--iface IF] [--observe|--serve] [--root DIR] [--json]
                                        watch DHCP on the desk link, or serve walt bootloaders DHCP + TFTP
-  check --iface IF --expect MODEL [--port TTY] [--observe] [--root DIR] [--mac MAC] [--timeout S] [--json]
+  check [--iface IF] --expect MODEL [--port TTY] [--observe] [--root DIR] [--mac MAC] [--timeout S] [--json]
                                        check a board boots as walt.node.MODEL (any model): exit 0 on pass
-  check --iface IF --all [--expect MODEL | --expect-map CSV] [--port TTY ...] [--timeout S] [--json] [--report FILE.csv|.json|.html [--overwrite]]
+  check [--iface IF] --all [--expect MODEL | --expect-map CSV] [--port TTY ...] [--timeout S] [--json] [--report FILE.csv|.json|.html [--overwrite]]
                                        check every board on the link (keyed by MAC; CSV lines mac,model; default
                                        any walt.node.*): a live table; exit 0 only when every board seen passed
   card build <archive|folder> -o IMG [--overwrite]
@@ -39,11 +39,14 @@ usage: walt-bench <command> [options]
   analyze <logfile> [--expect MODEL] [--json]
                                        the boot timeline and verdict of a captured serial console log
   console <port> [--baud N] [--log FILE]
-                                       interactive serial console (115200 8N1; Ctrl-] q quits, Ctrl-] b break)
+                                       interactive serial console (default-baud setting, 115200 8N1 by default; Ctrl-] q quits, Ctrl-] b break)
   watch <port> [--expect MODEL] [--json] [--timeout S] [--baud N]
                                        stream a board's boot stages live; exit at the verdict
                                        analyze/watch exit status: ${OUTCOME_EXIT_HELP}
   about [--json]                       versions: app, Electron, Node, etcher-sdk, catalog
+  settings [--json] | settings set KEY VALUE | settings unset KEY
+                                       the per-user settings (as in the Settings view): defaultBaud, benchIface,
+                                       largeDriveBytes, catalogSource, journalDir, verify, ... (unset: the default)
   doctor [--json]                      system check: disk access, dialout, ports 67/69, tcpdump, state folder,
                                        free space...; each with the exact fix (exit 1 when a check fails)
   help                                 this text

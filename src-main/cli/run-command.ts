@@ -11,6 +11,7 @@ import { doctorCommand, doctorOnlyClient } from './commands/doctor.js';
 import { drivesCommand } from './commands/drives.js';
 import { flashCommand } from './commands/flash.js';
 import { journalCommand } from './commands/journal.js';
+import { settingsCommand } from './commands/settings.js';
 import { stationCommand } from './commands/station.js';
 import { slotsCommand, stationJobCommand } from './commands/slots.js';
 import { analyzeCommand } from './commands/analyze.js';
@@ -42,6 +43,7 @@ const COMMANDS: Record<string, (ctx: CommandContext, argv: string[]) => Promise<
   watch: ({ api }, argv) => watchCommand(api, argv),
   doctor: ({ api }, argv) => doctorCommand(api, argv),
   about: ({ api }, argv) => aboutCommand(api, argv),
+  settings: ({ api }, argv) => settingsCommand(api, argv),
   slots: ({ api }, argv) => slotsCommand(api, argv),
   'station-job': ({ api }, argv) => stationJobCommand(api, argv),
 };

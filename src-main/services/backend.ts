@@ -25,6 +25,8 @@ import { statePaths, type StatePaths } from './paths.js';
 import { serialHandlers } from './serial/serial-handlers.js';
 import { SerialService } from './serial/serial-service.js';
 import { SettingsStore } from './settings/settings.js';
+import { checkSettingsPatch, isCatalogUrl, journalFileOf } from './settings/settings-rules.js';
+import { keptCatalogCopy } from './catalog/catalog-store.js';
 import { APP_VERSION } from './version.js';
 import { join } from 'node:path';
 import { stationHandlers } from './station/station-handlers.js';
@@ -72,7 +74,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const env = options.env ?? process.env;
   const paths = statePaths(options.home, options.owner);
   const settings = new SettingsStore(paths.settings, env, options.owner);
-  const journal = new Journal(paths.journal, options.owner);
+  // The journal-location setting is read at each append and read: a new location applies to the next card.
+  const journal = new Journal(() => journalFileOf(settings.get(), paths.journal), options.owner);
   const watcher = new DriveWatcher({ lister: options.lister ?? new DrivelistLister(), intervalMs: options.pollMs });
   // Every path a caller gives meets the rules here, as the user the backend works for (never as root).
   const caller = options.owner ? callerByUid(options.owner.uid, options.owner.gid) : processCaller();
@@ -85,6 +88,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     journal,
     cacheDir: paths.cache,
     includeVirtual: () => settings.get().includeVirtualDrives,
+    largeDriveBytes: () => settings.get().largeDriveBytes,
     writeCard: options.writeCard ?? writeCard,
     onProgress: (p) => emit('flash.progress', p),
     onCardDone: (sessionId, result) => emit('flash.card-done', { sessionId, result }),
@@ -125,7 +129,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const bench = new BenchHolder(guard);
   const openConsole: OpenConsole = async (port, expect) => {
     guard.serialPort(port);
-    const { sessionId } = await serial.open({ path: port, baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1, flowControl: 'none', newline: 'CR', localEcho: false, expect });
+    const { sessionId } = await serial.open({ path: port, baudRate: settings.get().defaultBaud, dataBits: 8, parity: 'none', stopBits: 1, flowControl: 'none', newline: 'CR', localEcho: false, expect });
     const taps = new Set<(events: BootEvent[]) => void>();
     bootTaps.set(sessionId, taps);
     return {
@@ -152,11 +156,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       home: paths.home,
       platform: process.platform,
     }),
-    'app.about': async () => aboutFacts(),
+    'app.about': async () => {
+      const source = settings.get().catalogSource;
+      if (!source) return aboutFacts();
+      return aboutFacts(process.versions, { file: isCatalogUrl(source) ? keptCatalogCopy(paths.cache, source) : source, source });
+    },
     'fs.list': async ({ dir }) => listDir(guard.readable(dir ?? options.owner?.home ?? homedir()).real),
     'settings.get': async () => settings.get(),
     'settings.set': async (patch) => {
-      const next = settings.set(patch);
+      const next = settings.set(checkSettingsPatch(patch, guard));
       announceDrives(await watcher.refresh(), [], []);
       return next;
     },
@@ -168,11 +176,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
           helperRunning: options.helperRunning === true,
           env,
           virtualDrives: () => ({ on: settings.get().includeVirtualDrives, forcedByEnv: env.WALT_BENCH_VIRTUAL_DRIVES === '1' }),
+          catalogSource: () => settings.get().catalogSource,
         }),
       ).run(),
     ...flashHandlers({ watcher, flash, journal, settings, guard }),
     ...serialHandlers(serial, guard),
-    ...cardHandlers({ guard, cacheDir: paths.cache, emit }),
+    ...cardHandlers({ guard, cacheDir: paths.cache, emit, catalogSource: () => settings.get().catalogSource }),
     ...benchHandlers(bench, emit),
     ...checkHandlers(bench, emit, openConsole),
     ...stationHandlers(station),

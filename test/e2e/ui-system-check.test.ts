@@ -68,7 +68,7 @@ describe('UI: System check', { skip }, () => {
     assert.match(rawText, /not root \(uid 65534\)/);
     assert.match(rawText, /Fix: run the CLI or the station as root \(sudo walt-bench \.\.\.\)/);
     assert.match(await byTestId(p, 'system-check-summary').innerText(), /\d+ failed, \d+ warnings?: each says what to do\. Checked as nobody \(uid 65534\) on the station\./);
-    assert.equal(await p.locator('.system-check__item').count(), 10, 'every check is listed');
+    assert.equal(await p.locator('.system-check__item').count(), 11, 'every check is listed');
     assert.equal(await byTestId(p, 'system-check-state-folder').getAttribute('data-state'), 'ok');
     await shots(p, 'system-check-nobody');
     // the first run is over: a reload shows the Flash view, the screen stays one click away in the settings menu

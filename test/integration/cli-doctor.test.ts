@@ -2,12 +2,12 @@
  * `walt-bench doctor --json` through the built CLI, as root and as nobody (setpriv --reuid=65534 --clear-groups):
  * the states differ as they should (raw disk access, serial ports and ports 67/69 ok for root, failed for nobody with
  * the fix named), the exit status follows the worst state, and a state folder others may write is reported with its
- * fix instead of the CLI refusing to start.
+ * fix instead of the CLI refusing to start; the catalog in force is read, or its failure named with the fix.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DoctorReportData } from '../../src-main/api/contract.js';
@@ -104,6 +104,22 @@ describe('walt-bench doctor --json, root vs nobody', { skip }, () => {
     assert.equal(state.state, 'fail');
     assert.match(state.found, /writable by every user \(mode 0777\)/);
     assert.match(state.fix!, new RegExp(`chmod 700 ${home}`));
+    assert.equal(status, 1);
+  });
+
+  it('the catalog: the shipped one reads ok; a catalog-source URL nobody answers, never kept, fails with the fix', async () => {
+    const shipped = await doctor(join(base, 'catalog-shipped'), false);
+    const ok = byId(shipped.report, 'catalog');
+    assert.equal(ok.state, 'ok', ok.found);
+    assert.match(ok.found, /assets\/catalog\.json: read from the file \(\d+ artifacts?\)/);
+    const home = join(base, 'catalog-down');
+    mkdirSync(home, { mode: 0o700 });
+    writeFileSync(join(home, 'settings.json'), JSON.stringify({ catalogSource: 'http://127.0.0.1:9/catalog.json' }));
+    const { status, report } = await doctor(home, false);
+    const down = byId(report, 'catalog');
+    assert.equal(down.state, 'fail');
+    assert.match(down.found, /127\.0\.0\.1:9\/catalog\.json.*ECONNREFUSED/);
+    assert.match(down.fix!, /catalog source in Settings/);
     assert.equal(status, 1);
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { startStation, type Station } from '../../src-main/transports/station/station-server.js';
+import { DEFAULT_SETTINGS } from '../../src-main/services/settings/settings.js';
 import { startTestBackend, type TestBackend } from '../support/backend.js';
 
 /** What a WebSocket upgrade came to: opened (with the protocol the server chose, and its first message) or refused. */
@@ -113,7 +114,7 @@ describe('station transport', () => {
     assert.equal(ok.headers.get('cache-control'), 'no-store');
     assert.equal(ok.headers.get('referrer-policy'), 'no-referrer');
     assert.equal(ok.headers.get('x-content-type-options'), 'nosniff');
-    assert.deepEqual(await ok.json(), { ok: true, result: { includeVirtualDrives: true, verify: true, serialLogMiB: 16, serialLogFiles: 4, stationSlots: [], stationSizeLimitBytes: 128e9 } });
+    assert.deepEqual(await ok.json(), { ok: true, result: { ...DEFAULT_SETTINGS, includeVirtualDrives: true } });
     const bad = await fetch(`${base}/api/call/flash.start`, { method: 'POST', body: '{"image":"x"}', headers: auth });
     assert.equal(bad.status, 400);
     const body = (await bad.json()) as { ok: boolean; error: { code: string; message: string } };

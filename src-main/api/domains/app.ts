@@ -8,7 +8,7 @@ export const appCommands = {
     input: z.object({}),
     output: z.object({ version: z.string(), privileged: z.boolean(), home: z.string(), platform: z.string() }),
   },
-  /** Versions: the app, Electron (null outside Electron), Node, etcher-sdk, the shipped catalog. */
+  /** Versions: the app, Electron (null outside Electron), Node, etcher-sdk, the catalog in force (the shipped one unless the catalog-source setting names another). */
   'app.about': {
     input: z.object({}),
     output: z.object({

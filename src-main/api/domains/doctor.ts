@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The checks of `walt-bench doctor` and the System check screen, in the order they are shown. */
-export const DOCTOR_CHECK_IDS = ['raw-disk', 'serial-access', 'udevadm', 'bench-ports', 'tcpdump', 'state-folder', 'cache-space', 'virtual-drives', 'runtime', 'native-modules'] as const;
+export const DOCTOR_CHECK_IDS = ['raw-disk', 'serial-access', 'udevadm', 'bench-ports', 'tcpdump', 'state-folder', 'cache-space', 'virtual-drives', 'runtime', 'native-modules', 'catalog'] as const;
 
 /** One check: what was looked at, what was found, and the exact fix when it is not ok. */
 export const DoctorCheck = z.object({

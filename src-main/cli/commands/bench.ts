@@ -2,10 +2,11 @@ import { resolve } from 'node:path';
 import type { ApiClient } from '../../api/contract.js';
 import { EXIT, parse, UsageError } from '../args.js';
 import { jsonLine } from '../output.js';
+import { ifaceOrSetting } from '../setting-defaults.js';
 import { untilStopped } from '../stop-signals.js';
 
 
-/** `walt-bench bench --iface IF [--observe|--serve] [--root DIR] [--json]`: runs the bench service, prints events. */
+/** `walt-bench bench [--iface IF] [--observe|--serve] [--root DIR] [--json]`: runs the bench service, prints events. */
 export async function benchCommand(api: ApiClient, argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     iface: { type: 'string', short: 'i' },
@@ -14,9 +15,9 @@ export async function benchCommand(api: ApiClient, argv: string[]): Promise<numb
     root: { type: 'string' },
     json: { type: 'boolean' },
   }, false);
-  if (!values.iface) throw new UsageError('name the desk link with --iface (e.g. --iface eth1)');
   if (values.observe && values.serve) throw new UsageError('choose one of --observe and --serve');
   if (values.observe && values.root) throw new UsageError('--root serves files: it goes with --serve');
+  const iface = await ifaceOrSetting(api, values.iface);
   const mode = values.observe ? 'observe' : 'serve';
   const json = Boolean(values.json);
   const out = (event: string, payload: Record<string, unknown>, text: string): void => {
@@ -35,7 +36,7 @@ export async function benchCommand(api: ApiClient, argv: string[]): Promise<numb
     ),
   ];
   try {
-    await api.call('bench.start', { iface: values.iface, mode, ...(values.root ? { root: resolve(values.root) } : {}) });
+    await api.call('bench.start', { iface, mode, ...(values.root ? { root: resolve(values.root) } : {}) });
     if (json) jsonLine({ event: 'ready' });
     await untilStopped();
     await api.call('bench.stop', {});

@@ -8,6 +8,7 @@ import { macVendor } from '../../core/net/oui.js';
 import { checkReportOutput, reportWho, writeRackReport } from '../../services/check/rack-report-file.js';
 import { EXIT, parse, UsageError } from '../args.js';
 import { cell, jsonLine } from '../output.js';
+import { ifaceOrSetting } from '../setting-defaults.js';
 import { onStopSignals } from '../stop-signals.js';
 
 const MARK: Record<string, string> = { pending: '…', ok: '✔', failed: '✘', skipped: '–' };
@@ -41,9 +42,9 @@ export async function checkRackCommand(api: ApiClient, argv: string[]): Promise<
     report: { type: 'string' },
     overwrite: { type: 'boolean' },
   }, false);
-  if (!values.iface) throw new UsageError('name the desk link with --iface (e.g. --iface eth1)');
   if (values.expect && values['expect-map']) throw new UsageError('--expect (one model for all) and --expect-map (one per board) exclude each other');
   if (values.observe && values.root) throw new UsageError('--observe watches a real WalT server: it takes no --root');
+  const iface = await ifaceOrSetting(api, values.iface);
   const timeoutS = values.timeout === undefined ? 120 : Number(values.timeout);
   if (!Number.isInteger(timeoutS) || timeoutS < 5) throw new UsageError('--timeout takes whole seconds (at least 5)');
   const reportFormat = values.report === undefined ? null : reportFormatOf(values.report);
@@ -86,7 +87,7 @@ export async function checkRackCommand(api: ApiClient, argv: string[]): Promise<
     const stop = onStopSignals(() => void api.call('check.rackStop', {}).then((s) => finish(s?.boards ?? [])), () => undefined);
     off.push(() => stop.dispose());
     await api.call('check.rackStart', {
-      iface: values.iface,
+      iface,
       expect,
       mode: values.observe ? 'observe' : 'serve',
       timeoutS,
@@ -95,7 +96,7 @@ export async function checkRackCommand(api: ApiClient, argv: string[]): Promise<
     });
     const final = await done;
     if (reportTarget && reportFormat) {
-      await writeRackReport(reportTarget, reportFormat, final, { who: reportWho(), whenIso: new Date().toISOString(), iface: values.iface });
+      await writeRackReport(reportTarget, reportFormat, final, { who: reportWho(), whenIso: new Date().toISOString(), iface });
       if (!json) process.stderr.write(`report written to ${reportTarget.path}\n`);
     }
     if (json) {

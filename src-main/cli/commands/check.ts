@@ -4,6 +4,7 @@ import type { CheckVerdict } from '../../core/check/boot-check.js';
 import { EXIT, parse, UsageError } from '../args.js';
 import { jsonLine } from '../output.js';
 import { checkRackCommand } from './check-rack.js';
+import { ifaceOrSetting } from '../setting-defaults.js';
 import { onStopSignals } from '../stop-signals.js';
 
 const MARK: Record<string, string> = { pending: '…', ok: '✔', failed: '✘', skipped: '–' };
@@ -32,9 +33,9 @@ export async function checkCommand(api: ApiClient, argv: string[]): Promise<numb
     timeout: { type: 'string' },
     json: { type: 'boolean' },
   }, false);
-  if (!values.iface) throw new UsageError('name the desk link with --iface (e.g. --iface eth1)');
   if (!values.expect) throw new UsageError('name the expected node model with --expect (e.g. --expect rpi-4-b, or any new model)');
   if (values.observe && (values.serve || values.root)) throw new UsageError('--observe watches a real WalT server: it takes neither --serve nor --root');
+  const iface = await ifaceOrSetting(api, values.iface);
   const timeoutS = values.timeout === undefined ? 120 : Number(values.timeout);
   if (!Number.isInteger(timeoutS) || timeoutS < 5) throw new UsageError('--timeout takes whole seconds (at least 5)');
   const json = Boolean(values.json);
@@ -59,7 +60,7 @@ export async function checkCommand(api: ApiClient, argv: string[]): Promise<numb
     );
     off.push(() => stop.dispose());
     await api.call('check.start', {
-      iface: values.iface,
+      iface,
       expect: values.expect,
       mode: values.observe ? 'observe' : 'serve',
       timeoutS,

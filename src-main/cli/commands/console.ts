@@ -1,6 +1,7 @@
 import type { ApiClient } from '../../api/contract.js';
 import { EXIT, parse, UsageError } from '../args.js';
 import { createWriteStream } from 'node:fs';
+import { baudOrSetting } from '../setting-defaults.js';
 
 const ESCAPE = 0x1d; // Ctrl-]
 
@@ -11,8 +12,7 @@ const ESCAPE = 0x1d; // Ctrl-]
 export async function consoleCommand(api: ApiClient, argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { baud: { type: 'string' }, log: { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError('console takes one port, e.g. /dev/ttyUSB0');
-  const baudRate = values.baud === undefined ? 115200 : Number(values.baud);
-  if (!Number.isInteger(baudRate) || baudRate <= 0) throw new UsageError('--baud takes a whole number');
+  const baudRate = await baudOrSetting(api, values.baud);
   const session = await api.call('serial.open', { path: positionals[0]!, baudRate, newline: 'CR' });
   const id = session.sessionId;
   const copy = values.log ? createWriteStream(values.log, { flags: 'a' }) : null;

@@ -49,6 +49,7 @@ export function doctorOnlyClient(home: string, env: NodeJS.ProcessEnv = process.
         helperRunning: false,
         env,
         virtualDrives: () => ({ on: settings.get().includeVirtualDrives, forcedByEnv: env.WALT_BENCH_VIRTUAL_DRIVES === '1' }),
+        catalogSource: () => settings.get().catalogSource,
       });
       return doctorCommands['doctor.run'].output.parse(await new DoctorService(probes).run()) as never;
     },

@@ -3,6 +3,7 @@ import type { BootVerdict } from '../../core/boot/verdict.js';
 import { EXIT, parse, UsageError } from '../args.js';
 import { eventText, OUTCOME_EXIT, verdictJson, verdictText } from '../boot-output.js';
 import { jsonLine } from '../output.js';
+import { baudOrSetting } from '../setting-defaults.js';
 
 /**
  * `walt-bench watch <port> [--expect <model>] [--json] [--timeout S] [--baud N]`: streams the boot's events live
@@ -18,8 +19,7 @@ export async function watchCommand(api: ApiClient, argv: string[]): Promise<numb
   if (positionals.length !== 1) throw new UsageError('watch takes one port, e.g. /dev/ttyUSB0');
   const timeout = values.timeout === undefined ? 300 : Number(values.timeout);
   if (!(timeout > 0)) throw new UsageError('--timeout takes a number of seconds');
-  const baudRate = values.baud === undefined ? 115200 : Number(values.baud);
-  if (!Number.isInteger(baudRate) || baudRate <= 0) throw new UsageError('--baud takes a whole number');
+  const baudRate = await baudOrSetting(api, values.baud);
   const session = await api.call('serial.open', { path: positionals[0]!, baudRate, expect: values.expect ?? null });
   const id = session.sessionId;
   let origin: number | null = null;

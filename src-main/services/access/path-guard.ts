@@ -117,6 +117,25 @@ export class PathGuard {
     return target;
   }
 
+  /**
+   * A folder walt-bench keeps a file of the caller's in (the journal location): a real folder of the caller's own
+   * that they can write. A root helper writes there as root, so never into a folder someone else controls.
+   */
+  writableFolder(path: string, what: string): ResolvedPath {
+    if (!existsSync(path)) throw new ApiError('refused', `${path} does not exist: ${what} needs an existing folder`, `create it first (mkdir -p ${path}), or choose another folder`);
+    const target = resolvePath(path);
+    if (target.kind !== 'dir') throw new ApiError('refused', `${shown(target)} is not a folder: ${what} needs a folder`, 'choose the folder that should hold the file, not a file');
+    const { caller } = this.deps;
+    if (caller.uid !== 0 && target.stat.uid !== caller.uid) {
+      throw new ApiError('permission', `${shown(target)} belongs to uid ${target.stat.uid}, not to you (uid ${caller.uid}): ${what} must be a folder of yours`, 'choose a folder of yours (e.g. under your home)');
+    }
+    const stops = blockedAncestor(target.real, caller);
+    if (stops || !grants(target.stat, caller, W | X)) {
+      throw new ApiError('permission', `${shown(target)} is not writable by uid ${caller.uid} (${stops ?? `owner ${target.stat.uid}, mode ${octal(target.stat.mode)}`})`, `make it writable (chmod u+w ${target.real}), or choose another folder`);
+    }
+    return target;
+  }
+
   /** A serial port: a character device the caller may open read-write themselves (e.g. as a member of dialout). */
   serialPort(path: string): ResolvedPath {
     const target = resolvePath(path);

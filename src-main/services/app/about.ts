@@ -34,29 +34,32 @@ function packageVersion(name: string): string | null {
   return null;
 }
 
-/** The shipped catalog's version, name, date (its file's modification day) and path, or null when unreadable. */
-function catalogFacts(path: string): AboutFacts['catalog'] {
+/** A catalog's version, name, date (its file's modification day) and source, or null when unreadable. */
+function catalogFacts(path: string, source: string = path): AboutFacts['catalog'] {
   try {
     const data = JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown; name?: unknown };
     return {
       version: String(data.version ?? 'unknown'),
       name: typeof data.name === 'string' ? data.name : 'unnamed',
       date: statSync(path).mtime.toISOString().slice(0, 10),
-      source: path,
+      source,
     };
   } catch {
     return null;
   }
 }
 
-/** Collects the About facts of this process. */
-export function aboutFacts(versions: NodeJS.ProcessVersions = process.versions): AboutFacts {
+/**
+ * Collects the About facts of this process. `catalog`: the catalog in force (the catalog-source setting: its file, or
+ * the copy kept of its URL), by default the shipped one.
+ */
+export function aboutFacts(versions: NodeJS.ProcessVersions = process.versions, catalog?: { file: string; source: string }): AboutFacts {
   return {
     app: APP_VERSION,
     electron: versions.electron ?? null,
     node: versions.node,
     etcherSdk: packageVersion('etcher-sdk'),
-    catalog: catalogFacts(defaultCatalogPath()),
+    catalog: catalog ? catalogFacts(catalog.file, catalog.source) : catalogFacts(defaultCatalogPath()),
   };
 }
 

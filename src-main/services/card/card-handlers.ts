@@ -3,6 +3,7 @@ import type { Dispatcher, Handlers } from '../../api/dispatcher.js';
 import { artifactUrl, findArtifact } from '../../core/card/catalog.js';
 import { CatalogStore } from '../catalog/catalog-store.js';
 import { downloadError } from '../catalog/download-error.js';
+import { isCatalogUrl } from '../settings/settings-rules.js';
 import type { PathGuard } from '../access/path-guard.js';
 import { detectPacking } from './archive-reader.js';
 import { openBlockFile } from './block-file.js';
@@ -21,9 +22,16 @@ export function cardHandlers(deps: {
   guard: PathGuard;
   cacheDir: string;
   emit: Dispatcher['emit'];
+  /** The catalog-source setting: read when a command names no catalog (null: the shipped one). */
+  catalogSource?: () => string | null;
 }): Pick<Handlers, CardCommandName> {
   const { guard } = deps;
   const store = new CatalogStore(deps.cacheDir);
+  // A catalog file is read as the caller may read it (a root helper never reads a file its user could not).
+  const sourceOf = (given: string | undefined): string | null => {
+    const source = given ?? deps.catalogSource?.() ?? null;
+    return source && !isCatalogUrl(source) ? (guard.readableIfPresent(source)?.real ?? source) : source;
+  };
   return {
     'card.build': async ({ source, output, cardBytes, label, overwrite }) => {
       const src = guard.readableIfPresent(source)?.real ?? source;
@@ -63,14 +71,14 @@ export function cardHandlers(deps: {
       });
     },
     'catalog.get': async ({ catalog }) => {
-      const loaded = await store.load(catalog);
+      const loaded = await store.load(sourceOf(catalog));
       const cached: Record<string, Awaited<ReturnType<CatalogStore['cachedArtifact']>>> = {};
       for (const a of loaded.artifacts) cached[a.id] = await store.cachedArtifact(a);
       const known = new Set(loaded.artifacts.map((a) => a.file));
       return { catalog: loaded, cached, local: (await store.cached()).filter((c) => c.url === null && !known.has(c.file)) };
     },
     'catalog.download': async ({ artifact, catalog }) => {
-      const loaded = await store.load(catalog);
+      const loaded = await store.load(sourceOf(catalog));
       let last = 0;
       try {
         return await store.download(loaded, artifact, (p) => {

@@ -26,6 +26,11 @@ export function defaultCatalogPath(): string {
   return join(packageRoot(), 'assets', 'catalog.json');
 }
 
+/** Where the copy of a catalog read from a URL is kept (read from there when the URL does not answer). */
+export function keptCatalogCopy(cacheDir: string, url: string): string {
+  return join(cacheDir, 'artifacts', 'catalogs', `${createHash('sha256').update(url).digest('hex').slice(0, 16)}.json`);
+}
+
 async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
@@ -40,16 +45,23 @@ async function sha256File(path: string): Promise<string> {
 export class CatalogStore {
   private readonly dir: string;
 
-  constructor(cacheDir: string) {
+  constructor(private readonly cacheDir: string) {
     this.dir = join(cacheDir, 'artifacts');
   }
 
   /** Loads a catalog: a file path, an http(s) URL (kept for offline use), or the shipped one. */
   async load(source?: string | null): Promise<Catalog> {
+    return (await this.loadFrom(source)).catalog;
+  }
+
+  /** Like load(), saying where it was read: the file, the network, or the copy kept of a URL (offline). */
+  async loadFrom(source?: string | null): Promise<{ catalog: Catalog; source: string; origin: 'file' | 'network' | 'cache' }> {
     const from = source || defaultCatalogPath();
     let text: string;
+    let origin: 'file' | 'network' | 'cache' = 'file';
     if (/^https?:\/\//.test(from)) {
-      const copy = join(this.dir, 'catalogs', `${createHash('sha256').update(from).digest('hex').slice(0, 16)}.json`);
+      origin = 'network';
+      const copy = keptCatalogCopy(this.cacheDir, from);
       try {
         text = await httpGetText(from);
         await mkdir(join(this.dir, 'catalogs'), { recursive: true });
@@ -57,6 +69,7 @@ export class CatalogStore {
       } catch (error) {
         if (!existsSync(copy)) throw new ApiError('io-error', `catalog ${from}: ${(error as Error).message}`, 'check the URL or the network');
         text = await readFile(copy, 'utf8');
+        origin = 'cache';
       }
     } else {
       try {
@@ -73,7 +86,7 @@ export class CatalogStore {
     }
     const parsed = parseCatalog(doc);
     if (!parsed.ok) throw new ApiError('bad-request', `catalog ${from}: ${parsed.message}`);
-    return parsed.catalog;
+    return { catalog: parsed.catalog, source: from, origin };
   }
 
   /** Every file in the cache. */

@@ -37,6 +37,11 @@ export interface DoctorProbes {
   virtualDrives(): { on: boolean; forcedByEnv: boolean };
   /** Loads a native module in this runtime: null when it loads, else the first line of the loader's error. */
   loadNative(name: string): string | null;
+  /**
+   * Reads the catalog in force (the catalog-source setting, else the shipped one): where it came from and how many
+   * artifacts it lists; throws (with the reason) when it can be neither read nor found in the cache.
+   */
+  catalog(): Promise<{ source: string; origin: 'file' | 'network' | 'cache'; artifacts: number }>;
   /** Runtime versions: Node's, and Electron's when running inside Electron. */
   versions: { node: string; electron: string | null };
 }

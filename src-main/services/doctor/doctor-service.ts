@@ -22,6 +22,7 @@ const TITLES: Record<CheckId, string> = {
   'virtual-drives': 'Virtual drives',
   runtime: 'Node and Electron',
   'native-modules': 'Native modules',
+  catalog: 'Catalog (reachable or cached)',
 };
 
 const check = (id: CheckId, state: State, found: string, fix: string | null = null): Check => ({ id, title: TITLES[id], state, found, fix });
@@ -49,6 +50,7 @@ export class DoctorService {
       ['virtual-drives', () => this.virtualDrives()],
       ['runtime', () => this.runtime()],
       ['native-modules', () => this.nativeModules()],
+      ['catalog', () => this.catalog()],
     ];
     const checks: Check[] = [];
     for (const [id, run] of steps) {
@@ -169,6 +171,26 @@ export class DoctorService {
       failed.map((m) => `${m.name}: ${m.error}`).join('; '),
       `rebuild ${names.join(', ')} for ${runtime} (${electron ? `npx @electron/rebuild -v ${electron} -o ${names.join(',')}` : `npm rebuild ${names.join(' ')}`}), or reinstall walt-bench`,
     );
+  }
+
+  private async catalog(): Promise<Check> {
+    let read: Awaited<ReturnType<DoctorProbes['catalog']>>;
+    try {
+      read = await this.probes.catalog();
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      return check(
+        'catalog',
+        'fail',
+        `${message}: no catalog, so no artifact can be downloaded or found in the cache by name`,
+        'check the network or the URL (the catalog is kept once read), or set the catalog source in Settings to a catalog file (or clear it for the shipped one)',
+      );
+    }
+    const listed = `${read.artifacts} artifact${read.artifacts === 1 ? '' : 's'}`;
+    if (read.origin === 'cache') {
+      return check('catalog', 'warn', `${read.source} is unreachable: using the copy kept from the last time it was read (${listed})`, 'check the network or the URL to get its latest version; downloads of artifacts need the network too');
+    }
+    return check('catalog', 'ok', `${read.source}: read ${read.origin === 'network' ? 'over the network' : 'from the file'} (${listed})`);
   }
 
   private runtime(): Check {

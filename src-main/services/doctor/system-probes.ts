@@ -4,6 +4,7 @@ import { accessSync, constants, existsSync, lstatSync, readdirSync, readFileSync
 import { userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { stateFolderProblem } from '../access/state-files.js';
+import { CatalogStore } from '../catalog/catalog-store.js';
 import type { DoctorProbes } from './doctor-probes.js';
 
 /** Folders searched besides PATH (an unprivileged user's PATH often lacks the sbin folders). */
@@ -51,6 +52,8 @@ export function systemProbes(options: {
   cacheDir: string;
   helperRunning: boolean;
   virtualDrives: () => { on: boolean; forcedByEnv: boolean };
+  /** The catalog-source setting (null: the shipped catalog). */
+  catalogSource?: () => string | null;
   env?: NodeJS.ProcessEnv;
 }): DoctorProbes {
   const env = options.env ?? process.env;
@@ -60,6 +63,10 @@ export function systemProbes(options: {
     helperRunning: options.helperRunning,
     home: options.home,
     cacheDir: options.cacheDir,
+    async catalog() {
+      const read = await new CatalogStore(options.cacheDir).loadFrom(options.catalogSource?.() ?? null);
+      return { source: read.source, origin: read.origin, artifacts: read.catalog.artifacts.length };
+    },
     user() {
       const names = groupNames();
       const ids = [...new Set(process.getgroups?.() ?? [])];

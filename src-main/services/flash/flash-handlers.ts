@@ -13,7 +13,7 @@ import { type ImageInfo, inspectImage } from './image-inspect.js';
 export type FlashCommandName = 'drives.list' | 'image.inspect' | 'flash.start' | 'flash.add' | 'flash.cancel' | 'flash.status' | 'journal.list';
 
 /** Each drive with its eligibility for an image (or for none). */
-export function drivesWithStatus(drives: Drive[], image: ImageInfo | null, settings: SettingsStore): CommandOutput<'drives.list'> {
+export function drivesWithStatus(drives: Drive[], image: ImageInfo | null, settings: Pick<SettingsStore, 'get'>): CommandOutput<'drives.list'> {
   return drives.map((d) => {
     const e = checkDrive(d, {
       // an estimate (gzip ISIZE) is a lower bound of the size: a card below it is too small before anything is written
@@ -21,6 +21,7 @@ export function drivesWithStatus(drives: Drive[], image: ImageInfo | null, setti
       imageSizeIsEstimate: image?.sizeIsEstimate ?? false,
       sourceDevices: image?.sourceDevices ?? [],
       includeVirtual: settings.get().includeVirtualDrives,
+      largeDriveBytes: settings.get().largeDriveBytes,
     });
     return { ...d, eligible: e.eligible, needsConfirm: e.needsConfirm, reasons: e.reasons };
   });

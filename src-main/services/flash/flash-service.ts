@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../api/errors.js';
-import { blockingMessage, checkDrive } from '../../core/drives/constraints.js';
+import { blockingMessage, checkDrive, LARGE_DRIVE_BYTES } from '../../core/drives/constraints.js';
+import { formatBytes } from '../../core/util/format.js';
 import type { DriveIdentity } from '../../core/drives/drive.js';
 import { recheckIdentity } from '../../core/drives/identity.js';
 import { type CardPhase, type CardProgress, type CardResult, etaSeconds, sampleSpeed, type SpeedWindow } from '../../core/flash/progress.js';
@@ -31,6 +32,8 @@ export interface FlashDeps {
   journal: Pick<Journal, 'append' | 'self'>;
   cacheDir: string;
   includeVirtual: () => boolean;
+  /** The large-drive limit in force (a setting): cards above it need an explicit confirmation. Default 128 GB. */
+  largeDriveBytes?: () => number;
   writeCard: (job: CardJob) => Promise<CardOutcome>;
   onProgress: (p: CardProgress & { sessionId: string }) => void;
   onCardDone: (sessionId: string, result: CardResult) => void;
@@ -264,6 +267,10 @@ export class FlashService {
     }
   }
 
+  private largeDriveBytes(): number {
+    return this.deps.largeDriveBytes?.() ?? LARGE_DRIVE_BYTES;
+  }
+
   private async refuseIneligible(image: ImageInfo, drives: DriveIdentity[], confirmLarge: boolean): Promise<void> {
     // A list taken in the last 250 ms (the CLI's drives.list, just before) is as fresh as one taken now when sysfs still
     // gives the selected cards the same size and read-only flag: one lsblk per flash.
@@ -275,14 +282,18 @@ export class FlashService {
         refusals.push(check.message);
         continue;
       }
+      const largeDriveBytes = this.largeDriveBytes();
       const e = checkDrive(check.drive, {
         imageSize: image.sizeIsEstimate ? null : image.size,
         sourceDevices: image.sourceDevices,
         includeVirtual: this.deps.includeVirtual(),
+        largeDriveBytes,
       });
       if (!e.eligible) refusals.push(blockingMessage(e));
       else if (e.needsConfirm && !confirmLarge) {
-        refusals.push(`${selected.device} is larger than 128 GB: confirm it explicitly (--allow-large in the CLI)`);
+        refusals.push(
+          `${selected.device} is larger than the large-drive limit (${+(largeDriveBytes / 1e9).toFixed(1)} GB = ${formatBytes(largeDriveBytes)}, a setting): confirm it explicitly (--allow-large in the CLI)`,
+        );
       }
     }
     if (refusals.length > 0) throw new ApiError('refused', refusals.join('; '), 'nothing was written');
@@ -355,6 +366,7 @@ export class FlashService {
         imageSize: session.image.sizeIsEstimate ? null : session.image.size,
         sourceDevices: session.image.sourceDevices,
         includeVirtual: this.deps.includeVirtual(),
+        largeDriveBytes: this.largeDriveBytes(),
       });
       if (!now.eligible) throw new ApiError('refused', `${blockingMessage(now)} (checked again right before writing)`);
       const built = 'regionsFor' in raw ? await raw.regionsFor(check.drive.size) : null;

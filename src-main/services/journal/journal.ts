@@ -11,11 +11,20 @@ import { processIdentity, type ProcessIdentity } from './process-identity.js';
  * one link: a root helper never appends through a link planted in the user's state folder.
  */
 export class Journal {
+  /**
+   * `file`: the journal's path, or a function giving it (the journal-location setting: each append and read uses the
+   * location in force at that moment).
+   */
   constructor(
-    private readonly file: string,
+    private readonly fileOf: string | (() => string),
     private readonly owner?: Owner,
     private readonly processes: ProcessIdentity = processIdentity,
   ) {}
+
+  /** The journal's path now. */
+  get file(): string {
+    return typeof this.fileOf === 'string' ? this.fileOf : this.fileOf();
+  }
 
   /** The token a 'started' line carries: this process, as `isLive` recognises it. */
   self(): string {
@@ -68,15 +77,16 @@ export class Journal {
 
   /** Opens the journal without following a link, and refuses anything but a plain file with one name. */
   private open(flags: number): number {
+    const file = this.file;
     let fd: number;
     try {
-      fd = openSync(this.file, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644);
+      fd = openSync(file, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
         throw new ApiError(
           'refused',
-          `${this.file} is a symbolic link: walt-bench never writes its journal through a link (it could point at any file)`,
-          `remove the link (rm ${this.file}) and walt-bench starts a new journal there`,
+          `${file} is a symbolic link: walt-bench never writes its journal through a link (it could point at any file)`,
+          `remove the link (rm ${file}) and walt-bench starts a new journal there`,
         );
       }
       throw error;
@@ -86,8 +96,8 @@ export class Journal {
       closeSync(fd);
       throw new ApiError(
         'refused',
-        `${this.file} is ${st.isFile() ? `a file with ${st.nlink} names (a hard link)` : 'not a plain file'}: walt-bench refuses to use it as its journal`,
-        `move it away (mv ${this.file} ${this.file}.old) and walt-bench starts a new journal there`,
+        `${file} is ${st.isFile() ? `a file with ${st.nlink} names (a hard link)` : 'not a plain file'}: walt-bench refuses to use it as its journal`,
+        `move it away (mv ${file} ${file}.old) and walt-bench starts a new journal there`,
       );
     }
     return fd;

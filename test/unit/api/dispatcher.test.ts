@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Dispatcher, type Handlers } from '../../../src-main/api/dispatcher.js';
 import { ApiError } from '../../../src-main/api/errors.js';
+import { DEFAULT_SETTINGS } from '../../../src-main/services/settings/settings.js';
 
 const notUsed = async (): Promise<never> => {
   throw new Error('not used');
@@ -18,7 +19,7 @@ function handlers(over: Partial<Handlers>): Handlers {
 describe('dispatcher (validation at the edge)', () => {
   const d = new Dispatcher(
     handlers({
-      'settings.get': async () => ({ includeVirtualDrives: false, verify: true, serialLogMiB: 16, serialLogFiles: 4, stationSlots: [], stationSizeLimitBytes: 128e9 }),
+      'settings.get': async () => ({ ...DEFAULT_SETTINGS }),
       'flash.start': async (input) => {
         throw new ApiError('refused', `would flash ${input.drives.length} (verify ${input.verify})`);
       },
@@ -27,7 +28,7 @@ describe('dispatcher (validation at the edge)', () => {
   );
 
   it('runs a valid command', async () => {
-    assert.deepEqual(await d.dispatch('settings.get', {}), { includeVirtualDrives: false, verify: true, serialLogMiB: 16, serialLogFiles: 4, stationSlots: [], stationSizeLimitBytes: 128e9 });
+    assert.deepEqual(await d.dispatch('settings.get', {}), { ...DEFAULT_SETTINGS });
   });
 
   it('refuses an unknown command and prototype keys', async () => {

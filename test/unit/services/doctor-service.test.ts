@@ -29,6 +29,7 @@ function fake(over: Partial<DoctorProbes> = {}): DoctorProbes {
     virtualDrives: () => ({ on: false, forcedByEnv: false }),
     loadNative: () => null,
     versions: { node: 'v20.20.2', electron: null },
+    catalog: async () => ({ source: '/opt/walt-bench/assets/catalog.json', origin: 'file', artifacts: 5 }),
     ...over,
   };
 }
@@ -44,7 +45,7 @@ async function byId(probes: DoctorProbes): Promise<Record<string, DoctorCheckDat
 test('root with every tool: every check ok, no fix, worst ok, in the screen order', async () => {
   const report = await new DoctorService(fake()).run();
   assert.equal(report.worst, 'ok');
-  assert.deepEqual(report.checks.map((c) => c.id), ['raw-disk', 'serial-access', 'udevadm', 'bench-ports', 'tcpdump', 'state-folder', 'cache-space', 'virtual-drives', 'runtime', 'native-modules']);
+  assert.deepEqual(report.checks.map((c) => c.id), ['raw-disk', 'serial-access', 'udevadm', 'bench-ports', 'tcpdump', 'state-folder', 'cache-space', 'virtual-drives', 'runtime', 'native-modules', 'catalog']);
   for (const c of report.checks) assert.equal(c.fix, null, `${c.id} has no fix when ok`);
 });
 
@@ -127,7 +128,7 @@ test('a probe that throws makes its own check a warning naming the error; the ot
   const cache = report.checks.find((c) => c.id === 'cache-space')!;
   assert.equal(cache.state, 'warn');
   assert.match(cache.found, /the check itself failed: statfs: ENOENT/);
-  assert.equal(report.checks.length, 10);
+  assert.equal(report.checks.length, 11);
   assert.equal(report.worst, 'warn');
 });
 
@@ -145,4 +146,23 @@ test('a native module built for another runtime fails, naming it, the loader err
   assert.equal(c['native-modules']!.found, `xxhash-addon: ${abi}`);
   assert.equal(c['native-modules']!.fix, 'rebuild xxhash-addon for Electron 45.4.1 (npx @electron/rebuild -v 45.4.1 -o xxhash-addon), or reinstall walt-bench');
   assert.equal((await byId(fake()))['native-modules']!.state, 'ok');
+});
+
+test('catalog: read from its file or the network is ok; the kept copy of an unreachable URL warns; neither fails with the fix', async () => {
+  const file = (await byId(fake()))['catalog']!;
+  assert.equal(file.state, 'ok');
+  assert.match(file.found, /catalog\.json: read from the file \(5 artifacts\)/);
+  const net = (await byId(fake({ catalog: async () => ({ source: 'https://cat.example/c.json', origin: 'network', artifacts: 1 }) })))['catalog']!;
+  assert.equal(net.state, 'ok');
+  assert.match(net.found, /over the network \(1 artifact\)/);
+  const cached = (await byId(fake({ catalog: async () => ({ source: 'https://cat.example/c.json', origin: 'cache', artifacts: 2 }) })))['catalog']!;
+  assert.equal(cached.state, 'warn');
+  assert.match(cached.found, /unreachable: using the copy kept/);
+  assert.match(cached.fix!, /network or the URL/);
+  const none = await new DoctorService(fake({ catalog: async () => Promise.reject(new Error('catalog https://cat.example/c.json: getaddrinfo ENOTFOUND')) })).run();
+  const c = none.checks.find((x) => x.id === 'catalog')!;
+  assert.equal(c.state, 'fail');
+  assert.equal(none.worst, 'fail');
+  assert.match(c.found, /ENOTFOUND: no catalog/);
+  assert.match(c.fix!, /catalog source in Settings/);
 });

@@ -22,7 +22,7 @@ export function ConsoleView(props: { visible: boolean }): ReactNode {
         Serial console
       </h2>
       <div className="console__forms">
-        <PortPicker onOpen={c.open} />
+        <PortPicker onOpen={c.open} visible={props.visible} />
         <AnalyzeForm onAnalyze={c.analyze} />
       </div>
       {c.sessions.length + c.analyses.length === 0 ? (

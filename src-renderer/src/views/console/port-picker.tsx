@@ -17,7 +17,7 @@ const DEFAULTS: OpenSettings = {
 };
 
 /** The Open form: a listed port (with its adapter's name) or a typed path, the expected model, line settings. */
-export function PortPicker(props: { onOpen(path: string, settings: OpenSettings): Promise<boolean> }): ReactNode {
+export function PortPicker(props: { onOpen(path: string, settings: OpenSettings): Promise<boolean>; visible?: boolean }): ReactNode {
   const api = useApi();
   const [ports, setPorts] = useState<PortInfoData[] | null>(null);
   const [listError, setListError] = useState<string | null>(null);
@@ -42,6 +42,22 @@ export function PortPicker(props: { onOpen(path: string, settings: OpenSettings)
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // The default-baud setting is the form's speed until the technician picks another one (read again each time the
+  // view is shown: a setting changed meanwhile applies).
+  const [baudTouched, setBaudTouched] = useState(false);
+  const visible = props.visible !== false;
+  useEffect(() => {
+    if (baudTouched || !visible) return;
+    let live = true;
+    api.call('settings.get', {}).then(
+      (settings) => live && setS((x) => ({ ...x, baudRate: settings.defaultBaud })),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, baudTouched, visible]);
 
   const set = <K extends keyof OpenSettings>(k: K, v: OpenSettings[K]): void => setS((x) => ({ ...x, [k]: v }));
   const listed = ports?.find((p) => p.path === path || p.byIdPath === path);
@@ -110,7 +126,10 @@ export function PortPicker(props: { onOpen(path: string, settings: OpenSettings)
         <div className="port-settings__grid">
           <label>
             <span>Baud rate</span>
-            <input className="input input--compact" type="number" list="console-bauds" min={50} max={4000000} value={s.baudRate} onChange={(e) => set('baudRate', Number(e.target.value) || 115200)} />
+            <input className="input input--compact" type="number" list="console-bauds" min={50} max={4000000} data-testid="console-baud" value={s.baudRate} onChange={(e) => {
+              setBaudTouched(true);
+              set('baudRate', Number(e.target.value) || 115200);
+            }} />
             <datalist id="console-bauds">
               {BAUDS.map((b) => (
                 <option key={b} value={b} />
