@@ -176,4 +176,50 @@ describe('station jobs on zram slots', { skip }, () => {
     }
     pull(slot);
   });
+  it('a card pulled mid-write fails alone, uncounted, and says why; the slot, emptied, takes the next card', { skip: throttleAvailable() ? false : 'needs blkio cgroup' }, async () => {
+    // zram refuses a reset while the card is open, so the pull comes in two steps a reader shows too: the card stops
+    // taking writes (mem_limit dropped to one page: every new page fails with an I/O error), then, once the station let
+    // go of it, the medium goes away (reset: the device stays, with no size).
+    const [pulled, other] = [createZramCard(0), createZramCard(0)] as [ZramCard, ZramCard];
+    devs.push(pulled, other);
+    for (const s of [pulled, other]) await t.api.call('slots.enroll', { slot: s.device, client: 'alice' });
+    const restore = throttleWrites([{ device: pulled.device, bytesPerSecond: 1 * MiB }]);
+    try {
+      const job = await t.api.call('stationJob.arm', { artifact: img, slots: [pulled.device, other.device], count: 2, verify: true, client: 'alice' });
+      const started = nextEvent(t.api, 'station.card-started', (p) => p.card.slot === pulled.device);
+      const failed = nextEvent(t.api, 'station.card-failed', (p) => p.card.slot === pulled.device, 30000);
+      insert(pulled, 8 * MiB);
+      await started;
+      const otherDone = nextEvent(t.api, 'station.card-done', (p) => p.card.slot === other.device, 30000);
+      insert(other, 8 * MiB);
+      writeFileSync(`/sys/block/zram${pulled.index}/mem_limit`, '4096');
+      const f = await failed;
+      assert.match(f.announcement, /card FAILED \(not counted\)/);
+      await otherDone;
+      assert.ok(readHead(other.device, image.length).equals(image), 'the card beside it was written whole');
+      let status = (await t.api.call('stationJob.status', { jobId: job.jobId })).jobs[0]!;
+      assert.deepEqual([status.state, status.done, status.failed], ['armed', 1, 1]);
+      const tile = status.tiles.find((x) => x.slot === pulled.device);
+      assert.equal(tile?.state, 'failed');
+      assert.ok((tile?.message ?? '').length > 0, 'the slot says why');
+      assert.equal(status.cards.find((c) => c.slot === pulled.device)?.number, null, 'never counted');
+      // pulled for good; a fresh card in the same slot is the job's second good card
+      pull(pulled);
+      writeFileSync(`/sys/block/zram${pulled.index}/mem_limit`, '0');
+      // a hand takes a second or so between two cards: the station sees the slot empty before the next one
+      const deadline = Date.now() + 10_000;
+      while ((await t.api.call('stationJob.status', { jobId: job.jobId })).jobs[0]!.tiles.find((x) => x.slot === pulled.device)?.state !== 'waiting') {
+        assert.ok(Date.now() < deadline, 'the slot shows waiting once the card is pulled');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const ended = jobEnded(t, job.jobId);
+      insert(pulled, 8 * MiB);
+      status = await ended;
+      assert.deepEqual([status.state, status.done, status.failed], ['complete', 2, 1]);
+      assert.ok(readHead(pulled.device, image.length).equals(image), 'the next card in that slot was written');
+    } finally {
+      restore();
+    }
+    for (const s of [pulled, other]) pull(s);
+  });
 });
