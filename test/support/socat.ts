@@ -4,7 +4,7 @@
  * pair on the same link paths.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,8 +14,13 @@ export interface PtyCable {
   host: string;
   /** The end a test writes to as the board. */
   board: string;
-  /** Writes bytes as the board (opens the board end per call). */
+  /**
+   * Writes bytes as the board, in order. Never blocks the thread: what a full pty does not take now is written from
+   * the event loop (the app reading the other end may be in this very process), see `drained()`.
+   */
   write(data: string | Uint8Array): void;
+  /** Resolves once every byte written so far is in the pty. */
+  drained(): Promise<void>;
   /** Kills socat: both ends disappear. */
   unplug(): Promise<void>;
   /** A new socat on the same paths. */
@@ -31,6 +36,39 @@ export async function createPtyCable(): Promise<PtyCable> {
   const board = join(dir, 'board');
   let child: ChildProcess | null = null;
   let boardFd: number | null = null;
+  // bytes the pty did not take yet, oldest first, and the timer that retries them
+  const pending: Buffer[] = [];
+  let retry: ReturnType<typeof setTimeout> | null = null;
+  const waiters: (() => void)[] = [];
+
+  /** Writes what the pty takes now; false when some is left (EAGAIN). */
+  const flush = (): boolean => {
+    while (pending.length > 0 && boardFd !== null) {
+      const head = pending[0]!;
+      let n: number;
+      try {
+        n = writeSync(boardFd, head);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return false;
+        throw error;
+      }
+      if (n < head.length) {
+        pending[0] = head.subarray(n);
+        return false;
+      }
+      pending.shift();
+    }
+    pending.length = 0;
+    for (const w of waiters.splice(0)) w();
+    return true;
+  };
+  const schedule = (): void => {
+    if (retry !== null) return;
+    retry = setTimeout(() => {
+      retry = null;
+      if (!flush()) schedule();
+    }, 2);
+  };
 
   const start = async (): Promise<void> => {
     child = spawn('socat', [`pty,raw,echo=0,link=${board}`, `pty,raw,echo=0,link=${host}`], { stdio: 'ignore' });
@@ -39,9 +77,13 @@ export async function createPtyCable(): Promise<PtyCable> {
       if (Date.now() > deadline) throw new Error('socat made no ptys within 5 s');
       await new Promise((r) => setTimeout(r, 20));
     }
-    boardFd = openSync(board, 'r+');
+    boardFd = openSync(board, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOCTTY);
   };
   const stop = async (): Promise<void> => {
+    if (retry !== null) clearTimeout(retry);
+    retry = null;
+    pending.length = 0;
+    for (const w of waiters.splice(0)) w();
     if (boardFd !== null) closeSync(boardFd);
     boardFd = null;
     const c = child;
@@ -59,7 +101,12 @@ export async function createPtyCable(): Promise<PtyCable> {
     board,
     write(data) {
       if (boardFd === null) throw new Error('the cable is unplugged');
-      writeSync(boardFd, typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+      pending.push(typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.from(data));
+      if (pending.length === 1 && flush()) return;
+      schedule();
+    },
+    drained() {
+      return pending.length === 0 ? Promise.resolve() : new Promise((r) => waiters.push(r));
     },
     unplug: stop,
     replug: start,
