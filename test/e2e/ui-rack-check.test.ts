@@ -123,7 +123,7 @@ test('UI rack check: three U-Boot boards, two rpi-4-b pass, the rpi-3-b-plus fai
   await p.locator('[data-testid="rack-summary"][data-phase="done"]').waitFor({ timeout: 90_000 });
   // what the rows say (check cells carry their evidence in their title), for failure messages
   const rowsText = await p.locator('[data-testid="rack-row"]').evaluateAll((els) =>
-    els.map((e) => `${(e as HTMLElement).innerText.replace(/\s+/g, ' ')} | ${[...e.querySelectorAll('td[title]')].map((t) => t.getAttribute('title')).join(' | ')}`).join('\n'),
+    els.map((e) => `${(e as HTMLElement).innerText.replace(/\s+/g, ' ')} | ${Array.from(e.querySelectorAll('td[title]'), (t) => t.getAttribute('title')).join(' | ')}`).join('\n'),
   );
   const consoles = (await byTestId(p, 'rack-consoles').innerText()).replace(/\n/g, '; ');
   const ptys = boards.map((b, i) => `${SPEC[i]!.mac}=${b.pty}`).join(', ');
