@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useInterfaces } from '../use-interfaces.js';
-import { expectOf, RackExpectField, type ExpectChoice } from './rack-expect.js';
+import { expectOf, type ExpectChoice } from './expect-choice.js';
+import { RackExpectField } from './rack-expect.js';
 import { RackPorts } from './rack-ports.js';
 import type { RackRequest } from './use-rack-check.js';
 
