@@ -127,7 +127,7 @@ test('UI rack check: three U-Boot boards, two rpi-4-b pass, the rpi-3-b-plus fai
   );
   const consoles = (await byTestId(p, 'rack-consoles').innerText()).replace(/\n/g, '; ');
   const ptys = boards.map((b, i) => `${SPEC[i]!.mac}=${b.pty}`).join(', ');
-  const why = `rows:\n${rowsText}\nconsoles: ${consoles} (boards: ${ptys})\nstation:\n${station!.output()}\n${boards.map((b, i) => `console of ${SPEC[i]!.mac}:\n${b.log().slice(-700)}`).join('\n')}`;
+  const why = `rows:\n${rowsText}\nconsoles: ${consoles} (boards: ${ptys})\nbench log:\n${await byTestId(p, 'bench-log').innerText()}\nstation:\n${station!.output()}\n${boards.map((b, i) => `console of ${SPEC[i]!.mac}:\n${b.log().slice(-700)}`).join('\n')}`;
   assert.equal(await p.locator('[data-testid="rack-row"]').count(), 3, why);
   for (const s of SPEC) {
     assert.equal(await row(p, s.mac).getAttribute('data-verdict'), s.mac === WRONG ? 'fail' : 'pass', `${s.mac}\n${why}`);

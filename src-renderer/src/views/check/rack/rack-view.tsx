@@ -1,5 +1,6 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { plural } from '../../../util/format.js';
+import { BenchLog } from '../bench-log.js';
 import { sinceStart } from '../check-steps.js';
 import { RackDetail } from './rack-detail.js';
 import { RackExport } from './rack-export.js';
@@ -52,6 +53,7 @@ export function RackView(): ReactNode {
           <RackTable boards={rows} sort={sort} selected={selected} onSort={(k) => setSort((x) => nextSort(x, k))} onSelect={setSelected} />
         )}
       </section>
+      <BenchLog rows={rack.status} />
     </div>
   );
 }

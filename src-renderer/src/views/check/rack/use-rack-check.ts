@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { CommandInput } from '../../../../../src-main/api/contract.js';
 import { useApi, useEvent } from '../../../api/api-context.js';
 import { useMessages } from '../../../components/messages.js';
+import type { StatusRow } from '../use-boot-check.js';
 import { upsertBoard, type RackBoardData, type RackSnapshotData } from './rack-rows.js';
 
 /** What the technician asks for. */
@@ -15,9 +16,13 @@ export interface RackCheckState {
   boards: RackBoardData[];
   /** Rack events received since the start (for the summary line). */
   events: number;
+  /** The bench's status lines (answers refused, drops), newest first. */
+  status: StatusRow[];
   start(request: RackRequest): Promise<void>;
   stop(): Promise<void>;
 }
+
+let nextKey = 1;
 
 /** Runs a rack check: every board on the link, keyed by MAC, live from check.rackEvent until check.rackDone. */
 export function useRackCheck(): RackCheckState {
@@ -27,6 +32,7 @@ export function useRackCheck(): RackCheckState {
   const [snapshot, setSnapshot] = useState<RackSnapshotData | null>(null);
   const [boards, setBoards] = useState<RackBoardData[]>([]);
   const [events, setEvents] = useState(0);
+  const [status, setStatus] = useState<StatusRow[]>([]);
 
   const take = useCallback((s: RackSnapshotData) => {
     setSnapshot(s);
@@ -58,6 +64,7 @@ export function useRackCheck(): RackCheckState {
     setEvents((n) => n + 1);
     setBoards((list) => upsertBoard(list, e.board));
   });
+  useEvent('bench.status', (s) => setStatus((list) => [{ key: nextKey++, time: new Date().toISOString(), message: s.message }, ...list].slice(0, 50)));
   useEvent('check.rackDone', (s) => {
     if (phase === 'starting' || phase === 'running' || phase === 'idle') {
       take(s);
@@ -93,5 +100,5 @@ export function useRackCheck(): RackCheckState {
     setPhase((p) => (p === 'idle' ? p : 'done'));
   }, [api, take, reportError]);
 
-  return { phase, snapshot, boards, events, start, stop };
+  return { phase, snapshot, boards, events, status, start, stop };
 }
