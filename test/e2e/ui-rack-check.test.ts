@@ -18,9 +18,13 @@ import { startStationProcess, type StationProcess } from './support/station-proc
 
 const REPO = join(__dirname, '..', '..');
 const SHOTS = join(REPO, 'test-output', 'screenshots');
+/**
+ * WalT's boot sequence; the boards stay at U-Boot's prompt afterwards (no poweroff): a QEMU exiting takes its tap's
+ * carrier down, and Chromium, in the same namespace, fails its requests in flight with ERR_NETWORK_CHANGED.
+ */
 const WALT_BOOTCMD =
   'dhcp; if tftpboot ${scriptaddr} fit-start.uboot; then source ${scriptaddr}; ' +
-  'else dhcp; tftpboot ${scriptaddr} start.uboot; source ${scriptaddr}; fi; poweroff';
+  'else dhcp; tftpboot ${scriptaddr} start.uboot; source ${scriptaddr}; fi';
 const BRIDGE = 'ruibr0';
 const SPEC = [
   { tap: 'ruitap0', mac: '52:54:00:ad:00:01', vci: 'walt.node.rpi-4-b' },
@@ -69,7 +73,6 @@ before(async () => {
         netns: { ...ns, tap: s.tap },
         mac: s.mac,
         paused: true,
-        noReboot: true,
         env: { bootp_vci: s.vci, autoload: 'no', bootdelay: '0', bootcmd: WALT_BOOTCMD },
       }),
     );
