@@ -1,65 +1,35 @@
-import type { ReactNode } from 'react';
-import { BenchLog } from './bench-log.js';
-import { Checklist } from './checklist.js';
-import { DhcpTable } from './dhcp-table.js';
-import { FilesSeen } from './files-seen.js';
-import { SetupPanel } from './setup-panel.js';
-import { TftpList } from './tftp-list.js';
-import { useBootCheck } from './use-boot-check.js';
-import { VerdictBanner } from './verdict-banner.js';
+import { useState, type ReactNode } from 'react';
+import { RackView } from './rack/rack-view.js';
+import { SingleCheck } from './single-check.js';
 
-/**
- * The boot check: the technician picks the expected model and the desk link, powers the board on, and sees live
- * whether it follows WalT's boot workflow (DHCP class walt.node.<model>, start.uboot by TFTP, run), with the evidence.
- */
+type CheckMode = 'single' | 'rack';
+
+const MODES: { value: CheckMode; label: string }[] = [
+  { value: 'single', label: 'One board' },
+  { value: 'rack', label: 'Rack' },
+];
+
+/** The boot check view: one board with its link's evidence, or a whole rack at once (one row per board). */
 export function CheckView(): ReactNode {
-  const check = useBootCheck();
-  const { verdict: v, request, phase } = check;
-  const model = v?.model ?? request?.expect ?? '';
-  const running = phase === 'running';
+  const [mode, setMode] = useState<CheckMode>('single');
   return (
-    <div className="check-view" data-testid="check-view">
-      <div className="check-view__top">
-        <SetupPanel
-          running={running}
-          starting={phase === 'starting'}
-          onStart={(r) => void check.start(r)}
-          onStop={() => void check.stop()}
-        />
-        <section className="step check-result" aria-label="Boot check result" data-testid="check-result">
-          <VerdictBanner verdict={v} request={request} phase={phase} elapsedMs={check.elapsedMs} />
-          {v && (
-            <div className="check-result__body">
-              <dl className="facts check-facts" data-testid="check-facts">
-                <dt>Board MAC</dt>
-                <dd className="mono">{v.mac ?? '—'}</dd>
-                <dt>Address</dt>
-                <dd className="mono">{v.ip ?? '—'}</dd>
-                <dt>Vendor class</dt>
-                <dd className={`mono break${classTone(v.vci, model)}`} data-testid="check-vci">
-                  {v.vci ?? '—'}
-                </dd>
-                <dt>User class</dt>
-                <dd className={`mono break${classTone(v.uci, model)}`}>{v.uci ?? '—'}</dd>
-              </dl>
-              <h3 className="check-subtitle">WalT's boot workflow</h3>
-              <Checklist verdict={v} model={model} decidedAt={check.decidedAt} running={running} />
-              <FilesSeen files={v.files} />
-            </div>
-          )}
-        </section>
+    <div className="check-view" data-testid="check-view" data-mode={mode}>
+      <div className="check-mode-switch" role="tablist" aria-label="What to check">
+        {MODES.map((m) => (
+          <button
+            key={m.value}
+            type="button"
+            role="tab"
+            aria-selected={mode === m.value}
+            className={`check-mode-switch__tab${mode === m.value ? ' check-mode-switch__tab--on' : ''}`}
+            data-testid={`check-mode-switch-${m.value}`}
+            onClick={() => setMode(m.value)}
+          >
+            {m.label}
+          </button>
+        ))}
       </div>
-      <DhcpTable rows={check.dhcp} boardMac={v?.mac ?? null} expected={model} />
-      <div className="check-view__bottom">
-        <TftpList rows={check.tftp} />
-        <BenchLog rows={check.status} />
-      </div>
+      {mode === 'single' ? <SingleCheck /> : <RackView />}
     </div>
   );
-}
-
-/** Green when a class names the expected model, red when it names another walt model. */
-function classTone(klass: string | null, model: string): string {
-  if (!klass?.startsWith('walt.node.')) return '';
-  return klass === `walt.node.${model}` ? ' dhcp-class--walt' : ' dhcp-class--wrong';
 }
