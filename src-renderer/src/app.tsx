@@ -82,7 +82,7 @@ export function App(): ReactNode {
           <StationView visible={view === 'station'} />
         </div>
         <div hidden={view !== 'check'}>
-          <CheckView />
+          <CheckView visible={view === 'check'} />
         </div>
         {/* consoles stay mounted: the terminals keep their scrollback and the ports stay watched */}
         <div hidden={view !== 'console'}>

@@ -113,5 +113,16 @@ describe('UI: Settings and About', { skip }, () => {
     assert.match(cli.stderr, /no network interface "wbtest7"/);
     // The journal is read from the new location (empty there), and drives above 32 GB would need a confirmation.
     assert.deepEqual((await call('journal.list', {})).records, []);
+    // The Boot check's desk link starts at the bench interface when this machine has it (one board and rack alike).
+    const link = ((await call('bench.interfaces', {})) as unknown as { name: string }[])[0];
+    assert.ok(link, 'this machine has a network interface besides loopback');
+    await byTestId(p, 'tab-settings').click();
+    await byTestId(p, 'settings-bench-iface').fill(link.name);
+    await byTestId(p, 'settings-save').click();
+    await byTestId(p, 'settings-saved').waitFor();
+    await byTestId(p, 'tab-check').click();
+    await p.waitForFunction((name) => (document.querySelector('[data-testid="check-iface"]') as HTMLSelectElement | null)?.value === name, link.name, { timeout: 10_000 });
+    await byTestId(p, 'check-mode-switch-rack').click();
+    await p.waitForFunction((name) => (document.querySelector('[data-testid="rack-iface"]') as HTMLSelectElement | null)?.value === name, link.name, { timeout: 10_000 });
   });
 });

@@ -10,7 +10,8 @@ const MODES: { value: CheckMode; label: string }[] = [
 ];
 
 /** The boot check view: one board with its link's evidence, or a whole rack at once (one row per board). */
-export function CheckView(): ReactNode {
+export function CheckView(props: { visible?: boolean }): ReactNode {
+  const visible = props.visible !== false;
   const [mode, setMode] = useState<CheckMode>('single');
   return (
     <div className="check-view" data-testid="check-view" data-mode={mode}>
@@ -29,7 +30,7 @@ export function CheckView(): ReactNode {
           </button>
         ))}
       </div>
-      {mode === 'single' ? <SingleCheck /> : <RackView />}
+      {mode === 'single' ? <SingleCheck visible={visible} /> : <RackView visible={visible} />}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { useBenchIface } from './use-bench-iface.js';
 import { KNOWN_MODELS, MAC_RE, MODEL_RE } from './check-steps.js';
 import type { CheckRequest } from './use-boot-check.js';
 import { useInterfaces } from './use-interfaces.js';
@@ -26,6 +27,8 @@ const MODES: { value: CheckMode; label: string; explain: string }[] = [
 
 /** The setup of a boot check: model, desk link, mode, optional MAC and timeout; Start and Stop. */
 export function SetupPanel(props: {
+  /** Shown now (the bench interface setting is read again each time). */
+  visible: boolean;
   running: boolean;
   starting: boolean;
   onStart(request: CheckRequest): void;
@@ -36,6 +39,7 @@ export function SetupPanel(props: {
   const { links, load, loading } = useInterfaces();
   const [model, setModel] = useState('');
   const [iface, setIface] = useState('');
+  useBenchIface(iface, setIface, links, props.visible);
   const [mode, setMode] = useState<CheckMode>('probe');
   const [root, setRoot] = useState('');
   const [mac, setMac] = useState('');

@@ -12,7 +12,7 @@ import { VerdictBanner } from './verdict-banner.js';
  * The boot check of one board: the technician picks the expected model and the desk link, powers the board on, and sees live
  * whether it follows WalT's boot workflow (DHCP class walt.node.<model>, start.uboot by TFTP, run), with the evidence.
  */
-export function SingleCheck(): ReactNode {
+export function SingleCheck(props: { visible: boolean }): ReactNode {
   const check = useBootCheck();
   const { verdict: v, request, phase } = check;
   const model = v?.model ?? request?.expect ?? '';
@@ -21,6 +21,7 @@ export function SingleCheck(): ReactNode {
     <div className="check-view" data-testid="single-check">
       <div className="check-view__top">
         <SetupPanel
+          visible={props.visible}
           running={running}
           starting={phase === 'starting'}
           onStart={(r) => void check.start(r)}

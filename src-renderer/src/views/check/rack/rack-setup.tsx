@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { useBenchIface } from '../use-bench-iface.js';
 import { useInterfaces } from '../use-interfaces.js';
 import { expectOf, type ExpectChoice } from './expect-choice.js';
 import { RackExpectField } from './rack-expect.js';
@@ -6,9 +7,10 @@ import { RackPorts } from './rack-ports.js';
 import type { RackRequest } from './use-rack-check.js';
 
 /** The setup of a rack check: desk link, expected models, consoles, serve or observe, timeout; Start and Stop. */
-export function RackSetup(props: { running: boolean; starting: boolean; onStart(request: RackRequest): void; onStop(): void }): ReactNode {
+export function RackSetup(props: { visible: boolean; running: boolean; starting: boolean; onStart(request: RackRequest): void; onStop(): void }): ReactNode {
   const { links, load, loading } = useInterfaces();
   const [iface, setIface] = useState('');
+  useBenchIface(iface, setIface, links, props.visible);
   const [expect, setExpect] = useState<ExpectChoice>({ kind: 'model', model: '', mapText: '' });
   const [ports, setPorts] = useState<string[]>([]);
   const [observe, setObserve] = useState(false);

@@ -10,7 +10,7 @@ import { RackTable } from './rack-table.js';
 import { useRackCheck } from './use-rack-check.js';
 
 /** The rack mode of the boot check: every board on the link at once, one row each, a detail pane, the report. */
-export function RackView(): ReactNode {
+export function RackView(props: { visible: boolean }): ReactNode {
   const rack = useRackCheck();
   const [sort, setSort] = useState<RackSort>({ key: 'mac', dir: 'asc' });
   const [selected, setSelected] = useState<string | null>(null);
@@ -24,7 +24,7 @@ export function RackView(): ReactNode {
   return (
     <div className="rack-view" data-testid="rack-view">
       <div className="rack-view__top">
-        <RackSetup running={rack.phase === 'running'} starting={rack.phase === 'starting'} onStart={(r) => void rack.start(r)} onStop={() => void rack.stop()} />
+        <RackSetup visible={props.visible} running={rack.phase === 'running'} starting={rack.phase === 'starting'} onStart={(r) => void rack.start(r)} onStop={() => void rack.stop()} />
         <RackDetail board={board} />
       </div>
       <section className="step check-panel" aria-labelledby="rack-title" data-testid="rack-boards">
