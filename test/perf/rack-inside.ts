@@ -3,6 +3,8 @@
  * - `server <iface> <map.json> <timeoutS>` (the bench's namespace): a backend running check.rackStart on the link
  *   with the expect map; prints `{"ready":true}` once it listens, then one JSON line per check.rackEvent stamped with
  *   the wall clock (`performance.timeOrigin + performance.now()`, comparable across processes), then the final snapshot.
+ *   With BENCH_UI_ROOT (the built renderer) it also serves the UI (a station on 127.0.0.1 in that namespace, its URL
+ *   in the ready line) and, after the snapshot, waits for its stdin to close before it stops.
  * - `clients <iface> <serverIp> <boards.json>` (the boards' namespace): every simulated board at once sends a raw
  *   DHCP DISCOVER with its walt.node.* vendor class, REQUESTs the offered address, takes it on the link (/32) and
  *   reads start.uboot by TFTP from it; prints one JSON line per board with the time each packet was sent.
@@ -17,6 +19,7 @@ import { decodeDhcp, encodeDhcp, type DhcpPacket } from '../../src-main/core/net
 import { decodeTftp, encodeTftp } from '../../src-main/core/net/tftp.js';
 import { createBackend } from '../../src-main/services/backend.js';
 import { inProcessClient } from '../../src-main/transports/in-process/client.js';
+import { startStation } from '../../src-main/transports/station/station-server.js';
 
 const run = promisify(execFile);
 const wall = (): number => performance.timeOrigin + performance.now();
@@ -52,9 +55,16 @@ async function server(iface: string, mapFile: string, timeoutS: number): Promise
   const done = new Promise<unknown>((resolve) => api.on('check.rackDone', resolve));
   api.on('check.rackEvent', (e) => print({ event: e.kind, check: e.check, mac: e.board.mac, verdict: e.board.verdict, at: wall() }));
   await api.call('check.rackStart', { iface, expect: { kind: 'map', map }, mode: 'serve', timeoutS });
-  print({ ready: true });
+  // BENCH_UI_ROOT (the built renderer): the same backend also serves the UI, so a browser watches this very check
+  const ui = process.env.BENCH_UI_ROOT
+    ? await startStation({ dispatcher: backend.dispatcher, staticRoot: process.env.BENCH_UI_ROOT, uploadDir: mkdtempSync(join(tmpdir(), 'wb-rackbench-up-')), port: 0 })
+    : null;
+  print({ ready: true, url: ui?.url ?? null });
   print({ snapshot: await done });
   await api.call('check.rackStop', {}).catch(() => undefined);
+  // the browser reads the last rows before the station goes (the bench closes it, then this process' stdin)
+  if (ui) await new Promise((r) => process.stdin.once('close', r).resume());
+  await ui?.close();
   await backend.close();
 }
 

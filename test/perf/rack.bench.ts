@@ -4,18 +4,22 @@
  * pair: each board sends a raw DHCP DISCOVER with its walt.node.* vendor class, REQUESTs its address, takes it and
  * reads start.uboot by TFTP. 45 send the expected model, 5 another: every verdict must be right (45 pass, 5 fail
  * naming both models). Prints the latency from a packet sent to the rack event it causes (DISCOVER -> board-appeared,
- * RRQ -> fetch changed, last ACK -> transfer changed), p50/p99/max. Root and ip netns.
+ * RRQ -> fetch changed, last ACK -> transfer changed), p50/p99/max; and, with Chromium and the built renderer, the
+ * Rack view watching the check live: its frame intervals and long tasks (rack-ui-watch.ts). Root and ip netns.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNetns, netnsAvailable } from '../support/netns.js';
+import { CHROMIUM } from '../e2e/support/browser.js';
 import type { SimBoard, SimResult } from './rack-inside.js';
+import { type RackWatch, watchRack } from './rack-ui-watch.js';
 
 const BOARDS = Number(process.env.BENCH_BOARDS ?? 50);
 const WRONG_EVERY = 10;
 const INSIDE = join(__dirname, 'rack-inside.ts');
+const UI_ROOT = join(__dirname, '..', '..', 'dist', 'renderer');
 
 interface ServerEvent {
   event: string;
@@ -33,9 +37,15 @@ const pct = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[M
 const figures = (xs: number[]): string => `p50 ${pct(xs, 0.5).toFixed(2)} ms, p99 ${pct(xs, 0.99).toFixed(2)} ms, max ${Math.max(...xs).toFixed(2)} ms (n=${xs.length})`;
 
 /** Runs a command in a namespace and collects its stdout lines as JSON. */
-function spawnJson(ns: string, args: string[]): { lines: unknown[]; ready: Promise<void>; exited: Promise<number>; stderr: () => string } {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', INSIDE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnJson(
+  ns: string,
+  args: string[],
+  env: Record<string, string> = {},
+): { lines: unknown[]; ready: Promise<void>; snapshot: Promise<void>; exited: Promise<number>; stderr: () => string; endInput: () => void } {
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', INSIDE, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const lines: unknown[] = [];
+  let onSnapshot: () => void = () => undefined;
+  const snapshot = new Promise<void>((r) => (onSnapshot = r));
   let buf = '';
   let err = '';
   let onReady: () => void = () => undefined;
@@ -43,15 +53,16 @@ function spawnJson(ns: string, args: string[]): { lines: unknown[]; ready: Promi
   child.stdout.on('data', (b: Buffer) => {
     buf += b.toString();
     for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-      const line = JSON.parse(buf.slice(0, i)) as { ready?: boolean };
+      const line = JSON.parse(buf.slice(0, i)) as { ready?: boolean; snapshot?: unknown };
       buf = buf.slice(i + 1);
       lines.push(line);
       if (line.ready) onReady();
+      if (line.snapshot) onSnapshot();
     }
   });
   child.stderr.on('data', (b: Buffer) => (err += b.toString()));
   const exited = new Promise<number>((r) => child.on('close', (code) => r(code ?? 1)));
-  return { lines, ready, exited, stderr: () => err };
+  return { lines, ready, snapshot, exited, stderr: () => err, endInput: () => void child.stdin.end() };
 }
 
 async function main(): Promise<void> {
@@ -60,6 +71,7 @@ async function main(): Promise<void> {
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'wb-rackbench-'));
+  let watch: RackWatch | null = null;
   const ns = createNetns({ prefix: 'rackb', tap: 'rbtap0' });
   const boardsNs = `${ns.name}-b`;
   try {
@@ -83,13 +95,22 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, 'map.json'), JSON.stringify(Object.fromEntries(boards.map((b) => [b.mac, 'rpi-4-b']))));
     writeFileSync(join(dir, 'boards.json'), JSON.stringify(boards));
 
-    const server = spawnJson(ns.name, ['server', 'rbv0', join(dir, 'map.json'), '60']);
+    const withUi = process.env.BENCH_UI !== '0' && existsSync(CHROMIUM) && existsSync(join(UI_ROOT, 'index.html'));
+    const server = spawnJson(ns.name, ['server', 'rbv0', join(dir, 'map.json'), '60'], withUi ? { BENCH_UI_ROOT: UI_ROOT } : {});
     await Promise.race([server.ready, server.exited.then(() => Promise.reject(new Error(`the server ended:\n${server.stderr()}`)))]);
+    const url = (server.lines.find((l) => (l as { ready?: boolean }).ready) as { url: string | null }).url;
+    watch = withUi && url ? await watchRack(ns.name, url, dir) : null;
     const started = performance.now();
     const sims = spawnJson(boardsNs, ['clients', 'rbv1', ns.hostIp, join(dir, 'boards.json')]);
+    sims.endInput();
     await sims.exited;
-    await server.exited;
+    await Promise.race([server.snapshot, server.exited]);
     const wallMs = performance.now() - started;
+    const ui = watch ? await watch.finish(BOARDS) : null;
+    await watch?.close();
+    watch = null;
+    server.endInput();
+    await server.exited;
 
     const results = sims.lines as SimResult[];
     const events = server.lines.filter((l): l is ServerEvent => typeof (l as ServerEvent).event === 'string');
@@ -145,11 +166,20 @@ async function main(): Promise<void> {
     const range = (xs: number[]): string => `${Math.min(...xs)}-${Math.max(...xs)}`;
     console.log(`  ${events.length} rack events; per board ${range(results.map((r) => r.discoverAt.length))} DISCOVERs (the bench offers <= 10 new boards/s) and ${range(results.map((r) => r.rrqAt.length))} RRQs (32 transfers at once)`);
     console.log(`  rack check start to its end (every mapped board decided) ${(wallMs / 1000).toFixed(2)} s`);
+    if (ui) {
+      const long = ui.longTasks;
+      console.log(`  UI (the Rack view in Chromium, watching the check live): frame interval ${figures(ui.frames)}; ${ui.frames.filter((f) => f > 50).length} frames over 50 ms; ${long.length} long tasks (> 50 ms main thread)${long.length ? `, longest ${Math.max(...long).toFixed(0)} ms` : ''}; ${ui.rows} rows shown`);
+      if (ui.rows !== BOARDS) problems.push(`the Rack view shows ${ui.rows} rows for ${BOARDS} boards`);
+      for (const e of ui.errors) problems.push(`page: ${e}`);
+    } else {
+      console.log('  UI: not measured (BENCH_UI=0, no /usr/bin/chromium, or the renderer is not built: npm run build)');
+    }
     if (problems.length > 0) {
       console.log(problems.slice(0, 20).join('\n'));
       process.exitCode = 1;
     }
   } finally {
+    await watch?.close().catch(() => undefined);
     try {
       execFileSync('ip', ['netns', 'del', boardsNs], { stdio: 'ignore' });
     } catch {
