@@ -105,6 +105,12 @@ export class PatternSet {
   private readonly single = new Map<number, StartEntry[]>();
   private readonly anywhere: Pattern[] = [];
   private readonly gate: RegExp | null;
+  /** By a two-character ASCII key (`c0 * 128 + c1`): the bits (bitOf) of the anywhere patterns keyed on it. */
+  private readonly keyBits = new Uint32Array(128 * 128);
+  /** The bits of the anywhere patterns keyed otherwise (one character, non-ASCII): tried whenever the gate lets a line through. */
+  private alwaysBits = 0;
+  /** Whether every key has two characters (else keysIn() lets a line through to every anywhere pattern). */
+  private pairKeys = true;
   /** Whether the gate let the last line given to match() through (false: no anywhere pattern can take any part of it). */
   lastGate = false;
   /** Every start literal (the anchors that cut a collapsed paste). */
@@ -117,7 +123,7 @@ export class PatternSet {
         if (!keep(p)) continue;
         if (p.has !== undefined) this.anywhere.push(p);
         for (const start of startsOf(p)) {
-          entries.push({ start, p });
+          entries.push({ start, third: start.length < 3 ? -1 : start.charCodeAt(2), p });
           this.starts.push(start);
         }
       }
@@ -136,9 +142,16 @@ export class PatternSet {
     }
     // substrings that open a line are anchors too (`TFTP error`, `Kernel panic`); short or punctuation ones are not
     for (const p of this.anywhere) if (p.has!.length >= 8 && /^[A-Z]/.test(p.has!)) this.starts.push(p.has!);
-    const gateKeys = new Set(this.anywhere.map((p) => p.has!).map((l) => (l.length < 2 ? l : l.substr(rarestPair(l), 2))));
-    const escaped = [...gateKeys].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    this.gate = escaped.length ? new RegExp(escaped.join('|')) : null;
+    const gateKeys = new Set<string>();
+    this.anywhere.forEach((p, i) => {
+      const key = p.has!.length < 2 ? p.has! : p.has!.substr(rarestPair(p.has!), 2);
+      gateKeys.add(key);
+      if (key.length !== 2) this.pairKeys = false;
+      if (key.length === 2 && key.charCodeAt(0) < 128 && key.charCodeAt(1) < 128) this.keyBits[key.charCodeAt(0) * 128 + key.charCodeAt(1)]! |= bitOf(i);
+      else this.alwaysBits |= bitOf(i);
+    });
+    const escaped = [...gateKeys].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    this.gate = escaped ? new RegExp(escaped, 'g') : null;
   }
 
   /**
@@ -149,8 +162,9 @@ export class PatternSet {
     const list = this.startsFor(s);
     if (list !== undefined) {
       for (let i = 0; i < list.length; i += 1) {
-        const { start, p } = list[i]!;
-        if (!s.startsWith(start)) continue;
+        const { start, third, p } = list[i]!;
+        // the list holds the starts of the line's first two characters: the third rejects most without a call
+        if ((third >= 0 && s.charCodeAt(2) !== third) || !s.startsWith(start)) continue;
         if (p.re === undefined) {
           if (p.on(null, s, ctx, out) !== false) return p.id;
           continue;
@@ -160,14 +174,35 @@ export class PatternSet {
       }
     }
     if (!anywhere || this.gate === null) return null;
-    if (!(this.lastGate = this.gate.test(s))) return null;
+    const mask = this.keysIn(s, this.gate);
+    if (!(this.lastGate = mask !== 0)) return null;
     for (let i = 0; i < this.anywhere.length; i += 1) {
+      if ((mask & bitOf(i)) === 0) continue;
       const p = this.anywhere[i]!;
       if (!s.includes(p.has!)) continue;
       const m = p.re === undefined ? null : p.re.exec(s);
       if ((p.re === undefined || m !== null) && p.on(m, s, ctx, out) !== false) return p.id;
     }
     return null;
+  }
+
+  /**
+   * The bits of the anywhere patterns whose key `s` holds, 0 when it holds none (-1, every bit, with keys of other
+   * lengths): the gate's matches (`test` with the
+   * global flag leaves lastIndex after the match and allocates nothing), overlapping ones too (`TFT`: `TF` and `FT`).
+   */
+  private keysIn(s: string, gate: RegExp): number {
+    gate.lastIndex = 0;
+    if (!this.pairKeys) return gate.test(s) ? -1 : 0;
+    let mask = 0;
+    while (gate.test(s)) {
+      const at = gate.lastIndex - 2;
+      const c0 = s.charCodeAt(at);
+      const c1 = s.charCodeAt(at + 1);
+      mask |= (c0 < 128 && c1 < 128 ? this.keyBits[c0 * 128 + c1]! : 0) | this.alwaysBits;
+      gate.lastIndex = at + 1;
+    }
+    return mask;
   }
 
   /** The start patterns whose start may open `s` (its first two characters), in table order. */
@@ -179,9 +214,16 @@ export class PatternSet {
   }
 }
 
+/** The bit of the i-th anywhere pattern in a key mask (the 32nd and later share the last bit). */
+function bitOf(i: number): number {
+  return 1 << Math.min(i, 31);
+}
+
 /** A start literal and its pattern. */
 interface StartEntry {
   start: string;
+  /** The start's third character (-1 for a shorter start). */
+  third: number;
   p: Pattern;
 }
 
