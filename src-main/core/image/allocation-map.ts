@@ -39,7 +39,7 @@ export interface AllocationMap {
   bytes: number;
 }
 
-interface Slice {
+export interface Slice {
   name: string;
   offset: number;
   bytes: number;
@@ -75,7 +75,7 @@ export function allocationMap(disk: DiskReader, options: { vouched?: ByteRange[]
   return { size: disk.size, table, partitions: plans, ranges: aligned, bytes: rangesBytes(aligned) };
 }
 
-function partitionsOf(disk: DiskReader): { table: AllocationMap['table']; slices: Slice[]; tables: ByteRange[] } {
+export function partitionsOf(disk: DiskReader): { table: AllocationMap['table']; slices: Slice[]; tables: ByteRange[] } {
   const mbr = decodeMbr(disk.read(0, SECTOR));
   const clamp = (name: string, offset: number, bytes: number, forceFull: string | null): Slice => ({
     name,
@@ -116,7 +116,7 @@ function partitionsOf(disk: DiskReader): { table: AllocationMap['table']; slices
   return { table: 'none', slices: [clamp('disk', 0, disk.size, wholeDisk ? null : 'no partition table and no known filesystem')], tables: [] };
 }
 
-function planSlice(disk: DiskReader, slice: Slice): { plan: PartitionPlan; ranges: ByteRange[] } {
+export function planSlice(disk: DiskReader, slice: Slice): { plan: PartitionPlan; ranges: ByteRange[] } {
   const whole = { offset: slice.offset, length: slice.bytes };
   const full = (why: string): { plan: PartitionPlan; ranges: ByteRange[] } => ({
     plan: { name: slice.name, offset: slice.offset, bytes: slice.bytes, filesystem: 'full', why, writtenBytes: slice.bytes },
@@ -137,7 +137,7 @@ function planSlice(disk: DiskReader, slice: Slice): { plan: PartitionPlan; range
 }
 
 /** The range itself when any of its bytes is not zero (a gap holding data is written in full), else nothing. */
-function dataIn(disk: DiskReader, range: ByteRange): ByteRange[] {
+export function dataIn(disk: DiskReader, range: ByteRange): ByteRange[] {
   for (let at = range.offset; at < range.offset + range.length; at += SCAN_CHUNK) {
     const chunk = disk.read(at, Math.min(SCAN_CHUNK, range.offset + range.length - at));
     if (!allZero(chunk)) return [range];
@@ -156,7 +156,7 @@ export function allZero(bytes: Uint8Array): boolean {
   return true;
 }
 
-function complement(covered: ByteRange[], size: number): ByteRange[] {
+export function complement(covered: ByteRange[], size: number): ByteRange[] {
   const out: ByteRange[] = [];
   let at = 0;
   for (const r of covered) {
