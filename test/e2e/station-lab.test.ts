@@ -106,7 +106,7 @@ describe('the lab station in a network namespace (real process, HTTPS, Chromium,
 
   before(() => {
     home = mkdtempSync(join(tmpdir(), 'stui-'));
-    ns = createNetns({ prefix: 'stui', hostIp: LAB_IP });
+    ns = createNetns({ prefix: 'stui', hostIp: LAB_IP, noIpv6: true });
   });
   after(async () => {
     await browser?.close().catch(() => undefined);

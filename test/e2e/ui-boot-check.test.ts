@@ -58,7 +58,7 @@ before(async () => {
   if (missing.length > 0) return;
   dir = mkdtempSync(join(tmpdir(), 'wb-ui-check-'));
   mkdirSync(SHOTS, { recursive: true });
-  ns = createNetns();
+  ns = createNetns({ noIpv6: true });
   station = await startStationProcess(REPO, { WALT_BENCH_HOME: join(dir, 'home') }, ns.wrap());
   // Chromium runs in the namespace too: the station's 127.0.0.1 is the namespace's loopback.
   const wrapper = join(dir, 'chromium-in-netns.sh');

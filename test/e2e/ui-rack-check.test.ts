@@ -58,7 +58,7 @@ before(async () => {
   if (missing.length > 0) return;
   dir = mkdtempSync(join(tmpdir(), 'wb-ui-rack-'));
   mkdirSync(SHOTS, { recursive: true });
-  ns = createNetns({ prefix: 'ruirack', tap: SPEC[0]!.tap });
+  ns = createNetns({ prefix: 'ruirack', tap: SPEC[0]!.tap, noIpv6: true });
   const sh = (...args: string[]): string => ns!.run('ip', args);
   sh('addr', 'flush', 'dev', SPEC[0]!.tap);
   sh('link', 'add', BRIDGE, 'type', 'bridge');
@@ -191,5 +191,8 @@ test('UI rack check: three U-Boot boards, two rpi-4-b pass, the rpi-3-b-plus fai
   await p.screenshot({ path: join(SHOTS, 'rack-check-800.png'), fullPage: true });
   // the wide table scrolls inside its panel: the page itself is not wider than the window
   assert.equal(await p.evaluate(() => document.documentElement.scrollWidth), 800);
-  assert.deepEqual(pageErrors, []);
+  // A link changing under Chromium (a board's tap, the bridge) fails the requests it has in flight, logged as
+  // net::ERR_NETWORK_CHANGED whatever the page does; the page retries its reads, so no error reached the technician.
+  assert.deepEqual(pageErrors.filter((e) => !e.includes('net::ERR_NETWORK_CHANGED')), []);
+  assert.equal(await byTestId(p, 'error-panel').count(), 0, 'no error shown in the page');
 });

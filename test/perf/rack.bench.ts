@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'wb-rackbench-'));
   let watch: RackWatch | null = null;
-  const ns = createNetns({ prefix: 'rackb', tap: 'rbtap0' });
+  const ns = createNetns({ prefix: 'rackb', tap: 'rbtap0', noIpv6: true });
   const boardsNs = `${ns.name}-b`;
   try {
     // the link: a veth pair, the bench's end carrying the server address, the boards' end a spare one

@@ -33,6 +33,11 @@ export interface NetnsOptions {
   hostIp?: string;
   /** Prefix length (default 24). */
   prefixLength?: number;
+  /**
+   * IPv6 off in the namespace (for a browser run inside it): no link-local address appears seconds after a link
+   * comes up, an address change Chromium answers by failing its requests in flight (net::ERR_NETWORK_CHANGED).
+   */
+  noIpv6?: boolean;
 }
 
 let counter = 0;
@@ -64,6 +69,9 @@ export function createNetns(options: NetnsOptions = {}): NetNamespace {
   ip('netns', 'add', name);
   alive.add(name);
   try {
+    if (options.noIpv6) {
+      for (const scope of ['all', 'default']) ip('netns', 'exec', name, 'sh', '-c', `echo 1 > /proc/sys/net/ipv6/conf/${scope}/disable_ipv6`);
+    }
     ip('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up');
     ip('netns', 'exec', name, 'ip', 'tuntap', 'add', 'dev', tap, 'mode', 'tap');
     ip('netns', 'exec', name, 'ip', 'addr', 'add', `${hostIp}/${prefix}`, 'dev', tap);

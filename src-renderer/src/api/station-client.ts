@@ -70,16 +70,23 @@ export class StationClient implements ApiClient {
 
   async call<C extends CommandName>(name: C, input: CommandInput<C>): Promise<CommandOutput<C>> {
     await this.session;
-    let res: Response;
-    try {
-      res = await fetch(`api/call/${encodeURIComponent(name)}`, {
-        method: 'POST',
-        credentials: 'omit',
-        headers: { 'Content-Type': 'application/json', ...this.authHeaders() },
-        body: JSON.stringify(input ?? {}),
-      });
-    } catch {
-      throw new ClientApiError('io-error', 'The station does not answer', 'Is `walt-bench station` still running?');
+    let res: Response | null = null;
+    // A read is asked again when the request failed on the way (a link going up or down on this machine makes a
+    // browser fail its requests in flight: net::ERR_NETWORK_CHANGED); a command that changes something never is.
+    const delays = isRead(name) ? READ_RETRY_MS : [];
+    for (let attempt = 0; res === null; attempt += 1) {
+      try {
+        res = await fetch(`api/call/${encodeURIComponent(name)}`, {
+          method: 'POST',
+          credentials: 'omit',
+          headers: { 'Content-Type': 'application/json', ...this.authHeaders() },
+          body: JSON.stringify(input ?? {}),
+        });
+      } catch {
+        const delay = delays[attempt];
+        if (delay === undefined) throw new ClientApiError('io-error', 'The station does not answer', 'Is `walt-bench station` still running?');
+        await new Promise((r) => setTimeout(r, delay));
+      }
     }
     const body = await readJson(res);
     if (res.ok && isOkEnvelope(body)) return parseCommandOutput(name, body.result);
@@ -166,6 +173,14 @@ export class StationClient implements ApiClient {
     this.attempt += 1;
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
+}
+
+/** Waits before asking a read again after a failed request (then it gives up: the station is not there). */
+const READ_RETRY_MS = [100, 400, 1200];
+
+/** Commands that only read (asking again changes nothing): lists, statuses, gets, reads, searches. */
+export function isRead(name: string): boolean {
+  return /\.(get|list|status|sessions|interfaces|info|about|read|search|rackStatus|inspect)$/.test(name);
 }
 
 /** `{ ok: true, result }` from the station. */
