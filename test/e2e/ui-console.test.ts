@@ -104,7 +104,7 @@ test('UI: a live QEMU U-Boot console with its timeline, typed commands, then a c
   await byTestId(p, 'port-path').fill(board.pty);
   await byTestId(p, 'open-port').click();
   const session = p.locator(`[data-testid="console-session"][data-path="${board.pty}"]`);
-  await session.waitFor({ timeout: 10_000 });
+  await session.waitFor({ timeout: 20_000 });
   await session.locator('.xterm-rows').waitFor();
   board.resume();
 
