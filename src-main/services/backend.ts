@@ -74,12 +74,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const env = options.env ?? process.env;
   const paths = statePaths(options.home, options.owner);
   const settings = new SettingsStore(paths.settings, env, options.owner);
-  // The journal-location setting is read at each append and read: a new location applies to the next card.
-  const journal = new Journal(() => journalFileOf(settings.get(), paths.journal), options.owner);
   const watcher = new DriveWatcher({ lister: options.lister ?? new DrivelistLister(), intervalMs: options.pollMs });
   // Every path a caller gives meets the rules here, as the user the backend works for (never as root).
   const caller = options.owner ? callerByUid(options.owner.uid, options.owner.gid) : processCaller();
   const guard = new PathGuard({ caller, drives: () => watcher.refresh() });
+  // The journal-location setting is read at each read and each card's first line (a new location applies to the next
+  // card), and meets its rules again there: settings.json is the user's file, and a root helper must never create a
+  // journal in a folder that is not (or no longer) a folder of the user's, nor through a link swapped in since.
+  const journal = new Journal(() => journalFileOf(settings.get(), paths.journal, guard), options.owner);
   let dispatcher: Dispatcher | null = null;
   const emit: Dispatcher['emit'] = (event, payload) => dispatcher?.emit(event, payload);
 

@@ -11,9 +11,13 @@ import { processIdentity, type ProcessIdentity } from './process-identity.js';
  * one link: a root helper never appends through a link planted in the user's state folder.
  */
 export class Journal {
+  /** The file each attempt in progress started in: its checkpoints and finished line go there too. */
+  private readonly attempts = new Map<string, string>();
+
   /**
-   * `file`: the journal's path, or a function giving it (the journal-location setting: each append and read uses the
-   * location in force at that moment).
+   * `file`: the journal's path, or a function giving it (the journal-location setting: each read and each attempt's
+   * 'started' line use the location in force at that moment; the rest of an attempt follows its started line, so a
+   * location changed mid-card never splits its record).
    */
   constructor(
     private readonly fileOf: string | (() => string),
@@ -36,7 +40,7 @@ export class Journal {
    * line even after a torn last line, so a crash mid-append never swallows the next record.
    */
   append(line: JournalLine): void {
-    const fd = this.open(constants.O_RDWR | constants.O_APPEND | constants.O_CREAT);
+    const fd = this.open(constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, this.fileFor(line));
     try {
       const st = fstatSync(fd);
       if (st.size === 0 && this.owner) {
@@ -75,9 +79,22 @@ export class Journal {
     return { records: limit ? records.slice(-limit) : records, skippedLines: skipped };
   }
 
+  /** The file a line goes to: an attempt's own once started, else the location now. */
+  private fileFor(line: JournalLine): string {
+    const id = line.attempt;
+    if (id === undefined) return this.file;
+    if (line.result === 'started') {
+      const file = this.file;
+      this.attempts.set(id, file);
+      return file;
+    }
+    const file = this.attempts.get(id) ?? this.file;
+    if (line.result !== 'progress') this.attempts.delete(id);
+    return file;
+  }
+
   /** Opens the journal without following a link, and refuses anything but a plain file with one name. */
-  private open(flags: number): number {
-    const file = this.file;
+  private open(flags: number, file = this.file): number {
     let fd: number;
     try {
       fd = openSync(file, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644);

@@ -6,9 +6,19 @@ import type { Settings } from './settings.js';
 /** The journal's file name inside its folder (the state folder, or the journal-location setting). */
 export const JOURNAL_FILE = 'journal.jsonl';
 
-/** The journal file the settings put in force: `<journalDir>/journal.jsonl`, or the state folder's. */
-export function journalFileOf(settings: Pick<Settings, 'journalDir'>, defaultFile: string): string {
-  return settings.journalDir ? join(settings.journalDir, JOURNAL_FILE) : defaultFile;
+/**
+ * The journal file the settings put in force: `<journalDir>/journal.jsonl`, or the state folder's. The location meets
+ * its rules again at each use (settings.json is the user's file: a hand-edited value never met settings.set's checks),
+ * and must still be the canonical path it was stored as.
+ */
+export function journalFileOf(settings: Pick<Settings, 'journalDir'>, defaultFile: string, guard: Pick<PathGuard, 'writableFolder'>): string {
+  const dir = settings.journalDir;
+  if (!dir) return defaultFile;
+  const real = guard.writableFolder(dir, 'the journal location').real;
+  if (real !== dir) {
+    throw new ApiError('refused', `the journal location ${dir} now leads to ${real} (a link in its path changed)`, `set the journal location again (walt-bench settings set journalDir ${real}), or unset it`);
+  }
+  return join(dir, JOURNAL_FILE);
 }
 
 /** True when a catalog source is a URL (downloaded, kept for offline use), not a file. */

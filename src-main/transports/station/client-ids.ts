@@ -37,6 +37,16 @@ export class ClientIds {
     return this.issue(address);
   }
 
+  /**
+   * True when the request names a page id this station did not issue to its address (a page of a station that has
+   * restarted since, or one that made its id up): such a page must ask GET /api/session again, never act as `anon`.
+   */
+  namesUnknown(req: IncomingMessage): boolean {
+    const header = req.headers[CLIENT_HEADER];
+    if (typeof header !== 'string' || header === '') return false;
+    return !(ISSUED.test(header) && this.issued.get(header) === (req.socket.remoteAddress ?? '?'));
+  }
+
   /** The client a request comes from: `station <remote address> <page id>` (`anon` when it names none it may use). */
   callerOf(req: IncomingMessage): string {
     const address = req.socket.remoteAddress ?? '?';

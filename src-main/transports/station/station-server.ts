@@ -238,6 +238,12 @@ export async function startStation(options: StationOptions): Promise<Station> {
     }
     if (path.startsWith('/api/call/') && req.method === 'POST') {
       const name = path.slice('/api/call/'.length);
+      if (takesClient(name) && clients.namesUnknown(req)) {
+        // the page renews its id (GET /api/session) and asks again; until then it is nobody, never `anon`
+        const error = { code: 'refused', message: "this station did not issue this page's id (it restarted since the page opened?)", hint: 'reload the page' };
+        sendJson(res, 409, { ok: false, error }, { 'x-walt-session': 'unknown' });
+        return;
+      }
       try {
         const result = await options.dispatcher.dispatch(name, withClient(name, await readBody(req), req, clients));
         sendJson(res, 200, { ok: true, result });

@@ -70,6 +70,19 @@ export class StationClient implements ApiClient {
 
   async call<C extends CommandName>(name: C, input: CommandInput<C>): Promise<CommandOutput<C>> {
     await this.session;
+    // a command that names this page waits for an id the station issued (asked once more when the first ask failed)
+    if (!this.pageId && !isRead(name) && this.token) await this.askSession();
+    const res = await this.send(name, input);
+    if (res.status === 409 && res.headers.get('x-walt-session') === 'unknown') {
+      // the station restarted since this page got its id: a new one, then the command once more
+      await this.askSession();
+      return this.finish(name, await this.send(name, input));
+    }
+    return this.finish(name, res);
+  }
+
+  /** Posts one command; a read is posted again when the request failed on the way. */
+  private async send<C extends CommandName>(name: C, input: CommandInput<C>): Promise<Response> {
     let res: Response | null = null;
     // A read is asked again when the request failed on the way (a link going up or down on this machine makes a
     // browser fail its requests in flight: net::ERR_NETWORK_CHANGED); a command that changes something never is.
@@ -88,6 +101,11 @@ export class StationClient implements ApiClient {
         await new Promise((r) => setTimeout(r, delay));
       }
     }
+    return res;
+  }
+
+  /** The command's result from its response, or the error it carries. */
+  private async finish<C extends CommandName>(name: C, res: Response): Promise<CommandOutput<C>> {
     const body = await readJson(res);
     if (res.ok && isOkEnvelope(body)) return parseCommandOutput(name, body.result);
     if (res.status === 401) this.refuse();

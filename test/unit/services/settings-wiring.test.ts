@@ -5,13 +5,15 @@
  * catalog is read (and what the system check says of it). Invalid values are refused with the reason and the fix.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DriveIdentityData } from '../../../src-main/api/contract.js';
 import { callerByUid } from '../../../src-main/services/access/caller.js';
 import { PathGuard } from '../../../src-main/services/access/path-guard.js';
 import { defaultCatalogPath } from '../../../src-main/services/catalog/catalog-store.js';
+import { Journal } from '../../../src-main/services/journal/journal.js';
+import type { JournalLine } from '../../../src-main/core/journal/record.js';
 import { startTestBackend, type TestBackend } from '../../support/backend.js';
 import { fakeDrive } from '../../support/drives.js';
 
@@ -99,6 +101,61 @@ describe('settings wired where they apply', () => {
     await assert.rejects(t.api.call('settings.set', { journalDir: image }), /is not a folder/);
     await assert.rejects(t.api.call('settings.set', { journalDir: 'journals' }), /an absolute folder path/);
     assert.equal((await t.api.call('settings.get', {})).journalDir, null);
+  });
+
+  it('journal location: a hand-edited settings.json never takes a folder the checks refuse, nor one a link moved since', async () => {
+    const file = join(t.backend.paths.home, 'settings.json');
+    await t.api.call('settings.set', { journalDir: null });
+    const kept = readFileSync(file, 'utf8');
+    const target = join(t.dir, 'jr-real');
+    mkdirSync(target);
+    const viaLink = join(t.dir, 'jr-link');
+    symlinkSync(target, viaLink);
+    try {
+      // a path that is not canonical (it goes through a link): stored like that only by hand, refused at use
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(kept), journalDir: viaLink }));
+      await new Promise((r) => setTimeout(r, 20));
+      await assert.rejects(t.api.call('journal.list', {}), (e: Error & { hint?: string }) => /now leads to .*jr-real/.test(e.message) && /settings set journalDir/.test(e.hint ?? ''));
+      const before = written.length;
+      const done = new Promise<{ ok: boolean; error: string | null }[]>((resolve) => {
+        const off = t.api.on('flash.done', (p) => {
+          off();
+          resolve(p.results);
+        });
+      });
+      await t.api.call('flash.start', { image, drives: [identity], verify: false, confirmLarge: true });
+      const [card] = await done;
+      assert.equal(card?.ok, false);
+      assert.match(card?.error ?? '', /now leads to/, 'the card says why it was not written');
+      assert.equal(written.length, before, 'a card whose journal line cannot be written is not written');
+      assert.ok(!existsSync(join(target, 'journal.jsonl')), 'no journal made through the link');
+      // a folder that no longer exists
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(kept), journalDir: join(t.dir, 'gone') }));
+      await new Promise((r) => setTimeout(r, 20));
+      await assert.rejects(t.api.call('journal.list', {}), /does not exist/);
+    } finally {
+      writeFileSync(file, kept);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal((await t.api.call('settings.get', {})).journalDir, null);
+  });
+
+  it('journal location changed while a card is being written: its whole record stays in the journal it started in', () => {
+    const a = join(t.dir, 'ja');
+    const b = join(t.dir, 'jb');
+    mkdirSync(a);
+    mkdirSync(b);
+    let now = join(a, 'journal.jsonl');
+    const journal = new Journal(() => now);
+    const fields = { time: new Date().toISOString(), device: '/dev/sdq', size: 64e9, description: 'fake', serial: null, image: 'x.img', imageSha256: null, bytes: 0, durationMs: 0, averageSpeed: 0, verified: false, error: null };
+    journal.append({ ...fields, attempt: 'c1', result: 'started', process: journal.self() } as unknown as JournalLine);
+    now = join(b, 'journal.jsonl');
+    journal.append({ attempt: 'c1', result: 'progress', bytes: 10, durationMs: 1, averageSpeed: 10 });
+    journal.append({ ...fields, attempt: 'c1', result: 'ok', bytes: 20 } as unknown as JournalLine);
+    journal.append({ ...fields, attempt: 'c2', result: 'started', process: journal.self() } as unknown as JournalLine);
+    const lines = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { attempt: string; result: string });
+    assert.deepEqual(lines(join(a, 'journal.jsonl')).map((l) => `${l.attempt}:${l.result}`), ['c1:started', 'c1:progress', 'c1:ok']);
+    assert.deepEqual(lines(join(b, 'journal.jsonl')).map((l) => `${l.attempt}:${l.result}`), ['c2:started'], 'the next card goes to the new location');
   });
 
   it('journal location for a root helper working for a user: only a folder of theirs that they can write', { skip: !isRoot && 'needs root (chown)' }, () => {
