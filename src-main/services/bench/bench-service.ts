@@ -4,12 +4,14 @@ import { ApiError } from '../../api/errors.js';
 import type { RemoteInfo } from 'node:dgram';
 import { macText, PacketError } from '../../core/net/bytes.js';
 import { type DhcpPacket, decodeDhcp, encodeDhcp } from '../../core/net/dhcp.js';
+import { replyDestination } from '../../core/net/dhcp-destination.js';
 import { BenchDhcp, type BenchDhcpConfig } from '../../core/net/dhcp-reply.js';
 import { type DropKind, type DropSummary, DropTally } from '../../core/net/drop-tally.js';
 import { TokenBucket } from '../../core/net/rate-limit.js';
 import { identify } from '../../core/walt/vci.js';
 import { benchRange, type DeskLink, deskLink } from './net-interface.js';
 import { captureDhcp, type DhcpCapture } from './capture.js';
+import { NeighborTable } from './neighbor.js';
 import { findOtherDhcpServer } from './rogue-probe.js';
 import { BenchTftpServer, type TftpEvent } from './tftp-server.js';
 import { bindUdp, sendUdp } from './udp.js';
@@ -67,6 +69,7 @@ export class BenchService extends EventEmitter {
   private tftp: BenchTftpServer | null = null;
   private capture: DhcpCapture | null = null;
   private dhcp: BenchDhcp | null = null;
+  private neighbors: NeighborTable | null = null;
   private readonly modelsByIp = new Map<string, string>();
   private link: DeskLink | null = null;
   private readonly now: () => number;
@@ -136,6 +139,7 @@ export class BenchService extends EventEmitter {
       answerRpiFirmware: this.options.answerRpiFirmware ?? true,
     };
     this.dhcp = new BenchDhcp(config);
+    this.neighbors = new NeighborTable(link.name, (message) => this.emit('status', message));
     server.on('message', (msg, rinfo) => this.receive(new Uint8Array(msg), rinfo, config, server));
     client.on('message', (msg, rinfo) => this.receive(new Uint8Array(msg), rinfo, config, null));
     this.tftp = new BenchTftpServer({
@@ -162,6 +166,8 @@ export class BenchService extends EventEmitter {
     this.capture = null;
     await this.tftp?.stop();
     this.tftp = null;
+    await this.neighbors?.clear();
+    this.neighbors = null;
     for (const s of this.sockets) s.close();
     this.sockets = [];
   }
@@ -207,10 +213,17 @@ export class BenchService extends EventEmitter {
       if (decision.answer) {
         const type = decision.reply.options.messageType;
         if (decision.identity.model && type !== 'NAK') this.modelsByIp.set(decision.reply.yiaddr ?? '', decision.identity.model);
-        // To the link's broadcast: the answer leaves by the desk link only (and reaches a client without an address).
-        await sendUdp(answerOn, encodeDhcp(decision.reply), 68, this.link!.broadcast).catch((e: Error) =>
-          this.emit('status', `could not answer ${p.chaddr}: ${e.message}`),
+        // To the board itself when it did not ask for broadcast (RFC 2131 4.1), else to the link's broadcast (it leaves
+        // by the desk link only and reaches a client without an address).
+        const to = replyDestination(p, decision.reply);
+        const unicast = to.kind === 'unicast' && this.neighbors !== null && (await this.neighbors.point(to.ip, to.mac));
+        const bytes = encodeDhcp(decision.reply);
+        const sent = await sendUdp(answerOn, bytes, 68, unicast ? to.ip : this.link!.broadcast).then(
+          () => true,
+          (e: Error) => (this.emit('status', `could not answer ${p.chaddr}: ${e.message}`), false),
         );
+        // A broadcast answer comes back to the bench's port 68 and is reported from there; a unicast one is not.
+        if (sent && unicast) this.safeEmit('dhcp', this.describe(decodeDhcp(bytes), this.now()));
       }
       return;
     }
