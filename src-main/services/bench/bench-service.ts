@@ -4,14 +4,13 @@ import { ApiError } from '../../api/errors.js';
 import type { RemoteInfo } from 'node:dgram';
 import { macText, PacketError } from '../../core/net/bytes.js';
 import { type DhcpPacket, decodeDhcp, encodeDhcp } from '../../core/net/dhcp.js';
-import { replyDestination } from '../../core/net/dhcp-destination.js';
+import { OfferFollowUp } from '../../core/net/offer-follow-up.js';
 import { BenchDhcp, type BenchDhcpConfig } from '../../core/net/dhcp-reply.js';
 import { type DropKind, type DropSummary, DropTally } from '../../core/net/drop-tally.js';
 import { TokenBucket } from '../../core/net/rate-limit.js';
 import { identify } from '../../core/walt/vci.js';
 import { benchRange, type DeskLink, deskLink } from './net-interface.js';
 import { captureDhcp, type DhcpCapture } from './capture.js';
-import { NeighborTable } from './neighbor.js';
 import { findOtherDhcpServer } from './rogue-probe.js';
 import { BenchTftpServer, type TftpEvent } from './tftp-server.js';
 import { bindUdp, sendUdp } from './udp.js';
@@ -69,7 +68,7 @@ export class BenchService extends EventEmitter {
   private tftp: BenchTftpServer | null = null;
   private capture: DhcpCapture | null = null;
   private dhcp: BenchDhcp | null = null;
-  private neighbors: NeighborTable | null = null;
+  private readonly offers = new OfferFollowUp();
   private readonly modelsByIp = new Map<string, string>();
   private link: DeskLink | null = null;
   private readonly now: () => number;
@@ -139,7 +138,6 @@ export class BenchService extends EventEmitter {
       answerRpiFirmware: this.options.answerRpiFirmware ?? true,
     };
     this.dhcp = new BenchDhcp(config);
-    this.neighbors = new NeighborTable(link.name, (message) => this.emit('status', message));
     server.on('message', (msg, rinfo) => this.receive(new Uint8Array(msg), rinfo, config, server));
     client.on('message', (msg, rinfo) => this.receive(new Uint8Array(msg), rinfo, config, null));
     this.tftp = new BenchTftpServer({
@@ -166,8 +164,6 @@ export class BenchService extends EventEmitter {
     this.capture = null;
     await this.tftp?.stop();
     this.tftp = null;
-    await this.neighbors?.clear();
-    this.neighbors = null;
     for (const s of this.sockets) s.close();
     this.sockets = [];
   }
@@ -195,6 +191,7 @@ export class BenchService extends EventEmitter {
     }
     if (p.options.vendorClass === 'walt-bench.probe') return;
     if (p.op === 'request' && answerOn && config && this.dhcp) {
+      if (p.options.messageType !== 'DISCOVER') this.offers.answered(p.chaddr);
       const decision = this.dhcp.decide(p, at);
       if (!decision.answer && (decision.drop === 'malformed' || decision.drop === 'rate-limited')) {
         const source = decision.drop === 'malformed' ? dhcpSource(bytes, rinfo) : decision.reason.startsWith('more than') ? 'new MACs' : p.chaddr;
@@ -213,17 +210,15 @@ export class BenchService extends EventEmitter {
       if (decision.answer) {
         const type = decision.reply.options.messageType;
         if (decision.identity.model && type !== 'NAK') this.modelsByIp.set(decision.reply.yiaddr ?? '', decision.identity.model);
-        // To the board itself when it did not ask for broadcast (RFC 2131 4.1), else to the link's broadcast (it leaves
-        // by the desk link only and reaches a client without an address).
-        const to = replyDestination(p, decision.reply);
-        const unicast = to.kind === 'unicast' && this.neighbors !== null && (await this.neighbors.point(to.ip, to.mac));
-        const bytes = encodeDhcp(decision.reply);
-        const sent = await sendUdp(answerOn, bytes, 68, unicast ? to.ip : this.link!.broadcast).then(
+        // To the link's broadcast: the answer leaves by the desk link only (and reaches a client without an address).
+        // (Not unicast with a neighbour entry: each entry set is a network change to a browser on this host, and the
+        // app's own UI then fails its requests with ERR_NETWORK_CHANGED.)
+        const sent = await sendUdp(answerOn, encodeDhcp(decision.reply), 68, this.link!.broadcast).then(
           () => true,
           (e: Error) => (this.emit('status', `could not answer ${p.chaddr}: ${e.message}`), false),
         );
-        // A broadcast answer comes back to the bench's port 68 and is reported from there; a unicast one is not.
-        if (sent && unicast) this.safeEmit('dhcp', this.describe(decodeDhcp(bytes), this.now()));
+        const ignored = sent && type === 'OFFER' ? this.offers.offered(p.chaddr, decision.reply.yiaddr ?? '') : null;
+        if (ignored) this.emit('status', ignored);
       }
       return;
     }

@@ -1,9 +1,9 @@
 /**
- * The bench answers each board by unicast (RFC 2131 4.1), so one board's DHCP does not flood the other boards of a
- * rack. It matters with real bootloaders: U-Boot's virtio-net (QEMU) stops receiving for its whole DHCP round when
- * some 32 frames reached its NIC before its first network command ("BOOTP broadcast 1..17", no OFFER taken), and
- * with broadcast answers every OFFER/ACK of every other board is such a frame. Here board A runs eight DHCP rounds
- * while board B waits; then B must get its address at once.
+ * A board that starts its DHCP late on a busy rack gets its address at once. The flake this guards: on the test
+ * rack, frames for a board whose U-Boot has not started networking queued in its tap (1000 deep), and U-Boot's
+ * virtio-net, handed more than its 32 receive buffers at once, stopped receiving for the whole DHCP round
+ * ("BOOTP broadcast 1..17"; the bench answered every DISCOVER). test/support/qemu-uboot.ts keeps the tap's queue
+ * short, as a real NIC that is not up holds nothing. Here board A runs eight DHCP rounds while board B waits.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { startUbootBoard, type UbootBoard, ubootBoardAvailable } from '../suppor
 
 const skip = netnsAvailable() && ubootBoardAvailable() ? false : 'needs root, ip netns and QEMU U-Boot';
 
-describe('bench DHCP answers on a rack', { skip }, () => {
+describe('a rack of U-Boot boards: late DHCP', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'wb-unicast-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
