@@ -143,6 +143,8 @@ test('UI rack check: three U-Boot boards, two rpi-4-b pass, the rpi-3-b-plus fai
   assert.match(await good.innerText(), /QEMU\/KVM/, 'vendor from the OUI');
   assert.match(await good.innerText(), /start\.uboot/, 'start file');
   assert.match(await good.innerText(), /192\.168\.152\.\d+/, 'address');
+  // the run check cites what the probe line printed (not "mac=? ip=?")
+  assert.match((await good.locator('td[title]').evaluateAll((els) => els.map((e) => e.getAttribute('title')).join(' | '))), new RegExp(`console printed vci=walt\\.node\\.rpi-4-b mac=${SPEC[0]!.mac} ip=192\\.168\\.152\\.\\d+`));
   for (const id of ['dhcp', 'identity', 'fetch', 'transfer', 'run']) {
     assert.equal(await good.locator(`[data-testid="rack-check-${id}"]`).getAttribute('data-state'), 'ok', `${id} of a passing board with its console`);
   }
@@ -182,7 +184,7 @@ test('UI rack check: three U-Boot boards, two rpi-4-b pass, the rpi-3-b-plus fai
   for (const s of SPEC) {
     const l = lines.get(s.mac)!;
     assert.match(l, /^[^,]+,QEMU\/KVM,rpi-4-b,/, l);
-    assert.match(l, s.mac === WRONG ? /,rpi-3-b-plus,.*,fail,.*expected walt\.node\.rpi-4-b/ : /,rpi-4-b,walt\.node\.rpi-4-b,.*,ok,ok,ok,ok,ok,1,pass,/, l);
+    assert.match(l, s.mac === WRONG ? /,rpi-3-b-plus,.*,1,fail,.*expected walt\.node\.rpi-4-b/ : /,rpi-4-b,walt\.node\.rpi-4-b,.*,ok,ok,ok,ok,ok,1,pass,/, l);
   }
 
   await p.screenshot({ path: join(SHOTS, 'rack-check-1366.png'), fullPage: true });

@@ -51,7 +51,7 @@ describe('check --all: a rack of three U-Boot boards on one bridge', { skip }, (
       await new Promise((r) => setTimeout(r, 1500));
       for (const b of boards) b.resume();
       const status = await check.exited;
-      const last = check.lines.at(-1) as { boards: { mac: string; verdict: string; model: string; modelSent: string; attempts: number; port: string; diagnosis: string; checks: { id: string; state: string }[] }[] };
+      const last = check.lines.at(-1) as { boards: { mac: string; verdict: string; model: string; modelSent: string; attempts: number; port: string; diagnosis: string; checks: { id: string; state: string; evidence: string }[] }[] };
       const byMac = new Map(last.boards.map((b) => [b.mac, b]));
       const why = `${check.stderr()}\n${JSON.stringify(last, null, 1)}`;
       assert.equal(last.boards.length, 3, why);
@@ -62,7 +62,9 @@ describe('check --all: a rack of three U-Boot boards on one bridge', { skip }, (
       assert.equal(b!.verdict, 'pass', why);
       assert.equal(b!.attempts, 1, why);
       assert.deepEqual(b!.checks.map((k) => k.state), ['ok', 'ok', 'ok', 'ok', 'ok'], why);
+      assert.match(b!.checks.at(-1)!.evidence, new RegExp(`console printed vci=walt\\.node\\.rpi-4-b mac=${spec[1]!.mac} ip=192\\.168\\.152\\.\\d+`), why);
       assert.equal(c!.verdict, 'fail', why);
+      assert.equal(c!.attempts, 1, `the wrong model's second DHCP of the same boot is no reboot\n${why}`);
       assert.match(c!.diagnosis, /walt\.node\.rpi-3-b-plus, expected walt\.node\.rpi-4-b/, why);
       assert.deepEqual([a!.port, b!.port], [boards[0]!.pty, boards[1]!.pty], 'each console joined to its own board');
       assert.ok(check.lines.some((l) => l.event === 'attempt-started' && l.mac === spec[0]!.mac), why);

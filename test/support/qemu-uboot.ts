@@ -27,6 +27,8 @@ export const UBOOT_BIN = '/usr/lib/u-boot/qemu_arm64/u-boot.bin';
 const QEMU = 'qemu-system-aarch64';
 const PFLASH_SIZE = 64 * 1024 * 1024;
 const ENV_SIZE = 0x40000;
+/** Frames a board's tap holds while its bootloader does not read them (see startUbootBoard). */
+const TAP_QUEUE = 16;
 
 /** Options of startUbootBoard. */
 export interface UbootBoardOptions {
@@ -129,6 +131,11 @@ export async function startUbootBoard(options: UbootBoardOptions = {}): Promise<
     args.push('-drive', `file=${options.drive},format=raw,if=none,id=d0`, '-device', 'virtio-blk-device,drive=d0');
   }
   if (options.netns) {
+    // A NIC that is not up yet holds no frames. A tap holds 1000 while QEMU does not read it (until U-Boot's first
+    // network command), and U-Boot's virtio-net, handed more than its 32 receive buffers at once, re-posts them
+    // without notifying QEMU: it then receives nothing for a whole DHCP round ("BOOTP broadcast 1..17"). On a rack,
+    // the other boards' DHCP fills that queue. A short queue drops the old frames, as real hardware does.
+    execFileSync(options.netns.wrap()[0]!, [...options.netns.wrap().slice(1), 'ip', 'link', 'set', options.netns.tap, 'txqueuelen', String(TAP_QUEUE)]);
     const mac = options.mac ?? '52:54:00:12:34:56';
     args.push('-netdev', `tap,id=n0,ifname=${options.netns.tap},script=no,downscript=no`);
     args.push('-device', `virtio-net-device,netdev=n0,mac=${mac}`);

@@ -30,8 +30,10 @@ export const LINUX: PatternTable = {
     },
     {
       id: 'linux.probe',
-      start: 'WALT-BENCH ',
-      re: /^WALT-BENCH (\S+)(.*)$/,
+      // The probe line only (WALT-BENCH start.<kind> key=value...): the "WALT-BENCH probe done: ..." line after it
+      // carries no fields, and taken as a probe line it replaced what the probe printed with nothing.
+      start: 'WALT-BENCH start.',
+      re: /^WALT-BENCH (start\.\S+)(.*)$/,
       from: ['probe-script'],
       on: (m, _s, _ctx, out) => {
         const f: Record<string, string> = {};

@@ -27,8 +27,9 @@ export interface RackTrackerOptions {
 }
 
 /**
- * Every board on the link, keyed by MAC, each with its own five-check BootCheck. A new DISCOVER after progress starts
- * a new attempt; a non-walt client is listed and explained. Consoles join a board by the MAC or IP they show. Pure.
+ * Every board on the link, keyed by MAC, each with its own five-check BootCheck. A DISCOVER starts a new attempt
+ * only on evidence of a reboot (see `progressed`); a non-walt client is listed and explained. Consoles join a board
+ * by the MAC or IP they show. Pure.
  */
 export class RackTracker {
   private readonly rows = new Map<string, Row>();
@@ -124,11 +125,21 @@ export class RackTracker {
     return null;
   }
 
+  /**
+   * When a DISCOVER starts a new attempt (the board rebooted): only when this attempt already went further than a
+   * DHCP exchange can be part of one boot, i.e. the board
+   * - downloaded its start file (the transfer check is decided), or ran it (the run check is ok or failed), or
+   * - printed a reset on its console (a new banner, `resetting ...`) after this attempt's first DHCP packet.
+   * Never on DHCP alone: DISCOVER retransmissions, the REQUEST, WalT's second DHCP round after fit-start.uboot is
+   * not found, a Pi EEPROM's retries; nor on a verdict (a wrong model fails at its first DISCOVER, and its
+   * second DHCP of the same boot is no reboot).
+   */
   private progressed(row: Row): boolean {
-    const b = this.board(row);
-    // WalT's own sequence asks DHCP again after fit-start.uboot is not found: only a downloaded start file (or a
-    // verdict) is progress that a new DISCOVER undoes.
-    return b.verdict !== 'pending' || b.checks.some((c) => c.id === 'transfer' && c.state !== 'pending');
+    const checks = this.board(row).checks;
+    const decided = (id: 'transfer' | 'run'): boolean => checks.some((c) => c.id === id && (c.state === 'ok' || c.state === 'failed'));
+    if (decided('transfer') || decided('run')) return true;
+    const firstDhcp = row.inputs.find((i): i is Extract<Input, { kind: 'dhcp' }> => i.kind === 'dhcp' && i.d.direction === 'client');
+    return firstDhcp !== undefined && row.inputs.some((i) => i.kind === 'console' && i.e.kind === 'reset' && i.e.at > firstDhcp.d.at);
   }
 
   /** The model this board must send (null: not known yet, for "any" until it sends walt.node.*). */

@@ -4,6 +4,7 @@ import { ApiError } from '../../api/errors.js';
 import type { RemoteInfo } from 'node:dgram';
 import { macText, PacketError } from '../../core/net/bytes.js';
 import { type DhcpPacket, decodeDhcp, encodeDhcp } from '../../core/net/dhcp.js';
+import { OfferFollowUp } from '../../core/net/offer-follow-up.js';
 import { BenchDhcp, type BenchDhcpConfig } from '../../core/net/dhcp-reply.js';
 import { type DropKind, type DropSummary, DropTally } from '../../core/net/drop-tally.js';
 import { TokenBucket } from '../../core/net/rate-limit.js';
@@ -67,6 +68,7 @@ export class BenchService extends EventEmitter {
   private tftp: BenchTftpServer | null = null;
   private capture: DhcpCapture | null = null;
   private dhcp: BenchDhcp | null = null;
+  private readonly offers = new OfferFollowUp();
   private readonly modelsByIp = new Map<string, string>();
   private link: DeskLink | null = null;
   private readonly now: () => number;
@@ -189,6 +191,7 @@ export class BenchService extends EventEmitter {
     }
     if (p.options.vendorClass === 'walt-bench.probe') return;
     if (p.op === 'request' && answerOn && config && this.dhcp) {
+      if (p.options.messageType !== 'DISCOVER') this.offers.answered(p.chaddr);
       const decision = this.dhcp.decide(p, at);
       if (!decision.answer && (decision.drop === 'malformed' || decision.drop === 'rate-limited')) {
         const source = decision.drop === 'malformed' ? dhcpSource(bytes, rinfo) : decision.reason.startsWith('more than') ? 'new MACs' : p.chaddr;
@@ -208,9 +211,14 @@ export class BenchService extends EventEmitter {
         const type = decision.reply.options.messageType;
         if (decision.identity.model && type !== 'NAK') this.modelsByIp.set(decision.reply.yiaddr ?? '', decision.identity.model);
         // To the link's broadcast: the answer leaves by the desk link only (and reaches a client without an address).
-        await sendUdp(answerOn, encodeDhcp(decision.reply), 68, this.link!.broadcast).catch((e: Error) =>
-          this.emit('status', `could not answer ${p.chaddr}: ${e.message}`),
+        // (Not unicast with a neighbour entry: each entry set is a network change to a browser on this host, and the
+        // app's own UI then fails its requests with ERR_NETWORK_CHANGED.)
+        const sent = await sendUdp(answerOn, encodeDhcp(decision.reply), 68, this.link!.broadcast).then(
+          () => true,
+          (e: Error) => (this.emit('status', `could not answer ${p.chaddr}: ${e.message}`), false),
         );
+        const ignored = sent && type === 'OFFER' ? this.offers.offered(p.chaddr, decision.reply.yiaddr ?? '') : null;
+        if (ignored) this.emit('status', ignored);
       }
       return;
     }

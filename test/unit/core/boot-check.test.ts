@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BootCheck } from '../../../src-main/core/check/boot-check.js';
 import type { DhcpSeen, TftpSeen } from '../../../src-main/core/check/inputs.js';
+import { consoleFactOf } from '../../../src-main/core/check/console-facts.js';
+import { BootAnalyzer } from '../../../src-main/core/boot/analyzer.js';
+import { ubootProbeScript } from '../../../src-main/core/walt/probe-scripts.js';
 
 const MAC = '52:54:00:12:34:56';
 const dhcp = (at: number, over: Partial<DhcpSeen> = {}): DhcpSeen => ({
@@ -32,6 +35,27 @@ describe('boot check (network + console joined)', () => {
     ]);
     assert.match(v.checks.find((k) => k.id === 'identity')!.evidence!, /sent vendor class \(option 60\) walt\.node\.rpi-4-b \(expected rpi-4-b\): OK/);
     assert.match(v.checks.find((k) => k.id === 'fetch')!.evidence!, /requested fit-start\.uboot, then start\.uboot/);
+  });
+
+  it('the run evidence cites what the probe line printed (the "probe done" line after it is no probe line)', () => {
+    const c = new BootCheck({ expected: 'rpi-4-b', serving: 'probe', serial: true });
+    c.onDhcp(dhcp(1));
+    c.onDhcp(ack(2));
+    c.onTftp(tftp(3, 'start.uboot', 'complete', 236));
+    // what U-Boot prints running the probe script (its echo lines, variables expanded), through the console analyzer
+    const printed = ubootProbeScript()
+      .split('\n')
+      .filter((l) => l.startsWith('echo '))
+      .map((l) => l.slice(5).replace('${node_model}', '').replace('${bootp_vci}', 'walt.node.rpi-4-b').replace('${ethaddr}', MAC).replace('${ipaddr}', '192.168.152.100'));
+    const analyzer = new BootAnalyzer();
+    const events = [...analyzer.push(new TextEncoder().encode(`## Executing script at 40200000\r\n${printed.join('\r\n')}\r\n`), 4).events, ...analyzer.end(5).events];
+    for (const e of events) {
+      const fact = consoleFactOf(e);
+      if (fact) c.onConsole(fact);
+    }
+    const run = c.verdict().checks.find((k) => k.id === 'run')!;
+    assert.equal(run.state, 'ok');
+    assert.equal(run.evidence, `the probe script ran on the board: console printed vci=walt.node.rpi-4-b mac=${MAC} ip=192.168.152.100`);
   });
 
   it('fails naming both models when the board is another model', () => {

@@ -70,6 +70,31 @@ describe('rack tracker (several boards on one link)', () => {
     assert.equal(row(t, A).attempts, 2);
   });
 
+  it('a wrong model (failed at its first DISCOVER) stays attempt 1 through the DHCP of its own boot; a reset starts 2', () => {
+    const t = new RackTracker({ expect: { kind: 'model', model: 'qemu-arm' }, serving: 'probe', ports: ['p1'] });
+    const vci = 'walt.node.rpi-4-b';
+    t.onDhcp(discover(1, A, vci));
+    assert.equal(row(t, A).verdict, 'fail');
+    t.onDhcp(discover(2, A, vci)); // U-Boot retransmits before the OFFER
+    t.onDhcp({ ...discover(3, A, vci), type: 'REQUEST' });
+    t.onDhcp(ack(4, A));
+    t.onTftp(tftp(5, A, 'fit-start.uboot', 'not-found'));
+    t.onDhcp(discover(6, A, vci)); // WalT's second DHCP round: same boot
+    t.onDhcp(ack(7, A));
+    assert.equal(row(t, A).attempts, 1, 'no reboot yet');
+    t.onConsole('p1', { at: 8, kind: 'dhcp-bound', ip: IP[A]! });
+    t.onConsole('p1', { at: 9, kind: 'reset' });
+    t.onDhcp(discover(10, A, vci));
+    assert.equal(row(t, A).attempts, 2, 'a reset on the console, then a DISCOVER: a reboot before any TFTP');
+    t.onDhcp(discover(11, A, vci));
+    assert.equal(row(t, A).attempts, 2, 'the reset belonged to the attempt before');
+    t.onDhcp(ack(12, A));
+    t.onTftp(tftp(13, A, 'start.uboot', 'complete', 900));
+    t.onConsole('p1', probe(14, A, 'rpi-4-b'));
+    t.onDhcp(discover(15, A, vci));
+    assert.equal(row(t, A).attempts, 3, 'a DISCOVER after the start file ran is a reboot');
+  });
+
   it('joins each console to its board by the MAC/IP it prints, replaying what it printed before', () => {
     const t = new RackTracker({ expect: { kind: 'model', model: 'qemu-arm' }, serving: 'probe', ports: ['p1', 'p2'] });
     boot(t, A, 1);
