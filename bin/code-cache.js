@@ -11,17 +11,17 @@ const { dirname } = require('node:path');
 
 const HASH_BYTES = 20;
 
-function compile(filename, cachedData) {
+function compile(filename, cachedData, source = readFileSync(filename)) {
   const vm = require('node:vm');
-  return new vm.Script(Module.wrap(readFileSync(filename, 'utf8')), {
+  return new vm.Script(Module.wrap(source.toString('utf8')), {
     filename,
     ...(cachedData ? { cachedData } : {}),
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
 }
 
-function sha1(filename) {
-  return require('node:crypto').createHash('sha1').update(readFileSync(filename)).digest();
+function sha1(bytes) {
+  return require('node:crypto').createHash('sha1').update(bytes).digest();
 }
 
 /** Runs a CommonJS file compiled by `script` as the body of `module`. */
@@ -44,19 +44,23 @@ function useCodeCache(filename) {
     } catch {
       // no cache: compiled as usual
     }
-    if (cache === null || cache.length <= HASH_BYTES || !cache.subarray(0, HASH_BYTES).equals(sha1(filename))) return previous(module, file);
-    run(compile(filename, cache.subarray(HASH_BYTES)), module, filename);
+    if (cache === null || cache.length <= HASH_BYTES) return previous(module, file);
+    // the bundle is read once: hashed against the cache's, then compiled from the same bytes
+    const source = readFileSync(filename);
+    if (!cache.subarray(0, HASH_BYTES).equals(sha1(source))) return previous(module, file);
+    run(compile(filename, cache.subarray(HASH_BYTES), source), module, filename);
   };
 }
 
 /** Loads the file once (its start-up code runs) and returns its code cache, prefixed with the file's sha-1. */
 function makeCodeCache(filename) {
-  const script = compile(filename);
+  const source = readFileSync(filename);
+  const script = compile(filename, undefined, source);
   const module = new Module(filename, null);
   module.filename = filename;
   module.paths = Module._nodeModulePaths(dirname(filename));
   run(script, module, filename);
-  return Buffer.concat([sha1(filename), script.createCachedData()]);
+  return Buffer.concat([sha1(source), script.createCachedData()]);
 }
 
 module.exports = { useCodeCache, makeCodeCache };

@@ -7,6 +7,7 @@ import { artifactUrl, bmapUrl, type Catalog, type CatalogArtifact, findArtifact,
 import { packageRoot } from '../version.js';
 import { loadBmap } from '../flash/bmap-source.js';
 import { httpDownload, httpGetText } from './http-download.js';
+import { isCatalogUrl } from '../settings/settings-rules.js';
 
 /** A file held in the artifact cache, with its sha256. */
 export interface CachedFile {
@@ -59,7 +60,7 @@ export class CatalogStore {
     const from = source || defaultCatalogPath();
     let text: string;
     let origin: 'file' | 'network' | 'cache' = 'file';
-    if (/^https?:\/\//.test(from)) {
+    if (isCatalogUrl(from)) {
       origin = 'network';
       const copy = keptCatalogCopy(this.cacheDir, from);
       try {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Drive, DriveIdentity } from '../../core/drives/drive.js';
+import { identityChanges } from '../../core/drives/identity.js';
 
 /** Ejects a written card where the platform allows (best effort, 5 s at most). */
 export function ejectDevice(device: string): Promise<boolean> {
@@ -14,16 +15,6 @@ export function ejectDevice(device: string): Promise<boolean> {
   });
 }
 
-/** Why the device path no longer names the card that was written (null: it still does). */
-export function ejectRefusal(card: DriveIdentity, drives: Drive[]): string | null {
-  const now = drives.find((d) => d.device === card.device);
-  if (!now) return `${card.device} is gone from the drive list`;
-  const changes: string[] = [];
-  if (now.size !== card.size) changes.push(`size ${card.size ?? 'none'} -> ${now.size ?? 'none'}`);
-  if (now.description !== card.description) changes.push(`description "${card.description}" -> "${now.description}"`);
-  if ((now.serial ?? null) !== (card.serial ?? null)) changes.push(`serial ${card.serial ?? 'none'} -> ${now.serial ?? 'none'}`);
-  return changes.length > 0 ? `${card.device} holds another card than the one written (${changes.join(', ')})` : null;
-}
 
 /**
  * Ejects the written card only if the device path still names it (same identity as before the open): a card
@@ -40,7 +31,10 @@ export async function ejectIfSame(
   } catch (error) {
     return { ejected: false, skipped: `the drive list failed (${error instanceof Error ? error.message : String(error)})` };
   }
-  const why = ejectRefusal(card, drives);
-  if (why !== null) return { ejected: false, skipped: why };
+  // the same check as before the open: size, description and serial of the card in that device now
+  const now = drives.find((d) => d.device === card.device);
+  if (!now) return { ejected: false, skipped: `${card.device} is gone from the drive list` };
+  const changes = identityChanges(card, now);
+  if (changes.length > 0) return { ejected: false, skipped: `${card.device} holds another card than the one written (${changes.join(', ')})` };
   return { ejected: await eject(card.device), skipped: null };
 }

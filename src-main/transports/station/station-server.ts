@@ -132,14 +132,11 @@ function shownHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
-/** The page ids of callers that name none this station issued (a station's own come from startStation). */
-const UNISSUED = new ClientIds();
-
 /**
  * Who a request comes from, for the audit journal and the "who may change a running job" rule:
  * `station <remote address> <page id>` (the id the station issued to that address, else `anon`).
  */
-export function callerOf(req: IncomingMessage, ids: ClientIds = UNISSUED): string {
+export function callerOf(req: IncomingMessage, ids: ClientIds): string {
   return ids.callerOf(req);
 }
 
@@ -149,7 +146,7 @@ function takesClient(name: string): boolean {
 }
 
 /** The body of a call, with its `client` set by the transport when the command takes one. */
-export function withClient(name: string, body: unknown, req: IncomingMessage, ids: ClientIds = UNISSUED): unknown {
+export function withClient(name: string, body: unknown, req: IncomingMessage, ids: ClientIds): unknown {
   if (!takesClient(name) || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   if (name === 'slots.list' || name === 'stationJob.status') return body;
   return { ...(body as Record<string, unknown>), client: callerOf(req, ids) };
