@@ -2,7 +2,7 @@
  * The two halves of bench:rack, each started by rack.bench.ts with `ip netns exec`:
  * - `server <iface> <map.json> <timeoutS>` (the bench's namespace): a backend running check.rackStart on the link
  *   with the expect map; prints `{"ready":true}` once it listens, then one JSON line per check.rackEvent stamped with
- *   the wall clock (`performance.timeOrigin + performance.now()`, comparable across processes), then the final snapshot.
+ *   the machine's monotonic clock (process.hrtime: one clock for both processes), then the final snapshot.
  *   With BENCH_UI_ROOT (the built renderer) it also serves the UI (a station on 127.0.0.1 in that namespace, its URL
  *   in the ready line) and, after the snapshot, waits for its stdin to close before it stops.
  * - `clients <iface> <serverIp> <boards.json>` (the boards' namespace): every simulated board at once sends a raw
@@ -22,7 +22,9 @@ import { inProcessClient } from '../../src-main/transports/in-process/client.js'
 import { startStation } from '../../src-main/transports/station/station-server.js';
 
 const run = promisify(execFile);
-const wall = (): number => performance.timeOrigin + performance.now();
+// CLOCK_MONOTONIC is one clock for the whole machine: comparable between the two processes (performance.timeOrigin
+// is not: each process fixes its own at start, and two of them were seen up to a second apart)
+const wall = (): number => Number(process.hrtime.bigint()) / 1e6;
 /** The link's broadcast address (the boards' end has no default route for 255.255.255.255). */
 const BROADCAST = '192.168.152.255';
 /** A DISCOVER unanswered for this long is sent again. */
