@@ -23,6 +23,9 @@ import { makePcUsbImage } from '../support/pc-usb-image.js';
 import { throttleAvailable, throttleWrites } from '../support/throttle.js';
 import { createZramCard, type ZramCard, zramAvailable } from '../support/zram.js';
 
+/** The first 160 characters of a checker's complaint (fsck.fat prints one line per broken cluster). */
+const short = (line: string): string => (line.length > 160 ? `${line.slice(0, 160)}...` : line);
+
 const MiB = 1 << 20;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const RATE = 30_000_000;
@@ -149,7 +152,7 @@ async function benchMedium(dir: string, m: Medium): Promise<Result[]> {
         runs.push(wall);
         if (cardMs !== null) cardTimes.push(cardMs);
         const problems = m.check(card.device);
-        check = problems.length === 0 ? 'card checks clean' : `CARD BROKEN: ${problems.map((p) => p.split('\n')[0]).join('; ')}`;
+        check = problems.length === 0 ? 'card checks clean' : `CARD BROKEN: ${problems.map((p) => short(p.split('\n')[0]!)).join('; ')}`;
       }
       results.push({ name: peer.name, best: Math.min(...runs), runs, card: cardTimes.length ? Math.min(...cardTimes) : null, check });
     }
