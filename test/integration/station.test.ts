@@ -253,8 +253,13 @@ describe('station transport', () => {
     const refused = await call('stationJob.disarm', { jobId: job.jobId }, b.client);
     assert.equal(refused.status, 409);
     assert.ok(!refused.text.includes(a.client));
-    // An id in the issued form that this station never issued is anonymous: it is not the page.
-    assert.equal((await call('stationJob.disarm', { jobId: job.jobId }, `c-${'0'.repeat(24)}`)).status, 409);
+    // An id this station never issued (a page of a station restarted since, or one made up) is refused as such, with
+    // the header that makes the page renew its id; it never acts as anyone, not even `anon`.
+    const stale = await fetch(`${base}/api/call/stationJob.disarm`, { method: 'POST', body: JSON.stringify({ jobId: job.jobId }), headers: { ...auth, 'x-walt-client': `c-${'0'.repeat(24)}` } });
+    assert.equal(stale.status, 409);
+    assert.equal(stale.headers.get('x-walt-session'), 'unknown');
+    assert.match(await stale.text(), /did not issue this page's id/);
+    assert.equal((await call('stationJob.status', {}, `c-${'0'.repeat(24)}`)).status, 200, 'reads need no id');
     assert.equal((await call('stationJob.disarm', { jobId: job.jobId }, a.client)).status, 200);
     assert.equal((await call('slots.forget', { slot }, a.client)).status, 200);
   });

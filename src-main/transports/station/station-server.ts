@@ -140,15 +140,14 @@ export function callerOf(req: IncomingMessage, ids: ClientIds): string {
   return ids.callerOf(req);
 }
 
-/** Commands whose input names the client: the station overwrites whatever the body says with callerOf(). */
+/** Commands whose input names the client (they change slots or jobs): the station overwrites whatever the body says with callerOf(). */
 function takesClient(name: string): boolean {
-  return name.startsWith('slots.') || name.startsWith('stationJob.');
+  return (name.startsWith('slots.') || name.startsWith('stationJob.')) && name !== 'slots.list' && name !== 'stationJob.status';
 }
 
 /** The body of a call, with its `client` set by the transport when the command takes one. */
 export function withClient(name: string, body: unknown, req: IncomingMessage, ids: ClientIds): unknown {
   if (!takesClient(name) || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
-  if (name === 'slots.list' || name === 'stationJob.status') return body;
   return { ...(body as Record<string, unknown>), client: callerOf(req, ids) };
 }
 
