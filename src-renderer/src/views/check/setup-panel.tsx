@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { LinkSelect } from './link-select.js';
 import { useBenchIface } from './use-bench-iface.js';
 import { KNOWN_MODELS, MAC_RE, MODEL_RE } from './check-steps.js';
 import type { CheckRequest } from './use-boot-check.js';
@@ -111,27 +112,7 @@ export function SetupPanel(props: {
         </div>
 
         <div className="field">
-          <label htmlFor="check-iface">Desk link (the board's cable)</label>
-          <div className="check-setup__row">
-            <select
-              id="check-iface"
-              className="input"
-              value={iface}
-              disabled={busy || !links}
-              data-testid="check-iface"
-              onChange={(e) => setIface(e.target.value)}
-            >
-              <option value="">{links ? 'Choose an interface…' : 'Loading…'}</option>
-              {(links ?? []).map((l) => (
-                <option key={l.name} value={l.name}>
-                  {l.name} · {l.ip ?? 'no IPv4'} · {l.carrier ? 'link up' : 'no link'}
-                </option>
-              ))}
-            </select>
-            <button type="button" className="button button--small" disabled={busy || loading} onClick={() => void load()}>
-              Refresh
-            </button>
-          </div>
+          <LinkSelect id="check-iface" label="Desk link (the board's cable)" value={iface} links={links} loading={loading} disabled={busy} onChange={setIface} onRefresh={() => void load()} />
           {chosen && !chosen.ip && (
             <p className="note note--warn" data-testid="check-iface-warning">
               {chosen.name} has no IPv4 address: give it one (e.g. 192.168.152.1/24) so the board can be answered.

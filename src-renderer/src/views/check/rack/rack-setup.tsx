@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { LinkSelect } from '../link-select.js';
 import { useBenchIface } from '../use-bench-iface.js';
 import { useInterfaces } from '../use-interfaces.js';
 import { expectOf, type ExpectChoice } from './expect-choice.js';
@@ -50,20 +51,7 @@ export function RackSetup(props: { visible: boolean; running: boolean; starting:
         }}
       >
         <div className="field">
-          <label htmlFor="rack-iface">Desk link (the rack's switch)</label>
-          <div className="check-setup__row">
-            <select id="rack-iface" className="input" value={iface} disabled={busy || !links} data-testid="rack-iface" onChange={(e) => setIface(e.target.value)}>
-              <option value="">{links ? 'Choose an interface…' : 'Loading…'}</option>
-              {(links ?? []).map((l) => (
-                <option key={l.name} value={l.name}>
-                  {l.name} · {l.ip ?? 'no IPv4'} · {l.carrier ? 'link up' : 'no link'}
-                </option>
-              ))}
-            </select>
-            <button type="button" className="button button--small" disabled={busy || loading} onClick={() => void load()}>
-              Refresh
-            </button>
-          </div>
+          <LinkSelect id="rack-iface" label="Desk link (the rack's switch)" value={iface} links={links} loading={loading} disabled={busy} onChange={setIface} onRefresh={() => void load()} />
         </div>
         <RackExpectField value={expect} disabled={busy} onChange={setExpect} />
         <RackPorts value={ports} disabled={busy} onChange={setPorts} />
