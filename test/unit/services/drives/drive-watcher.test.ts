@@ -3,22 +3,9 @@ import { describe, it } from 'node:test';
 import type { Drive } from '../../../../src-main/core/drives/drive.js';
 import type { DriveLister } from '../../../../src-main/services/drives/drive-lister.js';
 import { DriveWatcher } from '../../../../src-main/services/drives/drive-watcher.js';
+import { fakeDrive } from '../../../support/drives.js';
 
-const card = (size: number): Drive => ({
-  device: '/dev/sdz',
-  devicePath: null,
-  description: 'card',
-  size,
-  serial: null,
-  busType: 'USB',
-  isReadOnly: false,
-  isRemovable: true,
-  isSystem: false,
-  isVirtual: false,
-  isUSB: true,
-  isCard: true,
-  mountpoints: [],
-});
+const card = (size: number): Drive => fakeDrive({ device: '/dev/sdz', description: 'card', size, serial: null });
 
 /** A lister whose card the test swaps, counting its lists; `kernel` is what sysfs would say now. */
 function fakeLister(withUnchanged: boolean): DriveLister & { lists: number; kernel: Drive } {
