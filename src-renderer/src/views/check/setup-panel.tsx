@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { LinkSelect } from './link-select.js';
+import { TimeoutField } from './timeout-field.js';
 import { useBenchIface } from './use-bench-iface.js';
 import { KNOWN_MODELS, MAC_RE, MODEL_RE } from './check-steps.js';
 import type { CheckRequest } from './use-boot-check.js';
@@ -177,20 +178,7 @@ export function SetupPanel(props: {
               onChange={(e) => setMac(e.target.value)}
             />
           </div>
-          <div className="field">
-            <label htmlFor="check-timeout">Timeout (s)</label>
-            <input
-              id="check-timeout"
-              className="input numeric"
-              type="number"
-              min={5}
-              max={3600}
-              value={timeout}
-              disabled={busy}
-              data-testid="check-timeout"
-              onChange={(e) => setTimeoutS(e.target.value)}
-            />
-          </div>
+          <TimeoutField id="check-timeout" value={timeout} disabled={busy} onChange={setTimeoutS} />
         </div>
 
         {problems.length > 0 && (

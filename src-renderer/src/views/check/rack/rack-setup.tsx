@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { LinkSelect } from '../link-select.js';
+import { TimeoutField } from '../timeout-field.js';
 import { useBenchIface } from '../use-bench-iface.js';
 import { useInterfaces } from '../use-interfaces.js';
 import { expectOf, type ExpectChoice } from './expect-choice.js';
@@ -60,20 +61,7 @@ export function RackSetup(props: { visible: boolean; running: boolean; starting:
             <input type="checkbox" checked={observe} disabled={busy} data-testid="rack-observe" onChange={(e) => setObserve(e.target.checked)} />
             <span>Observe a real WalT server (never answer)</span>
           </label>
-          <div className="field">
-            <label htmlFor="rack-timeout">Timeout (s)</label>
-            <input
-              id="rack-timeout"
-              className="input numeric"
-              type="number"
-              min={5}
-              max={3600}
-              value={timeout}
-              disabled={busy}
-              data-testid="rack-timeout"
-              onChange={(e) => setTimeoutS(e.target.value)}
-            />
-          </div>
+          <TimeoutField id="rack-timeout" value={timeout} disabled={busy} onChange={setTimeoutS} />
         </div>
         {problems.length > 0 && (
           <ul className="warnings">
