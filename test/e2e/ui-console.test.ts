@@ -94,7 +94,9 @@ after(async () => {
 
 test('UI: a live QEMU U-Boot console with its timeline, typed commands, then a captured log analyzed', { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false, timeout: 120_000 }, async () => {
   const p = page!;
-  board = await startUbootBoard({ paused: true, env: { bootdelay: '2' } });
+  // a long autoboot countdown: the board stays quiet on its banner until a key stops it, so the autoboot's output
+  // (and the timeline rows it lights, which resize the terminal) never moves the line the test selects out of view
+  board = await startUbootBoard({ paused: true, env: { bootdelay: '30' } });
   await p.goto(station!.url);
   await byTestId(p, 'connection-state').filter({ hasText: 'connected' }).waitFor({ timeout: 15_000 });
   await byTestId(p, 'tab-console').click();
@@ -122,6 +124,18 @@ test('UI: a live QEMU U-Boot console with its timeline, typed commands, then a c
   // xterm paints the selection on its next animation frame, so wait for the painted rows rather than read them at once
   const painted = await session.locator('.xterm-selection div').first().waitFor({ timeout: 5_000 }).then(() => true, () => false);
   assert.ok(painted, 'the line is highlighted in the terminal');
+  // the terminal changes its row count (a taller window here; the timeline growing beside it during a boot does the
+  // same), which makes xterm drop its selection: the chosen line is selected again
+  const rowCount = (): Promise<number> => session.locator('.xterm-rows > div').count();
+  const rowsBefore = await rowCount();
+  await p.setViewportSize({ ...WIDE, height: WIDE.height + 600 });
+  for (const until = Date.now() + 10_000; (await rowCount()) === rowsBefore; ) {
+    assert.ok(Date.now() < until, `the terminal kept its ${rowsBefore} rows in a taller window`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const repainted = await session.locator('.xterm-selection div').first().waitFor({ timeout: 5_000 }).then(() => true, () => false);
+  assert.ok(repainted, `the line is still highlighted after the terminal went from ${rowsBefore} to ${await rowCount()} rows`);
+  await p.setViewportSize(WIDE);
 
   // keys typed in the terminal reach the board: stop autoboot, run a command, see it echoed and answered
   await session.locator('.xterm').click();

@@ -8,6 +8,7 @@ import { SaveLog } from './save-log.js';
 import { SearchBar } from './search-bar.js';
 import { SessionBanner } from './session-banner.js';
 import type { TerminalHub } from './terminal-hub.js';
+import { PinnedSelection } from './pinned-selection.js';
 import { findTerminalRow, logicalLines } from './terminal-line.js';
 
 /** "115200 8N1", "9600 7E2 RTS/CTS". */
@@ -30,6 +31,8 @@ export function SessionPane(props: {
   const handle = useRef<TerminalHandle | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const queue = useRef({ text: '', busy: false });
+  const pinned = useRef<PinnedSelection | null>(null);
+  useEffect(() => () => pinned.current?.clear(), []);
 
   /** Typed keys in order, batched while a write is on its way. */
   const send = useCallback(
@@ -66,8 +69,8 @@ export function SessionPane(props: {
       setNote(`Line ${n} is no longer in the terminal's scrollback.`);
       return;
     }
-    term.scrollToLine(Math.max(0, row - Math.floor(term.rows / 2)));
-    term.select(0, row, Math.max(1, term.buffer.active.getLine(row)?.translateToString(true).length ?? 1));
+    if (pinned.current?.term !== term) pinned.current = new PinnedSelection(term);
+    pinned.current.pin(row, term.buffer.active.getLine(row)?.translateToString(true).length ?? 1);
     setNote(`Line ${n}, selected in the terminal.`);
   };
 
