@@ -17,6 +17,15 @@ export function ownerOf<J extends OwningJob>(slot: string, jobs: readonly J[]): 
   return jobs.find((j) => ownedSlots(j).includes(slot)) ?? null;
 }
 
+/** Why another station process's job keeps one of `slots` (null: none does); `label` names a client. */
+export function firstOtherOwner(slots: readonly string[], others: readonly OwningJob[], label: (client: string) => string): string | null {
+  for (const slot of slots) {
+    const other = ownerOf(slot, others);
+    if (other) return `${slot} is already in armed job ${other.jobId} of another station process (armed by ${label(other.armedBy)})`;
+  }
+  return null;
+}
+
 /** A client's requested size limit against the station's: a client may lower it, never raise it. */
 export function sizeLimitOf(requested: number | undefined, station: number): { ok: true; limit: number } | { ok: false; reason: string } {
   if (requested === undefined) return { ok: true, limit: station };

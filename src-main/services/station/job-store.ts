@@ -21,23 +21,42 @@ export class JobStore {
   /** At start: keeps the live processes' jobs, drops and returns the dead ones' (a station killed mid-job). */
   restore(): SavedJob[] {
     if (!this.enabled) return [];
-    const all = this.state.load();
-    const live = all.filter((j) => this.processes.isLive(j.process));
-    this.others = live;
-    this.state.save(live);
-    return all.filter((j) => !live.includes(j));
+    let dead: SavedJob[] = [];
+    this.state.update((all) => {
+      const live = all.filter((j) => this.processes.isLive(j.process));
+      dead = all.filter((j) => !live.includes(j));
+      this.others = live;
+      return live;
+    });
+    return dead;
   }
 
-  /** Marks a job id as this process's own. */
-  claim(jobId: string): void {
-    this.mine.add(jobId);
+  /**
+   * Takes a new job of this process unless `conflict` finds one of the other live processes' jobs in its way: the
+   * check and the save of `own` (this process's jobs, the new one among them) happen under the state file's lock, so
+   * two stations arming the same slot at once never both win. Returns the conflict (nothing saved) or null.
+   */
+  claim(jobId: string, conflict: (others: readonly SavedJob[]) => string | null, own: SavedJob[]): string | null {
+    if (!this.enabled) {
+      this.mine.add(jobId);
+      return null;
+    }
+    let refusal: string | null = null;
+    this.state.update((all) => {
+      this.others = this.othersIn(all);
+      refusal = conflict(this.others);
+      if (refusal !== null) return null;
+      this.mine.add(jobId);
+      return [...this.others, ...own];
+    });
+    return refusal;
   }
 
   /** The jobs other live station processes saved, read again now (they may have armed since). */
   othersNow(): SavedJob[] {
     if (!this.enabled) return [];
     try {
-      this.others = this.state.load().filter((j) => !this.mine.has(j.jobId) && this.processes.isLive(j.process));
+      this.others = this.othersIn(this.state.load());
     } catch {
       // An unreadable state file: the last jobs read stay the best knowledge.
     }
@@ -48,9 +67,16 @@ export class JobStore {
   save(own: SavedJob[]): void {
     if (!this.enabled) return;
     try {
-      this.state.save([...this.othersNow(), ...own]);
+      this.state.update((all) => {
+        this.others = this.othersIn(all);
+        return [...this.others, ...own];
+      });
     } catch {
       // The journal is the record.
     }
+  }
+
+  private othersIn(all: SavedJob[]): SavedJob[] {
+    return all.filter((j) => !this.mine.has(j.jobId) && this.processes.isLive(j.process));
   }
 }

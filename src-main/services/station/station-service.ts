@@ -13,7 +13,7 @@ import {
   slotOfDrive,
   stillHeld,
 } from '../../core/station/slot-rules.js';
-import { ownerOf, sizeLimitOf } from '../../core/station/slot-owners.js';
+import { firstOtherOwner, sizeLimitOf } from '../../core/station/slot-owners.js';
 import type { DriveWatcher } from '../drives/drive-watcher.js';
 import type { CardJob, CardOutcome } from '../flash/card-device.js';
 import { FlashService } from '../flash/flash-service.js';
@@ -132,11 +132,13 @@ export class StationService {
 
   /** Why `slot` may not be taken by another job now (null: it is free), in this process or another live one. */
   private slotTaken(slot: string): string | null {
+    return this.ownTaken(slot) ?? firstOtherOwner([slot], this.store.othersNow(), (c) => this.label(c));
+  }
+
+  /** Why this process's own jobs keep `slot` (null: none of them does). */
+  private ownTaken(slot: string): string | null {
     const own = this.jobOfSlot(slot);
-    if (own) return `${slot} is ${own.state === 'armed' ? 'already in armed job' : 'still being written by ended job'} ${own.saved.jobId} (armed by ${this.label(own.saved.armedBy)})`;
-    const other = ownerOf(slot, this.store.othersNow());
-    if (other) return `${slot} is already in armed job ${other.jobId} of another station process (armed by ${this.label(other.armedBy)})`;
-    return null;
+    return own ? `${slot} is ${own.state === 'armed' ? 'already in armed job' : 'still being written by ended job'} ${own.saved.jobId} (armed by ${this.label(own.saved.armedBy)})` : null;
   }
 
   private label(client: string): string {
@@ -262,14 +264,15 @@ export class StationService {
       const phase = phaseAtArm(drive);
       job.slots.set(slot, { slot, phase, device: drive?.device ?? null, card: null, held: holdCard(phase, drive), message: phase === 'present-at-arm' ? PRESENT_AT_ARM : null, phaseName: 'writing', total: null, speed: 0 });
     }
-    // Another job (of this process or another live one) may have taken one of these slots while the image was inspected.
+    // Another job (of this process or another live one) may have taken one of these slots while the image was inspected:
+    // this process's jobs are checked here, the other processes' under the state file's lock as the new job is saved.
     for (const slot of slots) {
-      const taken = this.slotTaken(slot);
-      if (taken) throw new ApiError('refused', `${taken}: one job per slot`);
+      const own = this.ownTaken(slot);
+      if (own) throw new ApiError('refused', `${own}: one job per slot`);
     }
-    this.store.claim(saved.jobId);
+    const refusal = this.store.claim(saved.jobId, (others) => firstOtherOwner(slots, others, (c) => this.label(c)), [...this.savedJobs(), saved]);
+    if (refusal) throw new ApiError('refused', `${refusal}: one job per slot`);
     this.jobs.set(saved.jobId, job);
-    this.persist();
     this.audit('armed', saved.jobId, client, `${saved.imageName} on ${slots.join(', ')}; count ${saved.count ?? 'unlimited'}; verify ${saved.verify}; size limit ${saved.sizeLimit}`);
     this.events?.start();
     this.jobChanged(job, 'armed', client);
@@ -396,7 +399,12 @@ export class StationService {
   }
 
   private persist(): void {
-    this.store.save([...this.jobs.values(), ...this.draining].map((j) => (j.state === 'armed' ? j.saved : { ...j.saved, owned: ownedNow(j) })));
+    this.store.save(this.savedJobs());
+  }
+
+  /** This process's jobs as the state file keeps them: armed ones whole, ended ones with the slots still in progress. */
+  private savedJobs(): SavedJob[] {
+    return [...this.jobs.values(), ...this.draining].map((j) => (j.state === 'armed' ? j.saved : { ...j.saved, owned: ownedNow(j) }));
   }
 
   private audit(action: string, jobId: string | null, client: string, detail: string): void {

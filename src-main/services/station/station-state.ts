@@ -1,4 +1,5 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { withFileLock } from './state-lock.js';
 
 /** An armed job as saved on disk: enough to journal it as disarmed when the station restarts. */
 export interface SavedJob {
@@ -23,7 +24,10 @@ export interface SavedJob {
   process: string;
 }
 
-/** The armed jobs' state file (station-jobs.json): written atomically on every change of an armed job. */
+/**
+ * The armed jobs' state file (station-jobs.json), shared by the station processes of one state folder: every change
+ * is a read-modify-write under its lock file, written atomically (a temporary file of this process, renamed).
+ */
 export class StationState {
   constructor(private readonly file: string) {}
 
@@ -37,13 +41,24 @@ export class StationState {
     }
   }
 
+  /**
+   * Reads the saved jobs and saves what `change` returns (null: nothing to write), with no other process reading or
+   * writing between the two.
+   */
+  update(change: (armed: SavedJob[]) => SavedJob[] | null): void {
+    withFileLock(`${this.file}.lock`, () => {
+      const next = change(this.load());
+      if (next !== null) this.write(next);
+    });
+  }
+
   /** Saves the armed jobs (an empty list removes the file). */
-  save(armed: SavedJob[]): void {
+  private write(armed: SavedJob[]): void {
     if (armed.length === 0) {
       rmSync(this.file, { force: true });
       return;
     }
-    const tmp = `${this.file}.tmp`;
+    const tmp = `${this.file}.${process.pid}.tmp`;
     rmSync(tmp, { force: true });
     writeFileSync(tmp, JSON.stringify({ armed }, null, 2) + '\n', { flag: 'wx', mode: 0o644 });
     renameSync(tmp, this.file);
