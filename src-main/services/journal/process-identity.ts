@@ -27,7 +27,8 @@ function startTime(pid: number): string | null {
   }
 }
 
-function alive(pid: number): boolean {
+/** True while a process of this PID runs (one of another user's too). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -45,7 +46,7 @@ export const processIdentity: ProcessIdentity = {
     const [boot, pidText, start] = token.split('/');
     const pid = Number(pidText);
     if (!Number.isInteger(pid) || pid <= 0 || boot !== bootId()) return false;
-    if (!start) return alive(pid);
+    if (!start) return pidAlive(pid);
     return startTime(pid) === start;
   },
 };

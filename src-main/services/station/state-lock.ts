@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { pidAlive } from '../journal/process-identity.js';
 
 /** How long a process waits for another's lock before the error names it. */
 const WAIT_MS = 3_000;
@@ -8,15 +9,6 @@ const STALE_MS = 30_000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 function sleepSync(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** True when the lock at `path` belongs to no running process, or to one that held it far too long. */
