@@ -43,14 +43,8 @@ const BEL = 0x07;
 
 const utf8 = new TextDecoder('utf-8');
 
-/**
- * By byte: 1 when the chunk-wide fast path (plainLines) takes it as it is: printable ASCII, a tab, `\n`; `\r` is
- * checked apart (only before `\n` or another `\r`).
- */
-const PLAIN = new Uint8Array(256);
-for (let b = 0x20; b < 0x7f; b += 1) PLAIN[b] = 1;
-PLAIN[TAB] = 1;
-PLAIN[LF] = 1;
+/** A character the chunk-wide fast path (plainLines) does not take: not printable ASCII, a tab or `\n`, or a `\r` before another character. */
+const NOT_PLAIN = /[^\t\n\r\x20-\x7e]|\r(?![\r\n])/g;
 
 /** A byte kept as is in a line: printable ASCII or a tab. */
 function isPlainAscii(b: number): boolean {
@@ -86,6 +80,13 @@ export class LineDecoder {
   private textEnd = 0;
   /** The bytes of the chunk before this offset were checked ASCII (lines and the gaps between them). */
   private asciiUntil = 0;
+  /**
+   * plainLines' decoding of the current chunk from byte `plainBase` on (null until it needs it), and the index of the
+   * chunk's first byte from there that is not plain (-1 before the search).
+   */
+  private plainText: string | null = null;
+  private plainBase = 0;
+  private plainEnd = -1;
 
   constructor(
     private readonly maxLine = DEFAULT_MAX_LINE,
@@ -103,6 +104,7 @@ export class LineDecoder {
   push(chunk: Uint8Array, now: number): ConsoleLine[] {
     const out: ConsoleLine[] = [];
     this.chunkText = null;
+    this.plainText = null;
     for (let i = 0; i < chunk.length; i += 1) {
       if (this.state !== 'text') {
         this.escape(chunk[i]!);
@@ -168,26 +170,32 @@ export class LineDecoder {
   }
 
   /**
-   * The fastest path, at the start of a line: the lines of the run of plain bytes from `from` (printable ASCII, tabs,
-   * `\n`, and `\r` only before `\n` or `\r`), each at most `maxLine` bytes, are cut from one decoding of the run, as
-   * wholeLine would cut them one by one. Returns the index after the last `\n` taken (`from` when none): the rest of
-   * the run waits for the machine or the next chunk.
+   * The fastest path, at the start of a line: the lines of the run of plain characters from `from` (printable ASCII,
+   * tabs, `\n`, and `\r` only before `\n` or `\r`), each at most `maxLine` bytes, are cut from one decoding of the
+   * rest of the chunk, as wholeLine would cut them one by one. The run ends at the first other character: the
+   * decoded string's offsets are the bytes' up to there (every byte before it is ASCII). Returns the index after the
+   * last `\n` taken (`from` when none): the rest waits for the machine or the next chunk.
    */
   private plainLines(chunk: Uint8Array, from: number, now: number, out: ConsoleLine[]): number {
-    const n = chunk.length;
-    let end = from;
-    let lastLf = -1;
-    while (end < n) {
-      const b = chunk[end]!;
-      if (PLAIN[b] === 1) {
-        if (b === LF) lastLf = end;
-      } else if (b !== CR || end + 1 >= n || (chunk[end + 1] !== LF && chunk[end + 1] !== CR)) break;
-      end += 1;
+    if (this.plainText === null) {
+      this.plainText = this.decodeText(chunk.subarray(from));
+      this.plainBase = from;
+      this.plainEnd = -1;
     }
-    if (lastLf < from) return from;
-    const text = this.decodeText(chunk.subarray(from, lastLf + 1));
-    let start = 0;
-    for (let lf = text.indexOf('\n'); lf >= 0; lf = text.indexOf('\n', start)) {
+    const base = this.plainBase;
+    let end = this.plainEnd;
+    while (end < from) {
+      // past a non-ASCII character, the string's offsets no longer match the bytes: wholeLine takes the lines
+      if (end >= 0 && chunk[end]! >= 0x80) return from;
+      NOT_PLAIN.lastIndex = end < 0 ? from - base : end - base + 1;
+      const m = NOT_PLAIN.exec(this.plainText);
+      this.plainEnd = end = m === null ? chunk.length : base + m.index;
+    }
+    const text = this.plainText;
+    const last = text.lastIndexOf('\n', end - base - 1);
+    if (last < from - base) return from;
+    let start = from - base;
+    for (let lf = text.indexOf('\n', start); lf >= 0 && lf <= last; lf = text.indexOf('\n', start)) {
       let stop = lf;
       while (stop > start && text.charCodeAt(stop - 1) === CR) stop -= 1;
       if (stop - start > this.maxLine) break; // an over-long line: the machine cuts it
@@ -195,11 +203,11 @@ export class LineDecoder {
       out.push({ n: this.count, t: now, text: text.slice(start, stop), continued: false });
       start = lf + 1;
     }
-    if (start > 0) {
+    if (base + start > from) {
       this.cursor = 0;
       this.high = false;
     }
-    return from + start;
+    return base + start;
   }
 
   /**

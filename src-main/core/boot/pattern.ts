@@ -195,6 +195,17 @@ export class PatternSet {
     gate.lastIndex = 0;
     if (!this.pairKeys) return gate.test(s) ? -1 : 0;
     let mask = 0;
+    if (this.alwaysBits === 0) {
+      // every key is an ASCII pair: one look-up per pair of adjacent characters, cheaper than the regex
+      const bits = this.keyBits;
+      let c1 = s.charCodeAt(0);
+      for (let i = 1; i < s.length; i += 1) {
+        const c0 = c1;
+        c1 = s.charCodeAt(i);
+        if ((c0 | c1) < 128) mask |= bits[c0 * 128 + c1]!;
+      }
+      return mask;
+    }
     while (gate.test(s)) {
       const at = gate.lastIndex - 2;
       const c0 = s.charCodeAt(at);
