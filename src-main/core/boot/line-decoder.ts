@@ -43,9 +43,6 @@ const BEL = 0x07;
 
 const utf8 = new TextDecoder('utf-8');
 
-/** A character the chunk-wide fast path (plainLines) does not take: not printable ASCII, a tab or `\n`, or a `\r` before another character. */
-const NOT_PLAIN = /[^\t\n\r\x20-\x7e]|\r(?![\r\n])/g;
-
 /** A byte kept as is in a line: printable ASCII or a tab. */
 function isPlainAscii(b: number): boolean {
   return b < 0x20 ? b === TAB : b < 0x7f;
@@ -80,13 +77,6 @@ export class LineDecoder {
   private textEnd = 0;
   /** The bytes of the chunk before this offset were checked ASCII (lines and the gaps between them). */
   private asciiUntil = 0;
-  /**
-   * plainLines' decoding of the current chunk from byte `plainBase` on (null until it needs it), and the index of the
-   * chunk's first byte from there that is not plain (-1 before the search).
-   */
-  private plainText: string | null = null;
-  private plainBase = 0;
-  private plainEnd = -1;
 
   constructor(
     private readonly maxLine = DEFAULT_MAX_LINE,
@@ -104,18 +94,12 @@ export class LineDecoder {
   push(chunk: Uint8Array, now: number): ConsoleLine[] {
     const out: ConsoleLine[] = [];
     this.chunkText = null;
-    this.plainText = null;
     for (let i = 0; i < chunk.length; i += 1) {
       if (this.state !== 'text') {
         this.escape(chunk[i]!);
         continue;
       }
       if (this.len === 0 && this.lineStart === null) {
-        const plain = this.plainLines(chunk, i, now, out);
-        if (plain > i) {
-          i = plain - 1;
-          continue;
-        }
         const next = this.wholeLine(chunk, i, now, out);
         if (next > i) {
           i = next - 1;
@@ -167,47 +151,6 @@ export class LineDecoder {
   /** The unfinished line so far (a prompt such as `login: ` waits there), without consuming it. */
   pending(): string {
     return this.len === 0 ? '' : this.decode();
-  }
-
-  /**
-   * The fastest path, at the start of a line: the lines of the run of plain characters from `from` (printable ASCII,
-   * tabs, `\n`, and `\r` only before `\n` or `\r`), each at most `maxLine` bytes, are cut from one decoding of the
-   * rest of the chunk, as wholeLine would cut them one by one. The run ends at the first other character: the
-   * decoded string's offsets are the bytes' up to there (every byte before it is ASCII). Returns the index after the
-   * last `\n` taken (`from` when none): the rest waits for the machine or the next chunk.
-   */
-  private plainLines(chunk: Uint8Array, from: number, now: number, out: ConsoleLine[]): number {
-    if (this.plainText === null) {
-      this.plainText = this.decodeText(chunk.subarray(from));
-      this.plainBase = from;
-      this.plainEnd = -1;
-    }
-    const base = this.plainBase;
-    let end = this.plainEnd;
-    while (end < from) {
-      // past a non-ASCII character, the string's offsets no longer match the bytes: wholeLine takes the lines
-      if (end >= 0 && chunk[end]! >= 0x80) return from;
-      NOT_PLAIN.lastIndex = end < 0 ? from - base : end - base + 1;
-      const m = NOT_PLAIN.exec(this.plainText);
-      this.plainEnd = end = m === null ? chunk.length : base + m.index;
-    }
-    const text = this.plainText;
-    const last = text.lastIndexOf('\n', end - base - 1);
-    if (last < from - base) return from;
-    let start = from - base;
-    for (let lf = text.indexOf('\n', start); lf >= 0 && lf <= last; lf = text.indexOf('\n', start)) {
-      let stop = lf;
-      while (stop > start && text.charCodeAt(stop - 1) === CR) stop -= 1;
-      if (stop - start > this.maxLine) break; // an over-long line: the machine cuts it
-      this.count += 1;
-      out.push({ n: this.count, t: now, text: text.slice(start, stop), continued: false });
-      start = lf + 1;
-    }
-    if (base + start > from) {
-      this.cursor = 0;
-      this.high = false;
-    }
-    return base + start;
   }
 
   /**

@@ -107,6 +107,8 @@ export class PatternSet {
   private readonly gate: RegExp | null;
   /** By a two-character ASCII key (`c0 * 128 + c1`): the bits (bitOf) of the anywhere patterns keyed on it. */
   private readonly keyBits = new Uint32Array(128 * 128);
+  /** By ASCII character: KEY_FIRST when it opens a two-character key, KEY_LAST when it ends one. */
+  private readonly keyRoles = new Uint8Array(128);
   /** The bits of the anywhere patterns keyed otherwise (one character, non-ASCII): tried whenever the gate lets a line through. */
   private alwaysBits = 0;
   /** Whether every key has two characters (else keysIn() lets a line through to every anywhere pattern). */
@@ -147,8 +149,11 @@ export class PatternSet {
       const key = p.has!.length < 2 ? p.has! : p.has!.substr(rarestPair(p.has!), 2);
       gateKeys.add(key);
       if (key.length !== 2) this.pairKeys = false;
-      if (key.length === 2 && key.charCodeAt(0) < 128 && key.charCodeAt(1) < 128) this.keyBits[key.charCodeAt(0) * 128 + key.charCodeAt(1)]! |= bitOf(i);
-      else this.alwaysBits |= bitOf(i);
+      if (key.length === 2 && key.charCodeAt(0) < 128 && key.charCodeAt(1) < 128) {
+        this.keyBits[key.charCodeAt(0) * 128 + key.charCodeAt(1)]! |= bitOf(i);
+        this.keyRoles[key.charCodeAt(0)]! |= KEY_FIRST;
+        this.keyRoles[key.charCodeAt(1)]! |= KEY_LAST;
+      } else this.alwaysBits |= bitOf(i);
     });
     const escaped = [...gateKeys].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
     this.gate = escaped ? new RegExp(escaped, 'g') : null;
@@ -196,13 +201,23 @@ export class PatternSet {
     if (!this.pairKeys) return gate.test(s) ? -1 : 0;
     let mask = 0;
     if (this.alwaysBits === 0) {
-      // every key is an ASCII pair: one look-up per pair of adjacent characters, cheaper than the regex
+      // every key is an ASCII pair, so each key holds a character at an odd index: only those are read, and a pair
+      // is looked up when the character can end (KEY_LAST) or open (KEY_FIRST) a key; cheaper than the regex
       const bits = this.keyBits;
-      let c1 = s.charCodeAt(0);
-      for (let i = 1; i < s.length; i += 1) {
-        const c0 = c1;
-        c1 = s.charCodeAt(i);
-        if ((c0 | c1) < 128) mask |= bits[c0 * 128 + c1]!;
+      const roles = this.keyRoles;
+      const n = s.length;
+      for (let i = 1; i < n; i += 2) {
+        const c = s.charCodeAt(i);
+        const role = c < 128 ? roles[c]! : 0;
+        if (role === 0) continue;
+        if ((role & KEY_LAST) !== 0) {
+          const before = s.charCodeAt(i - 1);
+          if (before < 128) mask |= bits[before * 128 + c]!;
+        }
+        if ((role & KEY_FIRST) !== 0 && i + 1 < n) {
+          const after = s.charCodeAt(i + 1);
+          if (after < 128) mask |= bits[c * 128 + after]!;
+        }
       }
       return mask;
     }
@@ -224,6 +239,9 @@ export class PatternSet {
     return list ?? (this.single.size === 0 ? undefined : this.single.get(c0));
   }
 }
+
+const KEY_FIRST = 1;
+const KEY_LAST = 2;
 
 /** The bit of the i-th anywhere pattern in a key mask (the 32nd and later share the last bit). */
 function bitOf(i: number): number {
