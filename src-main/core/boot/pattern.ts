@@ -107,8 +107,6 @@ export class PatternSet {
   private readonly singleAscii: (StartEntry[] | undefined)[] = new Array<StartEntry[] | undefined>(128).fill(undefined);
   private readonly anywhere: Pattern[] = [];
   private readonly gate: RegExp | null;
-  /** The gate without the global flag, for search(). */
-  private readonly gateFirst: RegExp | null;
   /** By a two-character ASCII key (`c0 * 128 + c1`): the bits (bitOf) of the anywhere patterns keyed on it. */
   private readonly keyBits = new Uint32Array(128 * 128);
   /** By ASCII character: KEY_FIRST when it opens a two-character key, KEY_LAST when it ends one. */
@@ -162,7 +160,6 @@ export class PatternSet {
     });
     const escaped = [...gateKeys].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
     this.gate = escaped ? new RegExp(escaped, 'g') : null;
-    this.gateFirst = escaped ? new RegExp(escaped) : null;
   }
 
   /**
@@ -200,19 +197,17 @@ export class PatternSet {
 
   /**
    * The bits of the anywhere patterns whose key `s` holds, 0 when it holds none (-1, every bit, with keys of other
-   * lengths): the gate's matches (`test` with the
-   * global flag leaves lastIndex after the match and allocates nothing), overlapping ones too (`TFT`: `TF` and `FT`).
+   * lengths), overlapping keys too (`TFT`: `TF` and `FT`). When every key is an ASCII pair, each key holds a
+   * character at an odd index: only those are read, and a pair is looked up when the character can end (KEY_LAST) or
+   * open (KEY_FIRST) a key (the gate regex in a loop of `test()` with the global flag cost more, `search()` of it
+   * before this loop too). Otherwise the gate's matches (`test` with the global flag leaves lastIndex after the
+   * match and allocates nothing).
    */
   private keysIn(s: string, gate: RegExp): number {
     gate.lastIndex = 0;
-    if (!this.pairKeys) return s.search(this.gateFirst!) >= 0 ? -1 : 0;
+    if (!this.pairKeys) return gate.test(s) ? -1 : 0;
     let mask = 0;
     if (this.alwaysBits === 0) {
-      // the regex finds the first key (most lines hold none: one quick pass; search() with a regex without the
-      // global flag, three times cheaper than test() with it); from there, as every key is an ASCII
-      // pair, each key holds a character at an odd index: only those are read, and a pair is looked up when the
-      // character can end (KEY_LAST) or open (KEY_FIRST) a key (cheaper than the regex once per key)
-
       const bits = this.keyBits;
       const roles = this.keyRoles;
       const n = s.length;
