@@ -99,6 +99,8 @@ export class BootAnalyzer {
   private readonly loaders = new Set<Loader>();
   private readonly notes: BootEvent[] = [];
   private furthest: StageId | null = null;
+  /** The rank of `furthest` (-1 for none). */
+  private furthestRank = -1;
   private ip: string | null = null;
   private server: string | null = null;
   private mac: string | null = null;
@@ -235,7 +237,7 @@ export class BootAnalyzer {
   /** Keeps the first line holding failure words that no pattern read, after a success and before any kernel. */
   private noteUnread(text: string): void {
     if (this.unreadError !== null || this.lastMark?.type !== 'success') return;
-    if (this.furthest !== null && stageRank(this.furthest) >= KERNEL_STAGE) return;
+    if (this.furthestRank >= KERNEL_STAGE) return;
     if (UNREAD_ERROR.test(text)) this.unreadError = text.trim();
   }
 
@@ -324,8 +326,11 @@ export class BootAnalyzer {
   }
 
   private noteFurthest(): void {
-    const f = this.stages!.furthest();
-    if (f && (this.furthest === null || stageRank(f) > stageRank(this.furthest))) this.furthest = f;
+    const rank = this.stages!.furthestRank();
+    if (rank > this.furthestRank) {
+      this.furthestRank = rank;
+      this.furthest = STAGE_IDS[rank]!;
+    }
   }
 
   /** Keeps the session facts: files, address, server, MAC, board, probe, walt-init step, login. */

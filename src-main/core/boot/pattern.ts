@@ -103,10 +103,14 @@ export class PatternSet {
   private readonly byPair: (StartEntry[] | undefined)[] = new Array<StartEntry[] | undefined>(128 * 128);
   private readonly wide = new Map<number, StartEntry[]>();
   private readonly single = new Map<number, StartEntry[]>();
+  /** `single` for ASCII characters, by character: an array read instead of a map for most lines. */
+  private readonly singleAscii: (StartEntry[] | undefined)[] = new Array<StartEntry[] | undefined>(128).fill(undefined);
   private readonly anywhere: Pattern[] = [];
   private readonly gate: RegExp | null;
   /** By a two-character ASCII key (`c0 * 128 + c1`): the bits (bitOf) of the anywhere patterns keyed on it. */
   private readonly keyBits = new Uint32Array(128 * 128);
+  /** By ASCII character: KEY_FIRST when it opens a two-character key, KEY_LAST when it ends one. */
+  private readonly keyRoles = new Uint8Array(128);
   /** The bits of the anywhere patterns keyed otherwise (one character, non-ASCII): tried whenever the gate lets a line through. */
   private alwaysBits = 0;
   /** Whether every key has two characters (else keysIn() lets a line through to every anywhere pattern). */
@@ -139,6 +143,7 @@ export class PatternSet {
       if (e.start.length >= 2) continue;
       const c = e.start.charCodeAt(0);
       this.single.set(c, [...(this.single.get(c) ?? []), e]);
+      if (c < 128) this.singleAscii[c] = this.single.get(c);
     }
     // substrings that open a line are anchors too (`TFTP error`, `Kernel panic`); short or punctuation ones are not
     for (const p of this.anywhere) if (p.has!.length >= 8 && /^[A-Z]/.test(p.has!)) this.starts.push(p.has!);
@@ -147,8 +152,11 @@ export class PatternSet {
       const key = p.has!.length < 2 ? p.has! : p.has!.substr(rarestPair(p.has!), 2);
       gateKeys.add(key);
       if (key.length !== 2) this.pairKeys = false;
-      if (key.length === 2 && key.charCodeAt(0) < 128 && key.charCodeAt(1) < 128) this.keyBits[key.charCodeAt(0) * 128 + key.charCodeAt(1)]! |= bitOf(i);
-      else this.alwaysBits |= bitOf(i);
+      if (key.length === 2 && key.charCodeAt(0) < 128 && key.charCodeAt(1) < 128) {
+        this.keyBits[key.charCodeAt(0) * 128 + key.charCodeAt(1)]! |= bitOf(i);
+        this.keyRoles[key.charCodeAt(0)]! |= KEY_FIRST;
+        this.keyRoles[key.charCodeAt(1)]! |= KEY_LAST;
+      } else this.alwaysBits |= bitOf(i);
     });
     const escaped = [...gateKeys].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
     this.gate = escaped ? new RegExp(escaped, 'g') : null;
@@ -161,10 +169,11 @@ export class PatternSet {
   match(s: string, ctx: ClassifierContext, out: BootEventBody[], anywhere = true): string | null {
     const list = this.startsFor(s);
     if (list !== undefined) {
+      const c2 = s.charCodeAt(2);
       for (let i = 0; i < list.length; i += 1) {
         const { start, third, p } = list[i]!;
         // the list holds the starts of the line's first two characters: the third rejects most without a call
-        if ((third >= 0 && s.charCodeAt(2) !== third) || !s.startsWith(start)) continue;
+        if ((third >= 0 && c2 !== third) || !s.startsWith(start)) continue;
         if (p.re === undefined) {
           if (p.on(null, s, ctx, out) !== false) return p.id;
           continue;
@@ -188,13 +197,35 @@ export class PatternSet {
 
   /**
    * The bits of the anywhere patterns whose key `s` holds, 0 when it holds none (-1, every bit, with keys of other
-   * lengths): the gate's matches (`test` with the
-   * global flag leaves lastIndex after the match and allocates nothing), overlapping ones too (`TFT`: `TF` and `FT`).
+   * lengths), overlapping keys too (`TFT`: `TF` and `FT`). When every key is an ASCII pair, each key holds a
+   * character at an odd index: only those are read, and a pair is looked up when the character can end (KEY_LAST) or
+   * open (KEY_FIRST) a key (the gate regex in a loop of `test()` with the global flag cost more, `search()` of it
+   * before this loop too). Otherwise the gate's matches (`test` with the global flag leaves lastIndex after the
+   * match and allocates nothing).
    */
   private keysIn(s: string, gate: RegExp): number {
     gate.lastIndex = 0;
     if (!this.pairKeys) return gate.test(s) ? -1 : 0;
     let mask = 0;
+    if (this.alwaysBits === 0) {
+      const bits = this.keyBits;
+      const roles = this.keyRoles;
+      const n = s.length;
+      for (let i = 1; i < n; i += 2) {
+        const c = s.charCodeAt(i);
+        const role = c < 128 ? roles[c]! : 0;
+        if (role === 0) continue;
+        if ((role & KEY_LAST) !== 0) {
+          const before = s.charCodeAt(i - 1);
+          if (before < 128) mask |= bits[before * 128 + c]!;
+        }
+        if ((role & KEY_FIRST) !== 0 && i + 1 < n) {
+          const after = s.charCodeAt(i + 1);
+          if (after < 128) mask |= bits[c * 128 + after]!;
+        }
+      }
+      return mask;
+    }
     while (gate.test(s)) {
       const at = gate.lastIndex - 2;
       const c0 = s.charCodeAt(at);
@@ -210,9 +241,12 @@ export class PatternSet {
     const c0 = s.charCodeAt(0);
     const c1 = s.charCodeAt(1);
     const list = c0 < 128 && c1 < 128 ? this.byPair[c0 * 128 + c1] : this.wide.get(c0 * 0x10000 + c1);
-    return list ?? (this.single.size === 0 ? undefined : this.single.get(c0));
+    return list ?? (c0 < 128 ? this.singleAscii[c0] : this.single.get(c0));
   }
 }
+
+const KEY_FIRST = 1;
+const KEY_LAST = 2;
 
 /** The bit of the i-th anywhere pattern in a key mask (the 32nd and later share the last bit). */
 function bitOf(i: number): number {

@@ -79,6 +79,11 @@ export class StageTracker {
     return this.reached < 0 ? null : STAGE_IDS[this.reached]!;
   }
 
+  /** The rank of the furthest row that was reached, or -1. */
+  furthestRank(): number {
+    return this.reached;
+  }
+
   /** Marks the first output of the attempt. */
   power(t: number, line: StageLine | null = null): boolean {
     return this.move('power', 'done', t, null, line);

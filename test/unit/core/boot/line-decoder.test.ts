@@ -63,3 +63,16 @@ test('control bytes and NULs carry no text; invalid UTF-8 becomes U+FFFD; end() 
   assert.deepEqual(d.end(9).map((l) => [l.text, l.t]), [['buildroot login: ', 5]]);
   assert.deepEqual(d.end(10), []);
 });
+
+test('plain lines around escapes, UTF-8 and redraws in one chunk come out as they do byte by byte', () => {
+  const s = 'one\n\x1b[1mab\x1b[0mé-two\nthree\r\nfour\x1b[1m\nfive\rFIVE\nsix\r\r\n\x00seven\nπ\neight\nnine';
+  const whole = new LineDecoder();
+  const lines = [...whole.push(enc(s), 0), ...whole.end(0)].map((l) => l.text);
+  assert.deepEqual(lines, ['one', 'abé-two', 'three', 'four', 'FIVE', 'six', 'seven', 'π', 'eight', 'nine']);
+  const bytes = enc(s);
+  const single = new LineDecoder();
+  const bySingleBytes: string[] = [];
+  for (let i = 0; i < bytes.length; i += 1) bySingleBytes.push(...single.push(bytes.subarray(i, i + 1), 0).map((l) => l.text));
+  bySingleBytes.push(...single.end(0).map((l) => l.text));
+  assert.deepEqual(bySingleBytes, lines);
+});
