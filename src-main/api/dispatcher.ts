@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import { ApiError } from './errors.js';
 import {
   type CommandName,
@@ -95,7 +94,18 @@ export function checkEvent<E extends EventName>(event: E, payload: EventPayload<
     const issue = parsed.error.issues[0];
     throw new ApiError('internal', `event ${event} does not match the contract: ${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}`);
   }
-  if (!isDeepStrictEqual(parsed.data, payload)) {
+  if (!sameData(parsed.data, payload)) {
     throw new ApiError('internal', `event ${event} carries keys or values its schema strips or defaults`);
   }
+}
+
+/** Deep equality of plain data (what events are): same keys, same values, arrays in order; undefined is a value. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Number.isNaN(a) && Number.isNaN(b);
+  if (Array.isArray(a) !== Array.isArray(b) || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
