@@ -17,14 +17,37 @@ export type Handlers = { [C in CommandName]: (input: ParsedInput<C>) => Promise<
 /** Receives every event the server emits. */
 export type EventSink = (message: EventMessage) => void;
 
+/** How a Dispatcher treats the events the server emits. */
+export interface DispatcherOptions {
+  /**
+   * Check every emitted event against its schema before it leaves, throwing on a malformed one (default true).
+   * A running backend turns it off (`eventChecksWanted`): its events are built by typed server code, not taken from
+   * the wire, and a zod parse per event (compiled on its first use) was the largest cost between a packet and its
+   * event; every client that takes events from a wire checks them there (the renderer's parseEventMessage). Tests
+   * keep it on, so an event that does not match the contract fails them.
+   */
+  checkEvents?: boolean;
+}
+
+/** Whether emitted events are checked: under `node --test` (NODE_TEST_CONTEXT) or with WALT_BENCH_CHECK_EVENTS=1. */
+export function eventChecksWanted(env: Record<string, string | undefined>): boolean {
+  return env.WALT_BENCH_CHECK_EVENTS === '1' || (env.NODE_TEST_CONTEXT !== undefined && env.WALT_BENCH_CHECK_EVENTS !== '0');
+}
+
 /**
- * Where every transport ends: validates the command name and input against the contract, runs the handler, and
- * validates the output. Events are validated before they leave too, so a client never sees a malformed message.
+ * Where every transport ends: validates the command name and input against the contract (the trust boundary), runs
+ * the handler, and validates the output. Events are checked against the contract in tests and dev (checkEvents).
  */
 export class Dispatcher {
   private readonly sinks = new Set<EventSink>();
+  private readonly checkEvents: boolean;
 
-  constructor(private readonly handlers: Handlers) {}
+  constructor(
+    private readonly handlers: Handlers,
+    options: DispatcherOptions = {},
+  ) {
+    this.checkEvents = options.checkEvents ?? true;
+  }
 
   /** Runs a command given as untrusted data (a name and an input from the wire). */
   async dispatch(name: string, rawInput: unknown): Promise<unknown> {
@@ -41,10 +64,10 @@ export class Dispatcher {
     return spec.output.parse(output);
   }
 
-  /** Publishes an event to every subscriber. */
+  /** Publishes an event to every subscriber (checked against its schema first when checkEvents is on). */
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
-    const checked = events[event].parse(payload) as EventPayload<E>;
-    const message = { event, payload: checked } as EventMessage;
+    if (this.checkEvents) checkEvent(event, payload);
+    const message = { event, payload } as EventMessage;
     for (const sink of this.sinks) {
       try {
         sink(message);
@@ -59,4 +82,30 @@ export class Dispatcher {
     this.sinks.add(sink);
     return () => this.sinks.delete(sink);
   }
+}
+
+/**
+ * Throws unless the payload is exactly what its schema gives back: valid, and with no key the schema would strip or
+ * default. So an event delivered unparsed (checkEvents off) is the very message a check would have let through.
+ */
+export function checkEvent<E extends EventName>(event: E, payload: EventPayload<E>): void {
+  const parsed = events[event].safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApiError('internal', `event ${event} does not match the contract: ${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}`);
+  }
+  if (!sameData(parsed.data, payload)) {
+    throw new ApiError('internal', `event ${event} carries keys or values its schema strips or defaults`);
+  }
+}
+
+/** Deep equality of plain data (what events are): same keys, same values, arrays in order; undefined is a value. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Number.isNaN(a) && Number.isNaN(b);
+  if (Array.isArray(a) !== Array.isArray(b) || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

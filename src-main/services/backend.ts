@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { aboutFacts } from './app/about.js';
-import { Dispatcher, type Handlers } from '../api/dispatcher.js';
+import { Dispatcher, eventChecksWanted, type Handlers } from '../api/dispatcher.js';
 import type { Drive } from '../core/drives/drive.js';
 import { callerByUid, processCaller } from './access/caller.js';
 import { PathGuard } from './access/path-guard.js';
@@ -64,6 +64,8 @@ export interface BackendOptions {
   owner?: Owner & { home: string };
   /** True in the desktop app's unprivileged backend when its privileged helper runs (the system check says so). */
   helperRunning?: boolean;
+  /** Check every emitted event against the contract (default: eventChecksWanted(env): in tests, or asked for). */
+  checkEvents?: boolean;
 }
 
 /**
@@ -188,7 +190,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     ...checkHandlers(bench, emit, openConsole),
     ...stationHandlers(station),
   };
-  dispatcher = new Dispatcher(handlers);
+  dispatcher = new Dispatcher(handlers, { checkEvents: options.checkEvents ?? eventChecksWanted(env) });
   if (options.watchDrives !== false) watcher.start();
   if (options.preloadWriter === 'while-inflating') runWhileInflating(() => etcher());
   else if (options.preloadWriter ?? options.watchDrives !== false) {

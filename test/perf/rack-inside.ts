@@ -30,6 +30,13 @@ const BROADCAST = '192.168.152.255';
 /** A DISCOVER unanswered for this long is sent again. */
 const RETRANSMIT_MS = 1000;
 const print = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
+/**
+ * The boards' sockets take their (literal) addresses as they are: with dgram's default lookup (dns.lookup, which
+ * answers an IP address on the next tick) a datagram left only after the synchronous code around its send, so a
+ * time stamped at send() was up to 7 ms early in the 50-board burst (strace: sendmsg after the next board's setup).
+ * With this, sendmsg runs inside send(), right after the stamp.
+ */
+const udp4 = { type: 'udp4' as const, lookup: (address: string, _o: unknown, done: (e: Error | null, a: string, f: number) => void) => done(null, address, 4) };
 
 /** One simulated board: its MAC and the vendor class it sends. */
 export interface SimBoard {
@@ -118,7 +125,7 @@ async function oneBoard(dhcp: Socket, iface: string, serverIp: string, b: SimBoa
     const a = await ack;
     r.ip = a.yiaddr;
     await run('ip', ['addr', 'add', `${r.ip}/32`, 'dev', iface]);
-    const tftp = createSocket('udp4');
+    const tftp = createSocket(udp4);
     await new Promise<void>((res) => tftp.bind(0, r.ip!, () => res()));
     try {
       // each DATA block from the server's transfer port; the ACK goes back to that port
@@ -158,7 +165,7 @@ async function oneBoard(dhcp: Socket, iface: string, serverIp: string, b: SimBoa
 
 async function clients(iface: string, serverIp: string, boardsFile: string): Promise<void> {
   const boards = JSON.parse(readFileSync(boardsFile, 'utf8')) as SimBoard[];
-  const dhcp = createSocket({ type: 'udp4', reuseAddr: true });
+  const dhcp = createSocket({ ...udp4, reuseAddr: true });
   await new Promise<void>((r) => dhcp.bind(68, '0.0.0.0', () => r()));
   dhcp.setBroadcast(true);
   const results = await Promise.all(boards.map((b, i) => oneBoard(dhcp, iface, serverIp, b, 0x7a000 + i)));

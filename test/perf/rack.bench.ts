@@ -119,7 +119,10 @@ async function main(): Promise<void> {
 
     // every verdict right: the expected model passes, the other fails naming both models
     const problems: string[] = [];
-    for (const r of results) if (r.error) problems.push(`${r.mac}: ${r.error}`);
+    // a wrong board is decided at its DISCOVER: when it is the last board, the check ends (and its TFTP server with
+    // it) before that board's download, which then times out
+    const wrongVci = new Set(boards.filter((b) => b.vci !== 'walt.node.rpi-4-b').map((b) => b.mac));
+    for (const r of results) if (r.error && !(wrongVci.has(r.mac) && /^no DATA 1 /.test(r.error))) problems.push(`${r.mac}: ${r.error}`);
     const byMac = new Map(snapshot.boards.map((b) => [b.mac, b]));
     for (const b of boards) {
       const got = byMac.get(b.mac);

@@ -6,6 +6,7 @@ import { macText, PacketError } from '../../core/net/bytes.js';
 import { type DhcpPacket, decodeDhcp, encodeDhcp } from '../../core/net/dhcp.js';
 import { OfferFollowUp } from '../../core/net/offer-follow-up.js';
 import { BenchDhcp, type BenchDhcpConfig } from '../../core/net/dhcp-reply.js';
+import { warmDhcpPath } from '../../core/net/dhcp-warm-up.js';
 import { type DropKind, type DropSummary, DropTally } from '../../core/net/drop-tally.js';
 import { TokenBucket } from '../../core/net/rate-limit.js';
 import { identify } from '../../core/walt/vci.js';
@@ -138,6 +139,8 @@ export class BenchService extends EventEmitter {
       answerRpiFirmware: this.options.answerRpiFirmware ?? true,
     };
     this.dhcp = new BenchDhcp(config);
+    // the first board's packets go through code compiled now, not on their path
+    warmDhcpPath(config);
     server.on('message', (msg, rinfo) => this.receive(new Uint8Array(msg), rinfo, config, server));
     client.on('message', (msg, rinfo) => this.receive(new Uint8Array(msg), rinfo, config, null));
     this.tftp = new BenchTftpServer({

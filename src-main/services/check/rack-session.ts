@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ConsoleSeen } from '../../core/check/inputs.js';
-import { RackTracker } from '../../core/check/rack-tracker.js';
+import { RackTracker, type RackTrackerOptions } from '../../core/check/rack-tracker.js';
+import { warmRackTracker } from '../../core/check/rack-warm-up.js';
 import type { RackEvent, RackExpect } from '../../core/check/rack-types.js';
 import type { BenchService, DhcpSighting } from '../bench/bench-service.js';
 import type { TftpEvent } from '../bench/tftp-server.js';
@@ -24,6 +25,7 @@ export interface RackSessionOptions {
  */
 export class RackSession extends EventEmitter {
   private readonly tracker: RackTracker;
+  private readonly trackerOptions: RackTrackerOptions;
   private readonly unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private settle: NodeJS.Timeout | null = null;
@@ -35,11 +37,14 @@ export class RackSession extends EventEmitter {
     private readonly options: RackSessionOptions,
   ) {
     super();
-    this.tracker = new RackTracker({ expect: options.expect, serving: options.serving, ports: options.consoles.filter((c) => c.feed).map((c) => c.port) });
+    this.trackerOptions = { expect: options.expect, serving: options.serving, ports: options.consoles.filter((c) => c.feed).map((c) => c.port) };
+    this.tracker = new RackTracker(this.trackerOptions);
   }
 
   /** Starts listening. */
   start(): void {
+    // the first board's packets go through code compiled now, not on their path
+    warmRackTracker(this.trackerOptions);
     const onDhcp = (d: DhcpSighting): void => this.changed(this.tracker.onDhcp({ ...d, at: this.since() }));
     const onTftp = (t: TftpEvent): void => this.changed(this.tracker.onTftp({ ...t, at: this.since() }));
     this.bench.on('dhcp', onDhcp);

@@ -8,6 +8,7 @@ import { ApiError, toApiError } from '../../api/errors.js';
 import { clientLabel } from '../../services/station/client-label.js';
 import { EVENTS_PROTOCOL, isAuthorized, newToken, stationUrl } from './auth.js';
 import { ClientIds } from './client-ids.js';
+import { coalescingSink } from './event-frames.js';
 import { allowedHostNames, hostAllowed, isWildcardHost, originAllowed, ownOrigin, type StationIdentity } from './host-check.js';
 import { COMMON_HEADERS, serveStatic } from './static-files.js';
 import { storeUpload, UploadError } from './upload.js';
@@ -276,9 +277,14 @@ export async function startStation(options: StationOptions): Promise<Station> {
     if (!originAllowed(req, me)) return refuse('403 Forbidden');
     if (!isAuthorized(req, token)) return refuse('401 Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const unsubscribe = options.dispatcher.subscribe((message) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+      const sink = coalescingSink((frame) => {
+        if (ws.readyState === ws.OPEN) ws.send(frame);
       });
+      const off = options.dispatcher.subscribe(sink);
+      const unsubscribe = (): void => {
+        off();
+        sink.drop();
+      };
       ws.on('close', unsubscribe);
       ws.on('error', unsubscribe);
       // The socket is server -> browser only: anything the browser sends is ignored.

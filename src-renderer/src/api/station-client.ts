@@ -2,7 +2,7 @@ import type { ApiClient, CommandInput, CommandName, CommandOutput, EventName, Ev
 import { EventListeners } from '../../../src-main/api/listeners.js';
 import { ClientApiError, toClientError } from './client-error.js';
 import { ConnectionStatus } from './connection.js';
-import { parseCommandOutput, parseEventMessage } from './validate.js';
+import { parseCommandOutput, parseEventFrame } from './validate.js';
 
 /** The WebSocket subprotocol the station echoes; the token rides in a second one (`token.<hex>`), never echoed. */
 const EVENTS_PROTOCOL = 'walt-bench.v1';
@@ -149,8 +149,8 @@ export class StationClient implements ApiClient {
       } catch {
         return;
       }
-      const msg = parseEventMessage(raw);
-      if (msg) this.listeners.deliver(msg);
+      // a frame holds one event, or the events of one server tick in order (one task here, one render)
+      for (const msg of parseEventFrame(raw)) this.listeners.deliver(msg);
     };
     ws.onclose = () => {
       if (this.socket === ws) this.socket = null;

@@ -14,6 +14,16 @@ export function parseEventMessage(raw: unknown): EventMessage | null {
   return { event, payload: parsed.data } as EventMessage;
 }
 
+/** The events of one WebSocket frame: one event, or the events of one server tick in order; malformed ones dropped. */
+export function parseEventFrame(raw: unknown): EventMessage[] {
+  const out: EventMessage[] = [];
+  for (const one of Array.isArray(raw) ? (raw as unknown[]) : [raw]) {
+    const msg = parseEventMessage(one);
+    if (msg) out.push(msg);
+  }
+  return out;
+}
+
 /** Checks a command's result against the contract (the edge where data enters the renderer). */
 export function parseCommandOutput<C extends CommandName>(name: C, raw: unknown): CommandOutput<C> {
   const parsed = commands[name].output.safeParse(raw);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Dispatcher, type Handlers } from '../../../src-main/api/dispatcher.js';
+import { Dispatcher, eventChecksWanted, type Handlers } from '../../../src-main/api/dispatcher.js';
 import { ApiError } from '../../../src-main/api/errors.js';
 import { DEFAULT_SETTINGS } from '../../../src-main/services/settings/settings.js';
 
@@ -70,5 +70,36 @@ describe('dispatcher (validation at the edge)', () => {
     off2();
     d.emit('flash.done', { sessionId: 's', results: [] });
     assert.deepEqual(seen, ['flash.done']);
+  });
+
+  const sighting = {
+    at: 1, time: '2026-01-01T00:00:00.000Z', mac: '02:00:00:00:00:01', xid: 7, type: 'DISCOVER', direction: 'client' as const,
+    vendorClass: 'walt.node.rpi-4-b', userClass: null, clientArch: null, requestedOptions: null, hostname: null, serverId: null,
+    yourIp: null, nextServer: null, bootFile: null, answered: true, reason: 'answered with OFFER', model: 'rpi-4-b',
+  };
+
+  it('checks every emitted event against the contract by default (tests): malformed or carrying extra keys, it never leaves', () => {
+    const seen: unknown[] = [];
+    const off = d.subscribe((m) => seen.push(m.payload));
+    d.emit('bench.dhcp', sighting);
+    assert.throws(() => d.emit('bench.dhcp', { ...sighting, xid: 'seven' } as never), /event bench\.dhcp does not match the contract: xid/);
+    assert.throws(() => d.emit('bench.dhcp', { ...sighting, secret: 'internal state' } as never), /bench\.dhcp carries keys or values its schema strips/);
+    off();
+    assert.deepEqual(seen, [sighting]);
+  });
+
+  it('with checkEvents off (a running backend), delivers the payload itself, unparsed', () => {
+    const fast = new Dispatcher(handlers({}), { checkEvents: false });
+    const seen: unknown[] = [];
+    fast.subscribe((m) => seen.push(m.payload));
+    fast.emit('bench.dhcp', sighting);
+    assert.equal(seen[0], sighting);
+  });
+
+  it('wants event checks under node --test or when asked, not in a running backend', () => {
+    assert.equal(eventChecksWanted(process.env), true, 'this test runs under node --test');
+    assert.equal(eventChecksWanted({}), false);
+    assert.equal(eventChecksWanted({ WALT_BENCH_CHECK_EVENTS: '1' }), true);
+    assert.equal(eventChecksWanted({ NODE_TEST_CONTEXT: 'child-v8', WALT_BENCH_CHECK_EVENTS: '0' }), false);
   });
 });
