@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
+import { ApiError } from '../../api/errors.js';
 import { explainDecodeFailure, type SourceFailure } from '../../core/flash/source-failure.js';
 import { GrowingImage, inflateGrowing } from './growing-image.js';
 
@@ -73,6 +74,18 @@ export function takeInflated(path: string, fileSize: number, mtimeMs: number): B
   const { data } = held;
   held = null;
   return data;
+}
+
+/**
+ * Settles once the inflation of a small .gz under way (see takeInflated) has ended and its trailer checked, at once
+ * when none is; rejects with what failed (the same words image.inspect refuses it with from then on).
+ */
+export async function gzipChecked(path: string, fileSize: number, mtimeMs: number): Promise<void> {
+  const data = held?.key === heldKey(path, fileSize, mtimeMs) ? held.data : null;
+  if (!(data instanceof GrowingImage)) return;
+  await data.done.catch(() => {
+    throw new ApiError('source-error', data.cause!.message, data.cause!.hint);
+  });
 }
 
 /** Work to run on the main thread once a small .gz has started inflating (the backend loads the card writer). */
