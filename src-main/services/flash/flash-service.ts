@@ -20,6 +20,8 @@ import type { Bmap } from '../../core/image/bmap.js';
 import type { WriteMode } from '../../core/journal/record.js';
 import { bmapBeside, checkBmap, loadBmap } from './bmap-source.js';
 import { mapImageData, mapImageFile } from './image-map.js';
+import { partitionsOf } from '../../core/image/allocation-map.js';
+import { bufferReader } from '../../core/image/disk-reader.js';
 
 /** How a session's disk image goes to each card: the mode journaled, and the ranges written (null: every byte). */
 interface WritePlan {
@@ -261,7 +263,7 @@ export class FlashService {
     const raw = await session.raw.catch(() => null);
     if (raw === null || 'regionsFor' in raw) return full;
     // A .gz still inflating is written as it arrives; a bmap is checked against the whole image once it is there.
-    if (raw.growing && !session.bmap) return { mode: 'sparse', ranges: null, growing: raw.growing };
+    if (raw.growing && !session.bmap && (await hasTables(raw.growing))) return { mode: 'sparse', ranges: null, growing: raw.growing };
     if (raw.growing) await wholeImage(raw.growing);
     if (session.bmap) {
       const ranges = await checkBmap(session.bmap.map, session.bmap.path, raw.data ?? raw.path, raw.size, session.image.name);
@@ -503,6 +505,22 @@ export class FlashService {
       results: cards.filter((c) => c.result !== null).map((c) => c.result!),
       finished: session.finished,
     };
+  }
+}
+
+/**
+ * Whether an image still inflating starts with partition tables walt-bench reads (its first MiB decides): only such
+ * an image is written as it arrives; any other is mapped once whole (written in full when nothing can be skipped).
+ */
+async function hasTables(growing: GrowingImage): Promise<boolean> {
+  while (!growing.finished && !growing.failure && growing.available < Math.min(growing.size, 1 << 20)) await growing.changed();
+  if (growing.finished || growing.failure) return false;
+  try {
+    // Past the bytes arrived the reader gives zeros: enough to find the tables, never used for what is written.
+    const prefix = { ...bufferReader(growing.data.subarray(0, growing.available)), size: growing.size };
+    return partitionsOf(prefix).tables.length > 0;
+  } catch {
+    return false;
   }
 }
 

@@ -15,6 +15,8 @@ export class GrowingImage {
   cause: SourceFailure | null = null;
   /** The same, said for a card already being written from the stream. */
   failure: ApiError | null = null;
+  /** The stream inflated past the trailer's size: a .gz of several members (valid) or a corrupt one; checked whole next time. */
+  oversize = false;
   finished = false;
   readonly done: Promise<void>;
   private waiters: (() => void)[] = [];
@@ -83,9 +85,11 @@ export function inflateGrowing(path: string, fileSize: number, isize: number): G
   };
   gunzip.on('data', (b: Buffer) => {
     if (out + b.length > isize) {
-      const at = { compressedRead: gunzip.bytesWritten, fileSize, outBytes: out + b.length };
-      const f = explainDecodeFailure(name, { kind: 'gz', message: `inflates past the ${isize} bytes its trailer gives`, code: 'Z_DATA_ERROR', ...at });
-      stop(f);
+      image.oversize = true;
+      stop({
+        message: `${name} inflates past the ${isize} bytes its gzip trailer gives, by compressed offset ${gunzip.bytesWritten} of ${fileSize}: a .gz of several members, or a corrupt one`,
+        hint: 'flash it again: it is then inflated and checked whole before any card is written; nothing was written to any card',
+      });
       return;
     }
     b.copy(image.data, out);

@@ -25,6 +25,8 @@ const OUTPUT_LIMIT = 1024 * 1024 * 1024;
 export const KEEP_INFLATED_LIMIT = 64 * 1024 * 1024;
 
 const cache = new Map<string, GzipSize>();
+/** Files (path, size, modification time) that inflated past their trailer's size: checked whole, never streamed. */
+const wholeOnly = new Set<string>();
 /**
  * The last whole check's inflated bytes (one image at a time), keyed by path, size and modification time: a buffer
  * the streamed check filled and found intact, or a small .gz still inflating (a GrowingImage the cards write from).
@@ -44,12 +46,18 @@ export async function gzipSize(path: string, fileSize: number, mtimeMs: number, 
   const key = `${path}\0${fileSize}\0${mtimeMs}\0${budget}`;
   // A small .gz whose streamed inflation has failed since it was first seen: refused from now on.
   const growing = held?.key === heldKey(path, fileSize, mtimeMs) && held.data instanceof GrowingImage ? held.data : null;
-  if (growing?.cause) return { kind: 'broken', failure: growing.cause };
+  if (growing?.oversize) {
+    // Not streamed again: the next check inflates it whole (its exact size, or what is wrong with it).
+    wholeOnly.add(heldKey(path, fileSize, mtimeMs));
+    held = null;
+    cache.delete(key);
+  } else if (growing?.cause) return { kind: 'broken', failure: growing.cause };
   const hit = cache.get(key);
   if (hit) return hit;
   let pending = inflight.get(key);
   if (!pending) {
-    pending = inflateCheck(path, fileSize, isize, budget, (data) => (held = { key: heldKey(path, fileSize, mtimeMs), data })).finally(() =>
+    const stream = !wholeOnly.has(heldKey(path, fileSize, mtimeMs));
+    pending = inflateCheck(path, fileSize, stream ? isize : null, budget, (data) => (held = { key: heldKey(path, fileSize, mtimeMs), data })).finally(() =>
       inflight.delete(key),
     );
     inflight.set(key, pending);
