@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { XXHash64 } from 'xxhash-addon';
 import { alignRanges, type ByteRange, intersectRanges } from '../../core/image/byte-ranges.js';
+import { complement, MAP_ALIGNMENT, partitionsOf } from '../../core/image/allocation-map.js';
+import { bufferReader } from '../../core/image/disk-reader.js';
 import { decidePrefix, type PrefixDecision } from '../../core/image/prefix-decision.js';
 import { type CardJob, type CardOutcome, CHUNK_BYTES, cardDevice, syncDevice } from './card-device.js';
 import { CancelledError, explainCardError, verificationFailed } from './errors.js';
@@ -19,8 +21,23 @@ interface Piece {
   zeros: boolean;
 }
 
-/** Below this offset: the piece holding the partition tables, written once the whole stream has been checked. */
-const HEAD_BYTES = CHUNK_BYTES;
+/**
+ * The partition tables (MBR, primary and backup GPT), widened to the alignment: written once the whole stream has been
+ * checked. An image whose tables cannot be read from its first MiB holds back its first CHUNK_BYTES instead.
+ */
+function tablesOf(image: GrowingImage, alignment: number): ByteRange[] {
+  try {
+    const prefix = { ...bufferReader(image.data.subarray(0, image.available)), size: image.size };
+    const tables = partitionsOf(prefix).tables;
+    if (tables.length > 0) return alignRanges(tables, Math.max(alignment, MAP_ALIGNMENT), image.size);
+  } catch {
+    // the first CHUNK_BYTES then
+  }
+  return [{ offset: 0, length: Math.min(CHUNK_BYTES, image.size) }];
+}
+
+/** Bytes that must arrive between two decisions while the frontier waits for them. */
+const DECIDE_STEP = 2 << 20;
 
 /** Splits ranges into writes of at most CHUNK_BYTES. */
 function piecesOf(ranges: ByteRange[]): Piece[] {
@@ -83,19 +100,27 @@ export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<C
       bytes += p.length;
       job.onProgress('write', bytes, Math.max(total, bytes));
     };
-    let cursor = HEAD_BYTES;
+    const held = tablesOf(image, alignment);
+    const streamed = complement(held, end);
+    let cursor = 0;
     let ranges: ByteRange[] = [];
+    let decision: PrefixDecision = { decidedTo: 0, ranges: [] };
+    let decidedAt = -DECIDE_STEP;
     for (;;) {
       if (signal.aborted) throw new CancelledError();
       if (image.failure) throw image.failure;
       const all = image.finished;
       const available = image.available;
-      const decision = decide(image, available, all);
-      ranges = alignRanges(decision.ranges, alignment, image.size);
-      const settled = ranges.reduce((s, r) => s + r.length, 0);
-      total = all ? settled : settled + Math.max(0, image.size - decision.decidedTo);
+      // Deciding reads the whole prefix's metadata again: only once the bytes reach the frontier, and after a step.
+      if (all || (available >= decision.decidedTo && available - decidedAt >= DECIDE_STEP)) {
+        decision = decide(image, available, all);
+        decidedAt = available;
+        ranges = alignRanges(decision.ranges, alignment, image.size);
+        const settled = ranges.reduce((s, r) => s + r.length, 0);
+        total = all ? settled : settled + Math.max(0, image.size - decision.decidedTo);
+      }
       const limit = all ? end : Math.floor(Math.min(decision.decidedTo, available) / alignment) * alignment;
-      const todo = limit > cursor ? intersectRanges(ranges, [{ offset: cursor, length: limit - cursor }]) : [];
+      const todo = limit > cursor ? intersectRanges(intersectRanges(ranges, streamed), [{ offset: cursor, length: limit - cursor }]) : [];
       for (const p of piecesOf(todo)) await put(p);
       cursor = Math.max(cursor, limit);
       if (all) break;
@@ -107,7 +132,7 @@ export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<C
       const from = Math.max(backupGptClear(drive.size, alignment).offset, end);
       await put({ offset: from, length: drive.size - from, zeros: true });
     }
-    for (const p of piecesOf(intersectRanges(ranges, [{ offset: 0, length: HEAD_BYTES }]))) await put(p);
+    for (const p of piecesOf(intersectRanges(ranges, held))) await put(p);
     await syncDevice(dest);
     let verified = false;
     if (job.verify) {
