@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, openSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { open, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { NEW_FILE } from '../access/state-files.js';
 import { basename, join } from 'node:path';
@@ -85,11 +85,26 @@ class OverflowError extends Error {
 }
 
 /** A cache key that changes whenever the source file changes. */
-function cacheKey(info: ImageInfo, st: { size: number; mtimeMs: number }): string {
+function cacheKey(info: Pick<ImageInfo, 'path' | 'entry'>, st: { size: number; mtimeMs: number }): string {
   return createHash('sha256')
     .update(`${info.path}\0${st.size}\0${st.mtimeMs}\0${info.entry ?? ''}`)
     .digest('hex')
     .slice(0, 24);
+}
+
+/**
+ * The size of the raw image a finished cache file in `cacheDir` holds for this source file (same path, size and
+ * modification time), or null: a .gz inflated and checked whole before needs no check again.
+ */
+export function cachedRawSize(path: string, fileSize: number, mtimeMs: number, cacheDir: string): number | null {
+  const key = cacheKey({ path, entry: null }, { size: fileSize, mtimeMs });
+  const out = join(cacheDir, `decompressed-${key}.img`);
+  try {
+    const size = Number(readFileSync(`${out}.done`, 'utf8').trim());
+    return Number.isSafeInteger(size) && size > 0 && statSync(out).size === size ? size : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The tighter of the two bounds on the output: the largest selected card and the cache's free space. */

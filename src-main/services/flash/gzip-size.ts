@@ -57,7 +57,7 @@ export async function gzipSize(path: string, fileSize: number, mtimeMs: number, 
   let pending = inflight.get(key);
   if (!pending) {
     const stream = !wholeOnly.has(heldKey(path, fileSize, mtimeMs));
-    pending = inflateCheck(path, fileSize, stream ? isize : null, budget, (data) => (held = { key: heldKey(path, fileSize, mtimeMs), data })).finally(() =>
+    pending = inflateCheck(path, fileSize, mtimeMs, stream ? isize : null, budget, (data) => (held = { key: heldKey(path, fileSize, mtimeMs), data })).finally(() =>
       inflight.delete(key),
     );
     inflight.set(key, pending);
@@ -96,6 +96,14 @@ export async function gzipChecked(path: string, fileSize: number, mtimeMs: numbe
   });
 }
 
+/** Where an earlier session already left a .gz inflated and checked (the backend's decompression cache). */
+let inflatedBefore: (path: string, fileSize: number, mtimeMs: number) => number | null = () => null;
+
+/** Sets where a .gz inflated and checked before is looked up: its size is then known without inflating it again. */
+export function lookUpInflated(lookUp: typeof inflatedBefore): void {
+  inflatedBefore = lookUp;
+}
+
 /** Work to run on the main thread once a small .gz has started inflating (the backend loads the card writer). */
 const whileInflating: (() => void)[] = [];
 
@@ -122,8 +130,13 @@ function plausibleSize(fileSize: number, isize: number | null): isize is number 
   return isize !== null && isize > 0 && isize <= KEEP_INFLATED_LIMIT && isize <= fileSize * 1100 && isize >= fileSize * 0.999 - 1024;
 }
 
-async function inflateCheck(path: string, fileSize: number, isize: number | null, budget: number, keep: (data: Buffer | GrowingImage) => void): Promise<GzipSize> {
+async function inflateCheck(path: string, fileSize: number, mtimeMs: number, isize: number | null, budget: number, keep: (data: Buffer | GrowingImage) => void): Promise<GzipSize> {
   if (fileSize <= budget && plausibleSize(fileSize, isize)) {
+    const before = inflatedBefore(path, fileSize, mtimeMs);
+    if (before !== null) {
+      runTasks();
+      return { kind: 'exact', size: before };
+    }
     // A small .gz inflates in the background, into the buffer the cards write from as its bytes arrive: the size is
     // its trailer's, checked when the stream ends (a failure then fails each card, before its partition table).
     keep(inflateGrowing(path, fileSize, isize));
