@@ -105,16 +105,18 @@ export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<C
     let cursor = 0;
     let ranges: ByteRange[] = [];
     let decision: PrefixDecision = { decidedTo: 0, ranges: [] };
-    let decidedAt = -DECIDE_STEP;
+    let decidedAt = 0;
     for (;;) {
       if (signal.aborted) throw new CancelledError();
       if (image.failure) throw image.failure;
       const all = image.finished;
       const available = image.available;
-      // Deciding reads the whole prefix's metadata again: only once the bytes reach the frontier, and after a step.
-      if (all || (available >= decision.decidedTo && available - decidedAt >= DECIDE_STEP)) {
-        decision = decide(image, available, all);
-        decidedAt = available;
+      // Deciding reads the prefix's metadata again: on a prefix at least doubling each time and a step past the frontier
+      // (the first pieces are decided, and written, before the metadata of the rest is read).
+      const prefix = all ? image.size : Math.min(available, Math.max(2 * decidedAt, decision.decidedTo + DECIDE_STEP));
+      if (all ? decidedAt < image.size : prefix >= decision.decidedTo && prefix - decidedAt >= DECIDE_STEP) {
+        decision = decide(image, prefix, all);
+        decidedAt = prefix;
         ranges = alignRanges(decision.ranges, alignment, image.size);
         const settled = ranges.reduce((s, r) => s + r.length, 0);
         total = all ? settled : settled + Math.max(0, image.size - decision.decidedTo);
