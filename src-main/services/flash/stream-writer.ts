@@ -4,7 +4,7 @@ import { XXHash64 } from 'xxhash-addon';
 import { alignRanges, type ByteRange, intersectRanges } from '../../core/image/byte-ranges.js';
 import { complement, MAP_ALIGNMENT, partitionsOf } from '../../core/image/allocation-map.js';
 import { bufferReader } from '../../core/image/disk-reader.js';
-import { decidePrefix, type PrefixDecision } from '../../core/image/prefix-decision.js';
+import { type DecisionMemo, decidePrefix, type PrefixDecision } from '../../core/image/prefix-decision.js';
 import { type CardJob, type CardOutcome, CHUNK_BYTES, cardDevice, syncDevice } from './card-device.js';
 import { CancelledError, explainCardError, verificationFailed } from './errors.js';
 import { etcher } from './etcher.js';
@@ -51,9 +51,9 @@ function piecesOf(ranges: ByteRange[]): Piece[] {
 }
 
 /** What the bytes arrived so far decide; an image whose tables cannot be read is written whole once it has all arrived. */
-function decide(image: GrowingImage, available: number, all: boolean): PrefixDecision {
+function decide(image: GrowingImage, available: number, all: boolean, memo: DecisionMemo): PrefixDecision {
   try {
-    return decidePrefix(image.data.subarray(0, available), image.size);
+    return decidePrefix(image.data.subarray(0, available), image.size, memo);
   } catch {
     return all ? { decidedTo: image.size, ranges: [{ offset: 0, length: image.size }] } : { decidedTo: 0, ranges: [] };
   }
@@ -106,6 +106,7 @@ export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<C
     let ranges: ByteRange[] = [];
     let decision: PrefixDecision = { decidedTo: 0, ranges: [] };
     let decidedAt = 0;
+    const memo: DecisionMemo = new Map();
     for (;;) {
       if (signal.aborted) throw new CancelledError();
       if (image.failure) throw image.failure;
@@ -115,7 +116,7 @@ export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<C
       // (the first pieces are decided, and written, before the metadata of the rest is read).
       const prefix = all ? image.size : Math.min(available, Math.max(2 * decidedAt, decision.decidedTo + DECIDE_STEP));
       if (all ? decidedAt < image.size : prefix >= decision.decidedTo && prefix - decidedAt >= DECIDE_STEP) {
-        decision = decide(image, prefix, all);
+        decision = decide(image, prefix, all, memo);
         decidedAt = prefix;
         ranges = alignRanges(decision.ranges, alignment, image.size);
         const settled = ranges.reduce((s, r) => s + r.length, 0);
