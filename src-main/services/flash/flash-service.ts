@@ -121,7 +121,7 @@ export class FlashService {
     growToCard?: boolean;
     full?: boolean;
     bmap?: string | undefined;
-  }): Promise<SessionSnapshot> {
+  }, again = false): Promise<SessionSnapshot> {
     const image = await inspectImage(input.image, input.entry);
     if (image.kind === 'zip' && image.entry === null && !image.card) throw entryRequired(image);
     if (image.card && input.full) {
@@ -187,6 +187,10 @@ export class FlashService {
     } catch (error) {
       // A bmap that does not match the image refuses the session: nothing was written.
       this.sessions.delete(session.id);
+      // A .gz that inflated past its trailer's size (several members) before any card was touched: the session starts
+      // again, the image then checked whole (its real size, which may refuse a card as too small).
+      const raw = await session.raw.catch(() => null);
+      if (!again && raw !== null && 'growing' in raw && raw.growing?.oversize) return this.start(input, true);
       throw error;
     }
     for (const card of cards) this.launch(session, card);
