@@ -88,6 +88,7 @@ describe('a card written from an image still inflating', { skip }, () => {
     image.copy(growing.data, 0, 0, first);
     growing.grow(first);
     const events: string[] = [];
+    const abort = new AbortController();
     const writing = writeCard({
       rawPath: img,
       size: image.length,
@@ -95,13 +96,13 @@ describe('a card written from an image still inflating', { skip }, () => {
       data: growing.data,
       drive,
       verify: true,
-      signal: new AbortController().signal,
+      signal: abort.signal,
       onProgress: (phase) => {
         if (events.at(-1) !== phase) events.push(phase);
       },
     });
     writing.catch(() => undefined);
-    return { growing, writing, events };
+    return { growing, writing, events, abort };
   }
 
   it('writes the bytes arrived before the stream ends, the partition tables last: a good card', async () => {
@@ -143,6 +144,25 @@ describe('a card written from an image still inflating', { skip }, () => {
       return true;
     });
     assert.ok(tables(card.device).equals(staleTables), 'the partition tables of the card changed');
+  });
+
+  it('a card cancelled while its source stalls stops at once, without its partition tables', { timeout: 10000 }, async () => {
+    fillWithGarbage(card);
+    const staleTables = tables(card.device);
+    const before = sectorsWritten(card);
+    const { growing, writing, abort } = start(15 * MiB);
+    try {
+      // Everything arrived is on the card (the BIOS boot partition is its last range): the writer waits for bytes.
+      const { offset, bytes } = PC_USB_PARTS.bios;
+      await until(() => sectorsWritten(card) > before && readAt(card.device, offset, bytes).equals(image.subarray(offset, offset + bytes)), 'the arrived bytes on the card');
+      await new Promise((r) => setTimeout(r, 50));
+      abort.abort(); // no more bytes come: only the cancellation can wake the writer
+      await assert.rejects(writing, (e: Error) => e.name === 'CancelledError' || /cancel/i.test(e.message));
+      assert.equal(growing.finished, false);
+      assert.ok(tables(card.device).equals(staleTables), 'the partition tables of the card changed');
+    } finally {
+      growing.finish();
+    }
   });
 
   it('flash.start with a corrupt small .gz: the card fails naming the file and the offset; its partition tables are untouched', async () => {

@@ -50,6 +50,19 @@ function piecesOf(ranges: ByteRange[]): Piece[] {
   return out;
 }
 
+/** Settles at the image's next change, or at once when the card is cancelled (a stalled source never holds it). */
+function changedOrAborted(image: GrowingImage, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void image.changed().then(done);
+  });
+}
+
 /** What the bytes arrived so far decide; an image whose tables cannot be read is written whole once it has all arrived. */
 function decide(image: GrowingImage, available: number, all: boolean, memo: DecisionMemo): PrefixDecision {
   try {
@@ -127,7 +140,7 @@ export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<C
       for (const p of piecesOf(todo)) await put(p);
       cursor = Math.max(cursor, limit);
       if (all) break;
-      if (todo.length === 0) await image.changed();
+      if (todo.length === 0) await changedOrAborted(image, signal);
     }
     // The whole stream was checked: the stale backup GPT of a larger card, then the partition tables.
     await image.done;
