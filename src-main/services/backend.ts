@@ -16,7 +16,8 @@ import { DoctorService } from './doctor/doctor-service.js';
 import { systemProbes } from './doctor/system-probes.js';
 import { writeCard } from './flash/card-writer.js';
 import { etcher } from './flash/etcher.js';
-import { runWhileInflating } from './flash/gzip-size.js';
+import { lookUpInflated, runWhileInflating } from './flash/gzip-size.js';
+import { cachedRawSize } from './flash/decompress.js';
 import { drivesWithStatus, flashHandlers } from './flash/flash-handlers.js';
 import { FlashService } from './flash/flash-service.js';
 import { Journal } from './journal/journal.js';
@@ -192,6 +193,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   };
   dispatcher = new Dispatcher(handlers, { checkEvents: options.checkEvents ?? eventChecksWanted(env) });
   if (options.watchDrives !== false) watcher.start();
+  // A .gz an earlier session inflated and checked into the cache is not inflated again to be inspected.
+  lookUpInflated((path, fileSize, mtimeMs) => cachedRawSize(path, fileSize, mtimeMs, paths.cache));
   if (options.preloadWriter === 'while-inflating') runWhileInflating(() => etcher());
   else if (options.preloadWriter ?? options.watchDrives !== false) {
     // Loading etcher-sdk's writer takes ~50 ms: do it now, while the image is checked, off the path of the first card.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { prepareRawImage } from '../../src-main/services/flash/decompress.js';
+import { gzipChecked } from '../../src-main/services/flash/gzip-size.js';
 import { inspectImage } from '../../src-main/services/flash/image-inspect.js';
 
 const MiB = 1 << 20;
@@ -31,6 +32,8 @@ describe('a .gz is inflated once: the image check keeps its bytes for the flash 
     utimesSync(gz, 1_700_000_000, 1_700_000_000); // whole seconds: utimes below sets them back exactly
     const info = await inspectImage(gz);
     assert.equal(info.size, raw.length);
+    const st = statSync(gz);
+    await gzipChecked(gz, st.size, st.mtimeMs);
     // Were the file inflated again, these bytes would fail to decode.
     spoilKeepingStat(gz);
     const cache = join(dir, 'cache-a');
@@ -38,8 +41,8 @@ describe('a .gz is inflated once: the image check keeps its bytes for the flash 
     const out = await prepareRawImage(info, cache, { onProgress: () => undefined });
     assert.equal(out.size, raw.length);
     // The bytes are handed on in memory at once (a sparse write reads them there); the cache file follows.
-    assert.ok(out.data?.equals(raw));
     await out.written;
+    assert.ok(out.data?.equals(raw));
     assert.ok(readFileSync(out.path).equals(raw));
     assert.ok(readFileSync(`${out.path}.done`, 'utf8').startsWith(String(raw.length)));
   });

@@ -30,7 +30,13 @@ function prefixReader(prefix: Uint8Array, size: number): DiskReader {
 }
 
 /** One piece of the layout, decided as a whole: a partition table, a partition, or a gap between them. */
-type Segment = { offset: number; decide: () => ByteRange[] };
+type Segment = { key: string; offset: number; decide: () => ByteRange[] };
+
+/**
+ * What earlier calls decided, by piece (kept by the caller across calls on a growing prefix of one image): a decided
+ * piece's bytes never change, so it is not read again.
+ */
+export type DecisionMemo = Map<string, ByteRange[]>;
 
 /**
  * Decides as much of the card as the first `prefix.length` bytes of a `size`-byte image allow, in image order: the
@@ -40,7 +46,7 @@ type Segment = { offset: number; decide: () => ByteRange[] };
  * the whole image's allocation map would write (every read either sees the final bytes or waits), and buffers the
  * rest. Without a bmap only (a bmap's ranges are checked against the whole image first).
  */
-export function decidePrefix(prefix: Uint8Array, size: number): PrefixDecision {
+export function decidePrefix(prefix: Uint8Array, size: number, memo?: DecisionMemo): PrefixDecision {
   const disk = prefixReader(prefix, size);
   let layout: ReturnType<typeof partitionsOf>;
   try {
@@ -51,15 +57,18 @@ export function decidePrefix(prefix: Uint8Array, size: number): PrefixDecision {
   }
   const covered = mergeRanges([...layout.tables, ...layout.slices.map((s) => ({ offset: s.offset, length: s.bytes }))]);
   const segments: Segment[] = [
-    ...layout.tables.map((t) => ({ offset: t.offset, decide: () => [t] })),
-    ...layout.slices.map((s: Slice) => ({ offset: s.offset, decide: () => planSlice(disk, s).ranges })),
-    ...complement(covered, size).map((g) => ({ offset: g.offset, decide: () => dataIn(disk, g) })),
+    ...layout.tables.map((t) => ({ key: `table ${t.offset} ${t.length}`, offset: t.offset, decide: () => [t] })),
+    ...layout.slices.map((s: Slice) => ({ key: `slice ${s.offset} ${s.bytes} ${s.name}`, offset: s.offset, decide: () => planSlice(disk, s).ranges })),
+    ...complement(covered, size).map((g) => ({ key: `gap ${g.offset} ${g.length}`, offset: g.offset, decide: () => dataIn(disk, g) })),
   ].sort((a, b) => a.offset - b.offset);
   const decided: ByteRange[] = [];
   let frontier = size;
   for (const segment of segments) {
     try {
-      decided.push(...segment.decide());
+      const known = memo?.get(segment.key);
+      const ranges = known ?? segment.decide();
+      if (!known) memo?.set(segment.key, ranges);
+      decided.push(...ranges);
     } catch (error) {
       if (!(error instanceof NotYet)) throw error;
       frontier = segment.offset;

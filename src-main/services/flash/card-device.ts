@@ -9,6 +9,7 @@ import type { ByteRange } from '../../core/image/byte-ranges.js';
 import { formatBytes } from '../../core/util/format.js';
 import { etcher } from './etcher.js';
 import { openExclusive } from './exclusive-open.js';
+import type { GrowingImage } from './growing-image.js';
 
 /*
  * What every card writer (the raw one in card-writer.ts, the sparse ones in range-writer.ts and region-writer.ts)
@@ -38,6 +39,8 @@ export interface CardJob {
   ranges?: ByteRange[];
   /** The raw image's bytes when held in memory: a sparse write reads its ranges from here instead of rawPath. */
   data?: Uint8Array;
+  /** A raw image still inflating: written sparse from its bytes as they arrive (see stream-writer). */
+  growing?: GrowingImage;
   drive: Drive;
   verify: boolean;
   signal: AbortSignal;

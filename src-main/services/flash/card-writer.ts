@@ -6,6 +6,7 @@ import { ApiError } from '../../api/errors.js';
 import { CancelledError, explainCardError, verificationFailed } from './errors.js';
 import { etcher } from './etcher.js';
 import { writeRanges } from './range-writer.js';
+import { writeGrowing } from './stream-writer.js';
 import { type CardJob, type CardOutcome, cardDevice, CHUNK_BYTES, syncDevice } from './card-device.js';
 import { writeRegions } from './region-writer.js';
 
@@ -22,6 +23,7 @@ const NUM_BUFFERS = 4;
  */
 export async function writeCard(job: CardJob): Promise<CardOutcome> {
   if (job.regions) return writeRegions(job, job.regions);
+  if (job.growing) return writeGrowing(job, job.growing);
   if (job.ranges) return writeRanges(job, job.ranges);
   const { sdk, BlockReadStream, BlockWriteStream } = etcher();
   const { drive, signal } = job;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, openSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { open, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { NEW_FILE } from '../access/state-files.js';
 import { basename, join } from 'node:path';
@@ -13,6 +13,7 @@ import { explainDecodeFailure, explainOverflow, explainZipMember, type OutputBou
 import { formatBytes } from '../../core/util/format.js';
 import { lzmaNative } from '../natives.js';
 import { takeInflated } from './gzip-size.js';
+import { GrowingImage } from './growing-image.js';
 import { entryRequired, type ImageInfo } from './image-inspect.js';
 import { type OpenedZipMember, openZipMember, zipMemberCheck, ZipMemberError } from './zip-member.js';
 
@@ -25,6 +26,11 @@ export interface RawImage {
    * from here, while the cache file is still being written. Dropped when the session ends.
    */
   data?: Buffer | undefined;
+  /**
+   * Set while the image is still inflating into `data` (a small .gz): cards write its bytes as they arrive, the
+   * partition tables once the whole stream has been checked.
+   */
+  growing?: GrowingImage | undefined;
   /** Settles once the cache file at `path` is complete (at once, unless `data` is set); rejects when it cannot be. */
   written: Promise<void>;
 }
@@ -79,11 +85,26 @@ class OverflowError extends Error {
 }
 
 /** A cache key that changes whenever the source file changes. */
-function cacheKey(info: ImageInfo, st: { size: number; mtimeMs: number }): string {
+function cacheKey(info: Pick<ImageInfo, 'path' | 'entry'>, st: { size: number; mtimeMs: number }): string {
   return createHash('sha256')
     .update(`${info.path}\0${st.size}\0${st.mtimeMs}\0${info.entry ?? ''}`)
     .digest('hex')
     .slice(0, 24);
+}
+
+/**
+ * The size of the raw image a finished cache file in `cacheDir` holds for this source file (same path, size and
+ * modification time), or null: a .gz inflated and checked whole before needs no check again.
+ */
+export function cachedRawSize(path: string, fileSize: number, mtimeMs: number, cacheDir: string): number | null {
+  const key = cacheKey({ path, entry: null }, { size: fileSize, mtimeMs });
+  const out = join(cacheDir, `decompressed-${key}.img`);
+  try {
+    const size = Number(readFileSync(`${out}.done`, 'utf8').trim());
+    return Number.isSafeInteger(size) && size > 0 && statSync(out).size === size ? size : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The tighter of the two bounds on the output: the largest selected card and the cache's free space. */
@@ -160,7 +181,19 @@ export async function prepareRawImage(info: ImageInfo, cacheDir: string, options
     );
   }
   const bound = outputBound(options.largestCard, cacheDir, free);
-  if (inflated !== null && inflated.length > 0 && inflated.length <= bound.bytes) {
+  if (inflated instanceof GrowingImage && inflated.cause === null && inflated.size <= bound.bytes) {
+    const growing = inflated;
+    const progress = (): void => {
+      options.onProgress(Math.round((info.fileSize * growing.available) / growing.size), info.fileSize, growing.available);
+      if (!growing.finished && !growing.failure) void growing.changed().then(progress);
+    };
+    progress();
+    // The cache file (for the cards of a later session) is written once the stream has been checked, off the cards' path.
+    const written = growing.done.then(() => writeCacheFile(info, cacheDir, out, doneMarker, growing.data));
+    written.catch(() => undefined);
+    return { path: out, size: growing.size, data: growing.data, growing, written };
+  }
+  if (Buffer.isBuffer(inflated) && inflated.length > 0 && inflated.length <= bound.bytes) {
     options.onProgress(info.fileSize, info.fileSize, inflated.length);
     // The cache file (for the cards of a later session) is written beside the cards, off their path.
     const written = writeCacheFile(info, cacheDir, out, doneMarker, inflated);

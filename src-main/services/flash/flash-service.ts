@@ -10,6 +10,7 @@ import type { Journal } from '../journal/journal.js';
 import type { DriveWatcher } from '../drives/drive-watcher.js';
 import type { CardJob, CardOutcome } from './card-device.js';
 import { prepareRawImage, type RawImage } from './decompress.js';
+import type { GrowingImage } from './growing-image.js';
 import { type PreparedCard, prepareCardSource } from '../card/card-source.js';
 import { imageSha256 } from './image-hash.js';
 import { CancelledError } from './errors.js';
@@ -19,11 +20,15 @@ import type { Bmap } from '../../core/image/bmap.js';
 import type { WriteMode } from '../../core/journal/record.js';
 import { bmapBeside, checkBmap, loadBmap } from './bmap-source.js';
 import { mapImageData, mapImageFile } from './image-map.js';
+import { partitionsOf } from '../../core/image/allocation-map.js';
+import { bufferReader } from '../../core/image/disk-reader.js';
 
 /** How a session's disk image goes to each card: the mode journaled, and the ranges written (null: every byte). */
 interface WritePlan {
   mode: WriteMode;
   ranges: ByteRange[] | null;
+  /** A sparse write of an image still inflating: the ranges are settled as its bytes arrive (stream-writer). */
+  growing?: GrowingImage;
 }
 
 /** What the flash service needs from the outside world (real parts in the app, fakes in unit tests). */
@@ -116,7 +121,7 @@ export class FlashService {
     growToCard?: boolean;
     full?: boolean;
     bmap?: string | undefined;
-  }): Promise<SessionSnapshot> {
+  }, again = false): Promise<SessionSnapshot> {
     const image = await inspectImage(input.image, input.entry);
     if (image.kind === 'zip' && image.entry === null && !image.card) throw entryRequired(image);
     if (image.card && input.full) {
@@ -182,6 +187,10 @@ export class FlashService {
     } catch (error) {
       // A bmap that does not match the image refuses the session: nothing was written.
       this.sessions.delete(session.id);
+      // A .gz that inflated past its trailer's size (several members) before any card was touched: the session starts
+      // again, the image then checked whole (its real size, which may refuse a card as too small).
+      const raw = await session.raw.catch(() => null);
+      if (!again && raw !== null && 'growing' in raw && raw.growing?.oversize) return this.start(input, true);
       throw error;
     }
     for (const card of cards) this.launch(session, card);
@@ -248,9 +257,18 @@ export class FlashService {
   /** How a session's raw disk image is written: its bmap (checked against it), its allocation map, or in full. */
   private async planOf(session: Session): Promise<WritePlan> {
     const full: WritePlan = { mode: 'full', ranges: null };
-    if (session.full || session.image.card) return full;
+    if (session.image.card) return full;
+    if (session.full) {
+      // Every byte, from the cache file: a stream that fails refuses the session before any card is touched.
+      const raw = await session.raw.catch(() => null);
+      if (raw !== null && 'growing' in raw && raw.growing) await wholeImage(raw.growing);
+      return full;
+    }
     const raw = await session.raw.catch(() => null);
     if (raw === null || 'regionsFor' in raw) return full;
+    // A .gz still inflating is written as it arrives; a bmap is checked against the whole image once it is there.
+    if (raw.growing && !session.bmap && (await hasTables(raw.growing))) return { mode: 'sparse', ranges: null, growing: raw.growing };
+    if (raw.growing) await wholeImage(raw.growing);
     if (session.bmap) {
       const ranges = await checkBmap(session.bmap.map, session.bmap.path, raw.data ?? raw.path, raw.size, session.image.name);
       // A bmap made from a sparse file leaves out the all-zero blocks of the GPT, of the FATs and of the ext bitmaps: a
@@ -372,7 +390,8 @@ export class FlashService {
       const built = 'regionsFor' in raw ? await raw.regionsFor(check.drive.size) : null;
       mode = built ? 'sparse' : session.plan.mode;
       // A sparse write of an image held in memory reads it from there; any other write needs the cache file complete.
-      const data = !built && session.plan.ranges && 'written' in raw ? raw.data : undefined;
+      const growing = built ? undefined : session.plan.growing;
+      const data = !built && (session.plan.ranges || growing) && 'written' in raw ? raw.data : undefined;
       if (!built && !data && 'written' in raw) await raw.written;
       // Journaled (fsynced) before the first byte: a crash from here on shows as an interrupted attempt.
       this.journal({ ...base(), mode, bytes: 0, durationMs: 0, averageSpeed: 0, verified: false, error: null, attempt, result: 'started', process: this.deps.journal.self() }, true);
@@ -382,6 +401,7 @@ export class FlashService {
         size: built?.size ?? raw.size,
         ...(built ? { regions: built.regions } : session.plan.ranges ? { ranges: session.plan.ranges } : {}),
         ...(data ? { data } : {}),
+        ...(growing ? { growing } : {}),
         drive: check.drive,
         verify: session.verify,
         signal: card.abort.signal,
@@ -444,7 +464,9 @@ export class FlashService {
 
   private decompressProgress(session: Session, done: number, total: number): void {
     for (const card of session.cards.values()) {
-      if (card.result === null) this.progress(session, card, 'decompress', done, total);
+      // A card already writing from the stream stays in its write phase.
+      const writing = card.progress.phase === 'write' || card.progress.phase === 'verify';
+      if (card.result === null && !writing) this.progress(session, card, 'decompress', done, total);
     }
   }
 
@@ -466,7 +488,10 @@ export class FlashService {
     session.finished = true;
     // The image's bytes held in memory go with the session (its cache file stays for the next one).
     void session.raw.then((raw) => {
-      if ('written' in raw) raw.data = undefined;
+      if ('written' in raw) {
+        raw.data = undefined;
+        raw.growing = undefined;
+      }
     }, () => undefined);
     this.deps.onSessionDone(
       session.id,
@@ -484,6 +509,32 @@ export class FlashService {
       results: cards.filter((c) => c.result !== null).map((c) => c.result!),
       finished: session.finished,
     };
+  }
+}
+
+/**
+ * Whether an image still inflating starts with partition tables walt-bench reads (its first MiB decides): only such
+ * an image is written as it arrives; any other is mapped once whole (written in full when nothing can be skipped).
+ */
+async function hasTables(growing: GrowingImage): Promise<boolean> {
+  while (!growing.finished && !growing.failure && growing.available < Math.min(growing.size, 1 << 20)) await growing.changed();
+  if (growing.finished || growing.failure) return false;
+  try {
+    // Past the bytes arrived the reader gives zeros: enough to find the tables, never used for what is written.
+    const prefix = { ...bufferReader(growing.data.subarray(0, growing.available)), size: growing.size };
+    return partitionsOf(prefix).tables.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits for a growing image to be whole; its failure refuses the session (nothing was written yet). */
+async function wholeImage(growing: GrowingImage): Promise<void> {
+  try {
+    await growing.done;
+  } catch {
+    const cause = growing.cause!;
+    throw new ApiError('source-error', cause.message, cause.hint);
   }
 }
 

@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createGunzip, gunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
+import { ApiError } from '../../api/errors.js';
 import { explainDecodeFailure, type SourceFailure } from '../../core/flash/source-failure.js';
+import { GrowingImage, inflateGrowing } from './growing-image.js';
 
 /** What the gzip file says of its uncompressed size. */
 export type GzipSize =
@@ -24,8 +25,13 @@ const OUTPUT_LIMIT = 1024 * 1024 * 1024;
 export const KEEP_INFLATED_LIMIT = 64 * 1024 * 1024;
 
 const cache = new Map<string, GzipSize>();
-/** The last whole check's inflated bytes (one image at a time), keyed by path, size and modification time. */
-let held: { key: string; data: Buffer } | null = null;
+/** Files (path, size, modification time) that inflated past their trailer's size: checked whole, never streamed. */
+const wholeOnly = new Set<string>();
+/**
+ * The last whole check's inflated bytes (one image at a time), keyed by path, size and modification time: a buffer
+ * the streamed check filled and found intact, or a small .gz still inflating (a GrowingImage the cards write from).
+ */
+let held: { key: string; data: Buffer | GrowingImage } | null = null;
 /** Checks under way: callers asking together (image.inspect and drives.list in the CLI) share one inflation. */
 const inflight = new Map<string, Promise<GzipSize>>();
 
@@ -38,11 +44,20 @@ const inflight = new Map<string, Promise<GzipSize>>();
  */
 export async function gzipSize(path: string, fileSize: number, mtimeMs: number, isize: number | null, budget = GZIP_CHECK_BUDGET): Promise<GzipSize> {
   const key = `${path}\0${fileSize}\0${mtimeMs}\0${budget}`;
+  // A small .gz whose streamed inflation has failed since it was first seen: refused from now on.
+  const growing = held?.key === heldKey(path, fileSize, mtimeMs) && held.data instanceof GrowingImage ? held.data : null;
+  if (growing?.oversize) {
+    // Not streamed again: the next check inflates it whole (its exact size, or what is wrong with it).
+    wholeOnly.add(heldKey(path, fileSize, mtimeMs));
+    held = null;
+    cache.delete(key);
+  } else if (growing?.cause) return { kind: 'broken', failure: growing.cause };
   const hit = cache.get(key);
   if (hit) return hit;
   let pending = inflight.get(key);
   if (!pending) {
-    pending = inflateCheck(path, fileSize, isize, budget, (data) => (held = { key: heldKey(path, fileSize, mtimeMs), data })).finally(() =>
+    const stream = !wholeOnly.has(heldKey(path, fileSize, mtimeMs));
+    pending = inflateCheck(path, fileSize, mtimeMs, stream ? isize : null, budget, (data) => (held = { key: heldKey(path, fileSize, mtimeMs), data })).finally(() =>
       inflight.delete(key),
     );
     inflight.set(key, pending);
@@ -58,35 +73,46 @@ function heldKey(path: string, fileSize: number, mtimeMs: number): string {
 }
 
 /**
- * The inflated bytes of a .gz that a check read whole and found intact (trailer CRC-32 and size), if they are still
- * held and the file has not changed since: decompression then writes them instead of inflating again. Taken once.
+ * The inflated bytes of a .gz that a check read whole, if they are still held and the file has not changed since:
+ * found intact (trailer CRC-32 and size), or still inflating (a GrowingImage: cards write them as they arrive).
+ * Decompression then writes them instead of inflating again. Taken once.
  */
-export function takeInflated(path: string, fileSize: number, mtimeMs: number): Buffer | null {
+export function takeInflated(path: string, fileSize: number, mtimeMs: number): Buffer | GrowingImage | null {
   if (held === null || held.key !== heldKey(path, fileSize, mtimeMs)) return null;
   const { data } = held;
   held = null;
   return data;
 }
 
-/** Work to run on the main thread while a whole .gz inflates on the thread pool (the backend loads the card writer). */
+/**
+ * Settles once the inflation of a small .gz under way (see takeInflated) has ended and its trailer checked, at once
+ * when none is; rejects with what failed (the same words image.inspect refuses it with from then on).
+ */
+export async function gzipChecked(path: string, fileSize: number, mtimeMs: number): Promise<void> {
+  const data = held?.key === heldKey(path, fileSize, mtimeMs) ? held.data : null;
+  if (!(data instanceof GrowingImage)) return;
+  await data.done.catch(() => {
+    throw new ApiError('source-error', data.cause!.message, data.cause!.hint);
+  });
+}
+
+/** Where an earlier session already left a .gz inflated and checked (the backend's decompression cache). */
+let inflatedBefore: (path: string, fileSize: number, mtimeMs: number) => number | null = () => null;
+
+/** Sets where a .gz inflated and checked before is looked up: its size is then known without inflating it again. */
+export function lookUpInflated(lookUp: typeof inflatedBefore): void {
+  inflatedBefore = lookUp;
+}
+
+/** Work to run on the main thread once a small .gz has started inflating (the backend loads the card writer). */
 const whileInflating: (() => void)[] = [];
 
-/** Runs `task` once, the next time a .gz is inflated in one job (its main thread idle meanwhile). */
+/** Runs `task` once, the next time a small .gz starts inflating (the thread pool inflates its first MiB meanwhile). */
 export function runWhileInflating(task: () => void): void {
   whileInflating.push(task);
 }
 
-/**
- * A small .gz (its trailer's size within KEEP_INFLATED_LIMIT) inflated in one zlib job on the thread pool, into one
- * buffer of the trailer's size: no main-thread hop per chunk, so the main thread is free meanwhile. Null when the
- * output is not exactly that size or zlib fails (the streamed check then runs, and says precisely what is wrong).
- */
-async function inflateInOneJob(path: string, isize: number): Promise<Buffer | null> {
-  const compressed = await readFile(path);
-  const inflated = new Promise<Buffer | null>((resolve) => {
-    // chunkSize one past the size: the trailer is checked in the same job; maxOutputLength bounds a lying trailer.
-    gunzip(compressed, { chunkSize: isize + 1, maxOutputLength: isize + 1 }, (error, out) => resolve(error || out.length !== isize ? null : out));
-  });
+function runTasks(): void {
   for (const task of whileInflating.splice(0)) {
     try {
       task();
@@ -94,16 +120,28 @@ async function inflateInOneJob(path: string, isize: number): Promise<Buffer | nu
       // Not this check's concern: the card writer loads (and says why it cannot) when a card is written.
     }
   }
-  return inflated;
 }
 
-async function inflateCheck(path: string, fileSize: number, isize: number | null, budget: number, keep: (data: Buffer) => void): Promise<GzipSize> {
-  if (fileSize <= budget && isize !== null && isize > 0 && isize <= KEEP_INFLATED_LIMIT) {
-    const data = await inflateInOneJob(path, isize).catch(() => null);
-    if (data !== null) {
-      keep(data);
-      return { kind: 'exact', size: data.length };
+/**
+ * Whether a whole .gz's trailer can be its size: within what is kept in memory, and within what deflate can do with
+ * the file (it never shrinks data below ~1/1032, and stored blocks grow it by 5 bytes per 64 KiB; the header holds a name).
+ */
+function plausibleSize(fileSize: number, isize: number | null): isize is number {
+  return isize !== null && isize > 0 && isize <= KEEP_INFLATED_LIMIT && isize <= fileSize * 1100 && isize >= fileSize * 0.999 - 1024;
+}
+
+async function inflateCheck(path: string, fileSize: number, mtimeMs: number, isize: number | null, budget: number, keep: (data: Buffer | GrowingImage) => void): Promise<GzipSize> {
+  if (fileSize <= budget && plausibleSize(fileSize, isize)) {
+    const before = inflatedBefore(path, fileSize, mtimeMs);
+    if (before !== null) {
+      runTasks();
+      return { kind: 'exact', size: before };
     }
+    // A small .gz inflates in the background, into the buffer the cards write from as its bytes arrive: the size is
+    // its trailer's, checked when the stream ends (a failure then fails each card, before its partition table).
+    keep(inflateGrowing(path, fileSize, isize));
+    runTasks();
+    return { kind: 'exact', size: isize };
   }
   return inflateStreamed(path, fileSize, isize, budget, keep);
 }

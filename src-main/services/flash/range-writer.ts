@@ -118,7 +118,8 @@ export async function writeRanges(job: CardJob, ranges: ByteRange[]): Promise<Ca
   }
 }
 
-function firstDifference(a: Uint8Array, b: Uint8Array): number {
+/** The index of the first byte where `a` and `b` differ (their length when none does). */
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return i;
   return a.length;
 }

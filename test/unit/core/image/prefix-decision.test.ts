@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { allocationMap } from '../../../../src-main/core/image/allocation-map.js';
 import { intersectRanges } from '../../../../src-main/core/image/byte-ranges.js';
 import { bufferReader } from '../../../../src-main/core/image/disk-reader.js';
-import { decidePrefix } from '../../../../src-main/core/image/prefix-decision.js';
+import { type DecisionMemo, decidePrefix } from '../../../../src-main/core/image/prefix-decision.js';
 import { makePcUsbImage } from '../../../support/pc-usb-image.js';
 
 const MiB = 1 << 20;
@@ -20,13 +20,18 @@ function prefixLengths(size: number, step: number): number[] {
   return [...out].filter((n) => n >= 0 && n <= size).sort((a, b) => a - b);
 }
 
-/** Checks, at each prefix, that what is decided is exactly the whole image's map below the frontier. */
+/**
+ * Checks, at each prefix, that what is decided is exactly the whole image's map below the frontier, and that a memo
+ * kept across the growing prefix (as the stream writer keeps one) decides the same.
+ */
 function checkAgainstMap(image: Buffer, step: number): { at: number; decidedTo: number }[] {
   const map = allocationMap(bufferReader(image));
   const seen: { at: number; decidedTo: number }[] = [];
+  const memo: DecisionMemo = new Map();
   let last = 0;
   for (const n of prefixLengths(image.length, step)) {
     const d = decidePrefix(image.subarray(0, n), image.length);
+    assert.deepEqual(decidePrefix(image.subarray(0, n), image.length, memo), d, `with a memo, from ${n} bytes`);
     assert.ok(d.decidedTo >= last, `the frontier went back at ${n}: ${d.decidedTo} < ${last}`);
     assert.ok(d.decidedTo === image.length || d.decidedTo % 4096 === 0, `unaligned frontier ${d.decidedTo}`);
     const clip = d.decidedTo === image.length ? Math.ceil(image.length / 4096) * 4096 : d.decidedTo;

@@ -1,0 +1,177 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { XXHash64 } from 'xxhash-addon';
+import { alignRanges, type ByteRange, intersectRanges } from '../../core/image/byte-ranges.js';
+import { complement, MAP_ALIGNMENT, partitionsOf } from '../../core/image/allocation-map.js';
+import { bufferReader } from '../../core/image/disk-reader.js';
+import { type DecisionMemo, decidePrefix, type PrefixDecision } from '../../core/image/prefix-decision.js';
+import { type CardJob, type CardOutcome, CHUNK_BYTES, cardDevice, syncDevice } from './card-device.js';
+import { CancelledError, explainCardError, verificationFailed } from './errors.js';
+import { etcher } from './etcher.js';
+import type { GrowingImage } from './growing-image.js';
+import { firstDifference } from './range-writer.js';
+import { backupGptClear } from './region-writer.js';
+
+const run = promisify(execFile);
+
+/** One write: `length` bytes at `offset`, from the image (zeros past its end) or zeros. */
+interface Piece {
+  offset: number;
+  length: number;
+  zeros: boolean;
+}
+
+/**
+ * The partition tables (MBR, primary and backup GPT), widened to the alignment: written once the whole stream has been
+ * checked. An image whose tables cannot be read from its first MiB holds back its first CHUNK_BYTES instead.
+ */
+function tablesOf(image: GrowingImage, alignment: number): ByteRange[] {
+  try {
+    const prefix = { ...bufferReader(image.data.subarray(0, image.available)), size: image.size };
+    const tables = partitionsOf(prefix).tables;
+    if (tables.length > 0) return alignRanges(tables, Math.max(alignment, MAP_ALIGNMENT), image.size);
+  } catch {
+    // the first CHUNK_BYTES then
+  }
+  return [{ offset: 0, length: Math.min(CHUNK_BYTES, image.size) }];
+}
+
+/** Bytes that must arrive between two decisions while the frontier waits for them. */
+const DECIDE_STEP = 2 << 20;
+
+/** Splits ranges into writes of at most CHUNK_BYTES. */
+function piecesOf(ranges: ByteRange[]): Piece[] {
+  const out: Piece[] = [];
+  for (const r of ranges) {
+    for (let at = r.offset; at < r.offset + r.length; at += CHUNK_BYTES) {
+      out.push({ offset: at, length: Math.min(CHUNK_BYTES, r.offset + r.length - at), zeros: false });
+    }
+  }
+  return out;
+}
+
+/** Settles at the image's next change, or at once when the card is cancelled (a stalled source never holds it). */
+function changedOrAborted(image: GrowingImage, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void image.changed().then(done);
+  });
+}
+
+/** What the bytes arrived so far decide; an image whose tables cannot be read is written whole once it has all arrived. */
+function decide(image: GrowingImage, available: number, all: boolean, memo: DecisionMemo): PrefixDecision {
+  try {
+    return decidePrefix(image.data.subarray(0, available), image.size, memo);
+  } catch {
+    return all ? { decidedTo: image.size, ranges: [{ offset: 0, length: image.size }] } : { decidedTo: 0, ranges: [] };
+  }
+}
+
+/**
+ * Writes a card sparse from an image still inflating (see GrowingImage), through etcher-sdk's BlockDevice like every
+ * writer: the ranges the allocation map of the bytes arrived so far settles are written in order as soon as their bytes
+ * are there; the stale backup GPT of a larger card is cleared; the piece holding the partition tables is written last,
+ * only once the whole stream ended and passed its checks (a corrupt or truncated source fails the card with its cause,
+ * and the card never looks bootable). Then the card's cache is flushed and exactly the ranges written are read back.
+ */
+export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<CardOutcome> {
+  const { createAlignedBuffer } = etcher();
+  const { drive, signal } = job;
+  const dest = await cardDevice(job);
+  try {
+    await dest.open();
+  } catch (error) {
+    await dest.close().catch(() => undefined);
+    if (error instanceof CancelledError) throw error;
+    throw explainCardError(drive.device, null, error);
+  }
+  let offset: number | null = null;
+  try {
+    const alignment = dest.getAlignment() ?? 4096;
+    const end = Math.ceil(image.size / alignment) * alignment;
+    const buffer = createAlignedBuffer(CHUNK_BYTES, alignment) as unknown as Buffer;
+    const fill = (p: Piece, into: Buffer): Buffer => {
+      const view = into.subarray(0, p.length);
+      view.fill(0);
+      if (!p.zeros) view.set(image.data.subarray(p.offset, Math.min(image.size, p.offset + p.length)));
+      return view;
+    };
+    const written: { piece: Piece; hash: string | null }[] = [];
+    let bytes = 0;
+    let total = image.size;
+    const put = async (p: Piece): Promise<void> => {
+      if (signal.aborted) throw new CancelledError();
+      offset = p.offset;
+      const data = fill(p, buffer);
+      written.push({ piece: p, hash: job.verify ? XXHash64.hash(data).toString('hex') : null });
+      await dest.write(buffer, 0, p.length, p.offset);
+      bytes += p.length;
+      job.onProgress('write', bytes, Math.max(total, bytes));
+    };
+    const held = tablesOf(image, alignment);
+    const streamed = complement(held, end);
+    let cursor = 0;
+    let ranges: ByteRange[] = [];
+    let decision: PrefixDecision = { decidedTo: 0, ranges: [] };
+    let decidedAt = 0;
+    const memo: DecisionMemo = new Map();
+    for (;;) {
+      if (signal.aborted) throw new CancelledError();
+      if (image.failure) throw image.failure;
+      const all = image.finished;
+      const available = image.available;
+      // Deciding reads the prefix's metadata again: on a prefix at least doubling each time and a step past the frontier
+      // (the first pieces are decided, and written, before the metadata of the rest is read).
+      const prefix = all ? image.size : Math.min(available, Math.max(2 * decidedAt, decision.decidedTo + DECIDE_STEP));
+      if (all ? decidedAt < image.size : prefix >= decision.decidedTo && prefix - decidedAt >= DECIDE_STEP) {
+        decision = decide(image, prefix, all, memo);
+        decidedAt = prefix;
+        ranges = alignRanges(decision.ranges, alignment, image.size);
+        const settled = ranges.reduce((s, r) => s + r.length, 0);
+        total = all ? settled : settled + Math.max(0, image.size - decision.decidedTo);
+      }
+      const limit = all ? end : Math.floor(Math.min(decision.decidedTo, available) / alignment) * alignment;
+      const todo = limit > cursor ? intersectRanges(intersectRanges(ranges, streamed), [{ offset: cursor, length: limit - cursor }]) : [];
+      for (const p of piecesOf(todo)) await put(p);
+      cursor = Math.max(cursor, limit);
+      if (all) break;
+      if (todo.length === 0) await changedOrAborted(image, signal);
+    }
+    // The whole stream was checked: the stale backup GPT of a larger card, then the partition tables.
+    await image.done;
+    if (drive.size !== null && drive.size > end) {
+      const from = Math.max(backupGptClear(drive.size, alignment).offset, end);
+      await put({ offset: from, length: drive.size - from, zeros: true });
+    }
+    for (const p of piecesOf(intersectRanges(ranges, held))) await put(p);
+    await syncDevice(dest);
+    let verified = false;
+    if (job.verify) {
+      let read = 0;
+      for (const { piece: p, hash } of written) {
+        if (signal.aborted) throw new CancelledError();
+        offset = p.offset;
+        await dest.read(buffer, 0, p.length, p.offset);
+        if (XXHash64.hash(buffer.subarray(0, p.length)).toString('hex') !== hash) {
+          const want = fill(p, Buffer.alloc(p.length));
+          throw verificationFailed(drive.device, p.offset + firstDifference(buffer.subarray(0, p.length), want));
+        }
+        read += p.length;
+        job.onProgress('verify', read, bytes);
+      }
+      verified = true;
+    }
+    return { bytes, verified };
+  } catch (error) {
+    if (signal.aborted) throw new CancelledError();
+    throw explainCardError(drive.device, offset, error);
+  } finally {
+    await dest.close().catch(() => undefined);
+    await run('blockdev', ['--rereadpt', drive.device]).catch(() => undefined);
+  }
+}
