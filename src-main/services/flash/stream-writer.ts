@@ -75,9 +75,10 @@ function decide(image: GrowingImage, available: number, all: boolean, memo: Deci
 /**
  * Writes a card sparse from an image still inflating (see GrowingImage), through etcher-sdk's BlockDevice like every
  * writer: the ranges the allocation map of the bytes arrived so far settles are written in order as soon as their bytes
- * are there; the stale backup GPT of a larger card is cleared; the piece holding the partition tables is written last,
- * only once the whole stream ended and passed its checks (a corrupt or truncated source fails the card with its cause,
- * and the card never looks bootable). Then the card's cache is flushed and exactly the ranges written are read back.
+ * are there; first the card's own partition tables are zeroed (and the stale backup GPT of a larger card), and the
+ * piece holding the image's is written last, only once the whole stream ended and passed its checks (a corrupt or
+ * truncated source fails the card with its cause, and leaves it with no partition table at all: it never looks
+ * bootable). Then the card's cache is flushed and exactly the ranges written are read back.
  */
 export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<CardOutcome> {
   const { createAlignedBuffer } = etcher();
@@ -104,6 +105,12 @@ export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<C
     const written: { piece: Piece; hash: string | null }[] = [];
     let bytes = 0;
     let total = image.size;
+    /** Zeros over a piece that is written again later (not read back: the later write is). */
+    const clear = async (p: Piece): Promise<void> => {
+      if (signal.aborted) throw new CancelledError();
+      offset = p.offset;
+      await dest.write(fill({ ...p, zeros: true }, buffer), 0, p.length, p.offset);
+    };
     const put = async (p: Piece): Promise<void> => {
       if (signal.aborted) throw new CancelledError();
       offset = p.offset;
@@ -115,6 +122,14 @@ export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<C
     };
     const held = tablesOf(image, alignment);
     const streamed = complement(held, end);
+    // Before any byte of the image: the card's own partition tables go (where the image's will be, and the stale backup
+    // GPT at a larger card's end), so a card whose stream fails is left with none, never with an old table pointing at
+    // half-written partitions (a firmware or gdisk would rebuild a primary GPT from a backup left at the end).
+    for (const p of piecesOf(held)) await clear(p);
+    if (drive.size !== null && drive.size > end) {
+      const from = Math.max(backupGptClear(drive.size, alignment).offset, end);
+      await put({ offset: from, length: drive.size - from, zeros: true });
+    }
     let cursor = 0;
     let ranges: ByteRange[] = [];
     let decision: PrefixDecision = { decidedTo: 0, ranges: [] };
@@ -144,10 +159,6 @@ export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<C
     }
     // The whole stream was checked: the stale backup GPT of a larger card, then the partition tables.
     await image.done;
-    if (drive.size !== null && drive.size > end) {
-      const from = Math.max(backupGptClear(drive.size, alignment).offset, end);
-      await put({ offset: from, length: drive.size - from, zeros: true });
-    }
     for (const p of piecesOf(intersectRanges(ranges, held))) await put(p);
     await syncDevice(dest);
     let verified = false;
