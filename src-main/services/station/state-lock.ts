@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { pidAlive } from '../journal/process-identity.js';
 
 /** How long a process waits for another's lock before the error names it. */
@@ -11,54 +12,86 @@ function sleepSync(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
-/** True when the lock at `path` belongs to no running process, or to one that held it far too long. */
-function isStale(path: string): boolean {
+function readOrNull(path: string): string | null {
   try {
-    const pid = Number(readFileSync(path, 'utf8').trim());
-    if (!Number.isInteger(pid) || pid <= 0 || !pidAlive(pid)) return true;
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when a lock holding `content` belongs to no running process: its PID is gone, or is this very process's (a
+ * lock never nests, so it was left by an earlier process of the same PID), or it was held far too long.
+ */
+function isStale(path: string, content: string): boolean {
+  const pid = Number(content.split(' ')[0]);
+  if (Number.isInteger(pid) && pid > 0 && (pid === process.pid || !pidAlive(pid))) return true;
+  try {
     return Date.now() - statSync(path).mtimeMs > STALE_MS;
   } catch {
-    // Gone already (its holder released it) or unreadable while being written: try again.
     return false;
   }
 }
 
 /**
- * Runs `fn` holding `path` (a lock file created exclusively, holding this process's PID), so that the station
- * processes of one state folder read and write their shared state file one at a time. The lock is held for
- * microseconds: a waiter polls every 2 ms and gives up after 3 s with an error naming the file and its holder.
+ * Breaks a stale lock: it is renamed away (one process wins the rename), and if what was renamed is not the lock
+ * judged stale (its holder let go and another took it meanwhile) it is put back.
+ */
+function breakStale(path: string, judged: string, mine: string): void {
+  const aside = `${path}.stale.${mine}`;
+  try {
+    renameSync(path, aside);
+  } catch {
+    return; // gone already
+  }
+  if (readOrNull(aside) !== judged) {
+    try {
+      linkSync(aside, path);
+    } catch {
+      // another process holds a new lock now: it stays theirs
+    }
+  }
+  rmSync(aside, { force: true });
+}
+
+/**
+ * Runs `fn` holding `path`, a lock file, so that the station processes of one state folder read and write their
+ * shared state file one at a time. The lock appears whole in one step (a file holding this process's PID and a
+ * nonce, hard-linked to `path`: link fails when it exists), is released only by its holder, and one left by a dead
+ * process is broken. It is held for microseconds: a waiter polls every 2 ms and gives up after 3 s with an error
+ * naming the file and its holder.
  */
 export function withFileLock<T>(path: string, fn: () => T): T {
-  for (const until = Date.now() + WAIT_MS; ; ) {
-    try {
-      const fd = openSync(path, 'wx', 0o644);
+  const nonce = randomBytes(6).toString('hex');
+  const mine = `${process.pid} ${nonce}\n`;
+  const own = `${path}.${process.pid}.${nonce}`;
+  writeFileSync(own, mine, { flag: 'wx', mode: 0o644 });
+  try {
+    for (const until = Date.now() + WAIT_MS; ; ) {
       try {
-        writeSync(fd, `${process.pid}\n`);
-      } finally {
-        closeSync(fd);
+        linkSync(own, path);
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (isStale(path)) {
-        rmSync(path, { force: true });
+      const held = readOrNull(path);
+      if (held === null) continue; // released meanwhile
+      if (isStale(path, held)) {
+        breakStale(path, held, `${process.pid}.${nonce}`);
         continue;
       }
       if (Date.now() > until) {
-        let holder = 'another process';
-        try {
-          holder = `process ${readFileSync(path, 'utf8').trim()}`;
-        } catch {
-          // released meanwhile
-        }
-        throw new Error(`${path}: held by ${holder} for more than ${WAIT_MS / 1000} s; if no walt-bench station runs, remove the file`);
+        throw new Error(`${path}: held by process ${held.split(' ')[0]!.trim() || '(unknown)'} for more than ${WAIT_MS / 1000} s; if no walt-bench station runs, remove the file`);
       }
       sleepSync(2);
     }
+  } finally {
+    rmSync(own, { force: true });
   }
   try {
     return fn();
   } finally {
-    rmSync(path, { force: true });
+    if (readOrNull(path) === mine) rmSync(path, { force: true });
   }
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withFileLock } from '../../../../src-main/services/station/state-lock.js';
@@ -44,12 +44,23 @@ test('a lock left by a dead process is taken over; one held by a live process en
   const dir = mkdtempSync(join(tmpdir(), 'wb-state-lock-'));
   const lock = join(dir, 'station-jobs.json.lock');
   try {
-    writeFileSync(lock, '999999999\n');
-    assert.equal(withFileLock(lock, () => readFileSync(lock, 'utf8').trim()), String(process.pid), 'taken over, holding this PID');
+    writeFileSync(lock, '999999999 0123456789ab\n');
+    assert.match(withFileLock(lock, () => readFileSync(lock, 'utf8')), new RegExp(`^${process.pid} [0-9a-f]{12}\\n$`), 'taken over, holding this PID');
     assert.equal(existsSync(lock), false);
-    writeFileSync(lock, `${process.ppid}\n`);
+    // a lock of this very PID is an earlier process's (a lock never nests): taken over too
+    writeFileSync(lock, `${process.pid} 0123456789ab\n`);
+    assert.equal(withFileLock(lock, () => 'taken'), 'taken');
+    // an empty lock (never made by walt-bench: its locks appear whole) is not taken for a dead one's
+    writeFileSync(lock, '');
+    assert.throws(() => withFileLock(lock, () => 'never'), /held by process \(unknown\) for more than 3 s/);
+    writeFileSync(lock, `${process.ppid} 0123456789ab\n`);
     assert.throws(() => withFileLock(lock, () => 'never'), (e: Error) => e.message === `${lock}: held by process ${process.ppid} for more than 3 s; if no walt-bench station runs, remove the file`);
-    assert.equal(readFileSync(lock, 'utf8').trim(), String(process.ppid), "the live holder's lock is left alone");
+    assert.equal(readFileSync(lock, 'utf8'), `${process.ppid} 0123456789ab\n`, "the live holder's lock is left alone");
+    // a holder whose lock was broken and taken by another while it ran does not remove the other's lock
+    rmSync(lock);
+    withFileLock(lock, () => writeFileSync(lock, 'another 0123456789ab\n'));
+    assert.equal(readFileSync(lock, 'utf8'), 'another 0123456789ab\n');
+    assert.deepEqual(readdirSync(dir).sort(), ['station-jobs.json.lock'], 'no temporary file is left');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
