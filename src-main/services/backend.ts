@@ -16,8 +16,8 @@ import { DoctorService } from './doctor/doctor-service.js';
 import { systemProbes } from './doctor/system-probes.js';
 import { writeCard } from './flash/card-writer.js';
 import { etcher } from './flash/etcher.js';
-import { lookUpInflated, runWhileInflating } from './flash/gzip-size.js';
-import { cachedRawSize } from './flash/decompress.js';
+import { lookUpInflated, rememberWholeOnlyIn, runWhileInflating } from './flash/gzip-size.js';
+import { cachedRawSize, wholeOnlyMarks } from './flash/decompress.js';
 import { drivesWithStatus, flashHandlers } from './flash/flash-handlers.js';
 import { FlashService } from './flash/flash-service.js';
 import { Journal } from './journal/journal.js';
@@ -195,6 +195,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   if (options.watchDrives !== false) watcher.start();
   // A .gz an earlier session inflated and checked into the cache is not inflated again to be inspected.
   lookUpInflated((path, fileSize, mtimeMs) => cachedRawSize(path, fileSize, mtimeMs, paths.cache));
+  rememberWholeOnlyIn(wholeOnlyMarks(paths.cache));
   if (options.preloadWriter === 'while-inflating') runWhileInflating(() => etcher());
   else if (options.preloadWriter ?? options.watchDrives !== false) {
     // Loading etcher-sdk's writer takes ~50 ms: do it now, while the image is checked, off the path of the first card.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, openSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { open, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { NEW_FILE } from '../access/state-files.js';
 import { basename, join } from 'node:path';
@@ -13,6 +13,7 @@ import { explainDecodeFailure, explainOverflow, explainZipMember, type OutputBou
 import { formatBytes } from '../../core/util/format.js';
 import { lzmaNative } from '../natives.js';
 import { takeInflated } from './gzip-size.js';
+import { pidAlive } from '../journal/process-identity.js';
 import { GrowingImage } from './growing-image.js';
 import { entryRequired, type ImageInfo } from './image-inspect.js';
 import { type OpenedZipMember, openZipMember, zipMemberCheck, ZipMemberError } from './zip-member.js';
@@ -107,6 +108,24 @@ export function cachedRawSize(path: string, fileSize: number, mtimeMs: number, c
   }
 }
 
+/**
+ * The files (path, size and modification time, as one key) found to inflate past their gzip trailer's size, kept as
+ * empty marker files in `cacheDir`: such a .gz is checked whole before any card, never streamed, in every later process.
+ */
+export function wholeOnlyMarks(cacheDir: string): { has(file: string): boolean; add(file: string): void } {
+  const mark = (file: string): string => join(cacheDir, `whole-only-${createHash('sha256').update(file).digest('hex').slice(0, 24)}`);
+  return {
+    has: (file) => existsSync(mark(file)),
+    add: (file) => {
+      try {
+        closeSync(openSync(mark(file), NEW_FILE, 0o644));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    },
+  };
+}
+
 /** The tighter of the two bounds on the output: the largest selected card and the cache's free space. */
 function outputBound(largestCard: DecompressOptions['largestCard'], cacheDir: string, free: number): OutputBound {
   const cache: OutputBound = { type: 'cache', dir: cacheDir, bytes: Math.max(0, free - CACHE_RESERVE_BYTES) };
@@ -183,6 +202,9 @@ export async function prepareRawImage(info: ImageInfo, cacheDir: string, options
   const bound = outputBound(options.largestCard, cacheDir, free);
   if (inflated instanceof GrowingImage && inflated.cause === null && inflated.size <= bound.bytes) {
     const growing = inflated;
+    // A session cancelled (or the app closing) stops the inflation: nothing waits on a stalled source after that.
+    if (options.signal?.aborted) growing.abandon();
+    else options.signal?.addEventListener('abort', () => growing.abandon(), { once: true });
     const progress = (): void => {
       options.onProgress(Math.round((info.fileSize * growing.available) / growing.size), info.fileSize, growing.available);
       if (!growing.finished && !growing.failure) void growing.changed().then(progress);
@@ -279,16 +301,8 @@ async function removeDeadParts(cacheDir: string, name: string): Promise<void> {
   const parts = (await readdir(cacheDir)).filter((f) => f.startsWith(`${name}.`) && f.endsWith('.part'));
   for (const f of parts) {
     const pid = Number(/\.(\d+)\.\d+\.part$/.exec(f)?.[1] ?? NaN);
-    const live = pid === process.pid || (Number.isInteger(pid) && processAlive(pid));
+    const live = pid === process.pid || (Number.isInteger(pid) && pidAlive(pid));
     if (!live) await rm(join(cacheDir, f), { force: true });
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -11,6 +11,7 @@ import type { DriveWatcher } from '../drives/drive-watcher.js';
 import type { CardJob, CardOutcome } from './card-device.js';
 import { prepareRawImage, type RawImage } from './decompress.js';
 import type { GrowingImage } from './growing-image.js';
+import { tablesInPrefix } from '../../core/image/prefix-tables.js';
 import { type PreparedCard, prepareCardSource } from '../card/card-source.js';
 import { imageSha256 } from './image-hash.js';
 import { CancelledError } from './errors.js';
@@ -20,8 +21,6 @@ import type { Bmap } from '../../core/image/bmap.js';
 import type { WriteMode } from '../../core/journal/record.js';
 import { bmapBeside, checkBmap, loadBmap } from './bmap-source.js';
 import { mapImageData, mapImageFile } from './image-map.js';
-import { partitionsOf } from '../../core/image/allocation-map.js';
-import { bufferReader } from '../../core/image/disk-reader.js';
 
 /** How a session's disk image goes to each card: the mode journaled, and the ranges written (null: every byte). */
 interface WritePlan {
@@ -205,6 +204,8 @@ export class FlashService {
       const existing = session.cards.get(identity.device)!;
       if (existing.result === null) throw new ApiError('refused', `${identity.device} is already being written`);
     }
+    const failed = session.plan.growing?.failure;
+    if (failed) throw new ApiError('refused', `${failed.message}: no card is added to this session`, 'fix the image, then start a new flash');
     await this.refuseIneligible(session.image, [identity], confirmLarge || session.confirmLarge);
     this.launch(session, this.newCard(session, identity));
     return this.snapshot(session);
@@ -487,6 +488,7 @@ export class FlashService {
     if (session.running.size > 0 || session.finished) return;
     session.finished = true;
     // The image's bytes held in memory go with the session (its cache file stays for the next one).
+    session.plan = { ...session.plan, growing: undefined };
     void session.raw.then((raw) => {
       if ('written' in raw) {
         raw.data = undefined;
@@ -519,13 +521,7 @@ export class FlashService {
 async function hasTables(growing: GrowingImage): Promise<boolean> {
   while (!growing.finished && !growing.failure && growing.available < Math.min(growing.size, 1 << 20)) await growing.changed();
   if (growing.finished || growing.failure) return false;
-  try {
-    // Past the bytes arrived the reader gives zeros: enough to find the tables, never used for what is written.
-    const prefix = { ...bufferReader(growing.data.subarray(0, growing.available)), size: growing.size };
-    return partitionsOf(prefix).tables.length > 0;
-  } catch {
-    return false;
-  }
+  return tablesInPrefix(growing.data.subarray(0, growing.available), growing.size) !== null;
 }
 
 /** Waits for a growing image to be whole; its failure refuses the session (nothing was written yet). */

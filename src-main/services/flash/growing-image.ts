@@ -18,13 +18,18 @@ export class GrowingImage {
   /** The stream inflated past the trailer's size: a .gz of several members (valid) or a corrupt one; checked whole next time. */
   oversize = false;
   finished = false;
+  /** Stopped on purpose (its flash session cancelled, the app closing): nothing is known to be wrong with the file. */
+  abandoned = false;
   readonly done: Promise<void>;
   private waiters: (() => void)[] = [];
+  private stopStreams: () => void = () => undefined;
   private settle!: { resolve: () => void; reject: (e: ApiError) => void };
 
   constructor(
     readonly data: Buffer,
     readonly size: number,
+    /** The source file's name, for the messages. */
+    readonly name = 'the image',
   ) {
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.done.catch(() => undefined);
@@ -50,6 +55,19 @@ export class GrowingImage {
     this.wake();
   }
 
+  /** How the inflation feeding this image is stopped (its streams destroyed). */
+  onStop(stop: () => void): void {
+    this.stopStreams = stop;
+  }
+
+  /** Stops the inflation (a cancelled session, the app closing): waiters wake, cards still writing from it fail. */
+  abandon(): void {
+    if (this.finished || this.failure) return;
+    this.abandoned = true;
+    this.stopStreams();
+    this.fail({ message: `${this.name} stopped inflating: its flash session was cancelled`, hint: 'start the flash again; nothing was written to any card' });
+  }
+
   /** Settles at the next change: more bytes, the end, or a failure. */
   changed(): Promise<void> {
     if (this.finished || this.failure) return Promise.resolve();
@@ -63,7 +81,8 @@ export class GrowingImage {
 
 /** A failure found while cards were already being written from the stream: what the technician reads on each card. */
 function streamedFailure(f: SourceFailure): ApiError {
-  const hint = f.hint.replace(/nothing was written to any card$/, 'the cards written from it were left without their partition table (nothing on them boots)');
+  const left = 'the cards written from it were left without a partition table (nothing on them boots)';
+  const hint = /nothing was written to any card$/.test(f.hint) ? f.hint.replace(/nothing was written to any card$/, left) : `${f.hint}; ${left}`;
   return new ApiError('source-error', f.message, hint);
 }
 
@@ -72,15 +91,19 @@ function streamedFailure(f: SourceFailure): ApiError {
  * passes `isize`, a stream that ends early or fails its trailer, or a read error fails the image.
  */
 export function inflateGrowing(path: string, fileSize: number, isize: number): GrowingImage {
-  const image = new GrowingImage(Buffer.allocUnsafe(isize), isize);
   const name = basename(path);
+  const image = new GrowingImage(Buffer.allocUnsafe(isize), isize, name);
   const input = createReadStream(path, { highWaterMark: 1 << 20 });
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
   let out = 0;
-  const stop = (failure: SourceFailure): void => {
+  const destroy = (): void => {
     input.unpipe(gunzip);
     input.destroy();
     gunzip.destroy();
+  };
+  image.onStop(destroy);
+  const stop = (failure: SourceFailure): void => {
+    destroy();
     image.fail(failure);
   };
   gunzip.on('data', (b: Buffer) => {

@@ -44,28 +44,54 @@ const inflight = new Map<string, Promise<GzipSize>>();
  */
 export async function gzipSize(path: string, fileSize: number, mtimeMs: number, isize: number | null, budget = GZIP_CHECK_BUDGET): Promise<GzipSize> {
   const key = `${path}\0${fileSize}\0${mtimeMs}\0${budget}`;
-  // A small .gz whose streamed inflation has failed since it was first seen: refused from now on.
-  const growing = held?.key === heldKey(path, fileSize, mtimeMs) && held.data instanceof GrowingImage ? held.data : null;
-  if (growing?.oversize) {
-    // Not streamed again: the next check inflates it whole (its exact size, or what is wrong with it).
-    wholeOnly.add(heldKey(path, fileSize, mtimeMs));
-    held = null;
-    cache.delete(key);
-  } else if (growing?.cause) return { kind: 'broken', failure: growing.cause };
+  const file = heldKey(path, fileSize, mtimeMs);
   const hit = cache.get(key);
   if (hit) return hit;
   let pending = inflight.get(key);
   if (!pending) {
-    const stream = !wholeOnly.has(heldKey(path, fileSize, mtimeMs));
-    pending = inflateCheck(path, fileSize, mtimeMs, stream ? isize : null, budget, (data) => (held = { key: heldKey(path, fileSize, mtimeMs), data })).finally(() =>
-      inflight.delete(key),
-    );
+    const stream = !wholeOnly.has(file) && !wholeOnlyStore.has(file);
+    const keep = (data: Buffer | GrowingImage): void => {
+      held = { key: file, data };
+      if (data instanceof GrowingImage) data.done.catch(() => streamEnded(data, key, file));
+    };
+    pending = inflateCheck(path, fileSize, mtimeMs, stream ? isize : null, budget, keep).finally(() => inflight.delete(key));
     inflight.set(key, pending);
   }
   const result = await pending;
   if (cache.size > 16) cache.clear();
   cache.set(key, result);
   return result;
+}
+
+/**
+ * A small .gz whose streamed inflation failed after its check answered with the trailer's size (which is cached by
+ * then: a stream fails on a later event than the answer): what the next check says of it. Corrupt or truncated:
+ * refused with the cause from now on. Inflated past its trailer's size (several members): checked whole from now on,
+ * in later processes too. Stopped on purpose: checked afresh.
+ */
+function streamEnded(growing: GrowingImage, key: string, file: string): void {
+  if (held?.data === growing) held = null;
+  if (growing.abandoned) {
+    cache.delete(key);
+  } else if (growing.oversize) {
+    wholeOnly.add(file);
+    try {
+      wholeOnlyStore.add(file);
+    } catch {
+      // this process remembers it still
+    }
+    cache.delete(key);
+  } else if (growing.cause) {
+    cache.set(key, { kind: 'broken', failure: growing.cause });
+  }
+}
+
+/** Where the files found to inflate past their trailer's size are remembered beyond this process (none by default). */
+let wholeOnlyStore: { has(file: string): boolean; add(file: string): void } = { has: () => false, add: () => undefined };
+
+/** Sets where the files that must be checked whole (never streamed) are remembered: the backend's cache folder. */
+export function rememberWholeOnlyIn(store: typeof wholeOnlyStore): void {
+  wholeOnlyStore = store;
 }
 
 function heldKey(path: string, fileSize: number, mtimeMs: number): string {

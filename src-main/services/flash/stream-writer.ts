@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { XXHash64 } from 'xxhash-addon';
 import { alignRanges, type ByteRange, intersectRanges } from '../../core/image/byte-ranges.js';
-import { complement, MAP_ALIGNMENT, partitionsOf } from '../../core/image/allocation-map.js';
-import { bufferReader } from '../../core/image/disk-reader.js';
+import { complement, MAP_ALIGNMENT } from '../../core/image/allocation-map.js';
+import { tablesInPrefix } from '../../core/image/prefix-tables.js';
 import { type DecisionMemo, decidePrefix, type PrefixDecision } from '../../core/image/prefix-decision.js';
 import { type CardJob, type CardOutcome, CHUNK_BYTES, cardDevice, syncDevice } from './card-device.js';
 import { CancelledError, explainCardError, verificationFailed } from './errors.js';
@@ -22,18 +22,20 @@ interface Piece {
 }
 
 /**
- * The partition tables (MBR, primary and backup GPT), widened to the alignment: written once the whole stream has been
- * checked. An image whose tables cannot be read from its first MiB holds back its first CHUNK_BYTES instead.
+ * What a card holds back until the whole stream was checked, widened to the alignment: the partition tables and
+ * everything before the first partition (a boot ROM reads some boot loaders at raw offsets there: with the stream
+ * failed, nothing of the image may start); and of that, what is zeroed first (the tables: where the card's own are).
+ * An image whose tables cannot be read from its first MiB holds back its first CHUNK_BYTES.
  */
-function tablesOf(image: GrowingImage, alignment: number): ByteRange[] {
-  try {
-    const prefix = { ...bufferReader(image.data.subarray(0, image.available)), size: image.size };
-    const tables = partitionsOf(prefix).tables;
-    if (tables.length > 0) return alignRanges(tables, Math.max(alignment, MAP_ALIGNMENT), image.size);
-  } catch {
-    // the first CHUNK_BYTES then
+function heldOf(image: GrowingImage, alignment: number): { held: ByteRange[]; cleared: ByteRange[] } {
+  const align = (r: ByteRange[]): ByteRange[] => alignRanges(r, Math.max(alignment, MAP_ALIGNMENT), image.size);
+  const found = tablesInPrefix(image.data.subarray(0, image.available), image.size);
+  if (found === null) {
+    const first = [{ offset: 0, length: Math.min(CHUNK_BYTES, image.size) }];
+    return { held: first, cleared: first };
   }
-  return [{ offset: 0, length: Math.min(CHUNK_BYTES, image.size) }];
+  const head = found.firstPartition > 0 ? [{ offset: 0, length: found.firstPartition }] : [];
+  return { held: align([...head, ...found.tables]), cleared: align(found.tables) };
 }
 
 /** Bytes that must arrive between two decisions while the frontier waits for them. */
@@ -120,12 +122,14 @@ export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<C
       bytes += p.length;
       job.onProgress('write', bytes, Math.max(total, bytes));
     };
-    const held = tablesOf(image, alignment);
+    // A source that failed already (a card added to its session afterwards) never touches the card.
+    if (image.failure) throw image.failure;
+    const { held, cleared } = heldOf(image, alignment);
     const streamed = complement(held, end);
     // Before any byte of the image: the card's own partition tables go (where the image's will be, and the stale backup
     // GPT at a larger card's end), so a card whose stream fails is left with none, never with an old table pointing at
     // half-written partitions (a firmware or gdisk would rebuild a primary GPT from a backup left at the end).
-    for (const p of piecesOf(held)) await clear(p);
+    for (const p of piecesOf(cleared)) await clear(p);
     if (drive.size !== null && drive.size > end) {
       const from = Math.max(backupGptClear(drive.size, alignment).offset, end);
       await put({ offset: from, length: drive.size - from, zeros: true });
@@ -157,7 +161,7 @@ export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<C
       if (all) break;
       if (todo.length === 0) await changedOrAborted(image, signal);
     }
-    // The whole stream was checked: the stale backup GPT of a larger card, then the partition tables.
+    // The whole stream was checked: now the partition tables and what lies before the first partition.
     await image.done;
     for (const p of piecesOf(intersectRanges(ranges, held))) await put(p);
     await syncDevice(dest);

@@ -8,17 +8,18 @@ import type { EventMessage } from '../../api/contract.js';
  * station client reads both).
  */
 export function coalescingSink(send: (frame: string) => void, defer: (flush: () => void) => void = setImmediate): EventSink & { drop(): void } {
-  let queue: EventMessage[] = [];
+  // Each message is serialised as it is emitted (a payload its emitter changes later in the turn is sent as it was).
+  let queue: string[] = [];
   let dropped = false;
   const flush = (): void => {
     const batch = queue;
     queue = [];
     if (dropped || batch.length === 0) return;
-    send(JSON.stringify(batch.length === 1 ? batch[0] : batch));
+    send(batch.length === 1 ? batch[0]! : `[${batch.join(',')}]`);
   };
   const sink = (message: EventMessage): void => {
     if (dropped) return;
-    queue.push(message);
+    queue.push(JSON.stringify(message));
     if (queue.length === 1) defer(flush);
   };
   return Object.assign(sink, {

@@ -48,3 +48,15 @@ test('with the real timer, the events of one turn share a frame and the next tur
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(frames, [[status('1'), status('2')], status('3')]);
 });
+
+test('an event is sent as it was when emitted, even if its emitter changes the payload later in the turn', () => {
+  const frames: string[] = [];
+  const pending: (() => void)[] = [];
+  const sink = coalescingSink((f) => frames.push(f), (flush) => pending.push(flush));
+  const message = status('as emitted');
+  sink(message);
+  (message.payload as { message: string }).message = 'changed afterwards';
+  sink(status('next'));
+  pending.shift()!();
+  assert.deepEqual(JSON.parse(frames[0]!), [status('as emitted'), status('next')]);
+});

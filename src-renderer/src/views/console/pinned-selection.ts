@@ -4,7 +4,8 @@ import type { IDisposable, IMarker, Terminal } from '@xterm/xterm';
  * A line chosen from the timeline stays selected while the board goes on printing: xterm drops its selection whenever
  * the terminal's row count changes (the timeline beside it grows as stages light up, and the console column follows
  * its height), so the pinned line is selected and centred again after each resize. A marker follows the line when the
- * scrollback is trimmed; a key typed or a mouse press in the terminal (the technician's own selection) unpins it.
+ * scrollback is trimmed; a key typed, a mouse press (the technician's own selection) or a wheel scroll in the terminal
+ * unpins it.
  */
 export class PinnedSelection {
   private marker: IMarker | null = null;
@@ -23,6 +24,7 @@ export class PinnedSelection {
     // xterm clears its selection in a resize listener of its own that runs after this one: select on the next frame
     this.subscriptions = [this.term.onResize(() => requestAnimationFrame(() => this.show())), this.term.onData(this.unpin)];
     this.term.element?.addEventListener('mousedown', this.unpin);
+    this.term.element?.addEventListener('wheel', this.unpin, { passive: true });
     this.show();
   }
 
@@ -31,6 +33,7 @@ export class PinnedSelection {
     for (const s of this.subscriptions) s.dispose();
     this.subscriptions = [];
     this.term.element?.removeEventListener('mousedown', this.unpin);
+    this.term.element?.removeEventListener('wheel', this.unpin);
     this.marker?.dispose();
     this.marker = null;
   }

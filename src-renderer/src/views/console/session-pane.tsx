@@ -69,7 +69,10 @@ export function SessionPane(props: {
       setNote(`Line ${n} is no longer in the terminal's scrollback.`);
       return;
     }
-    if (pinned.current?.term !== term) pinned.current = new PinnedSelection(term);
+    if (pinned.current?.term !== term) {
+      pinned.current?.clear();
+      pinned.current = new PinnedSelection(term);
+    }
     pinned.current.pin(row, term.buffer.active.getLine(row)?.translateToString(true).length ?? 1);
     setNote(`Line ${n}, selected in the terminal.`);
   };
