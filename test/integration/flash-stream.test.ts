@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Drive } from '../../src-main/core/drives/drive.js';
 import { writeCard } from '../../src-main/services/flash/card-writer.js';
@@ -142,7 +143,7 @@ describe('a card written from an image still inflating', { skip }, () => {
     await until(() => sectorsWritten(card) > before, 'the card saw a write').finally(() => growing.fail({ message: 'pc-usb.dd.gz is corrupt: gzip decoding failed by compressed offset 1234 of 4000000 (invalid distance)', hint: 'download it again (and check its sha256); nothing was written to any card' }));
     await assert.rejects(writing, (e: Error & { hint?: string }) => {
       assert.match(e.message, /pc-usb\.dd\.gz is corrupt: .*offset 1234/);
-      assert.match(String(e.hint), /without their partition table/);
+      assert.match(String(e.hint), /without a partition table/);
       return true;
     });
     assert.ok(noTables(card.device), 'the card is left with a partition table (its stale one, or the image\'s)');
@@ -181,5 +182,51 @@ describe('a card written from an image still inflating', { skip }, () => {
     assert.equal(r!.ok, false);
     assert.match(String(r!.error), /bad-crc\.dd\.gz is corrupt: the CRC-32 in its gzip trailer at offset \d+/);
     assert.ok(noTables(card.device), 'the card is left with a partition table (its stale one, or the image\'s)');
+    // from now on the file is refused before any card, with the same cause
+    await assert.rejects(t.api.call('image.inspect', { path: bad }), /bad-crc\.dd\.gz is corrupt: the CRC-32 in its gzip trailer/);
+  });
+
+  it('a card started from a stream that has failed already is never touched', async () => {
+    fillWithGarbage(card);
+    const whole = readAt(card.device, 0, CARD);
+    const failed = new GrowingImage(Buffer.alloc(image.length), image.length);
+    image.copy(failed.data, 0, 0, 2 * MiB);
+    failed.grow(2 * MiB);
+    failed.fail({ message: 'pc-usb.dd.gz is corrupt: gzip decoding failed by compressed offset 7 of 4000000 (invalid distance)', hint: 'download it again; nothing was written to any card' });
+    const late = writeCard({ rawPath: img, size: image.length, growing: failed, data: failed.data, drive, verify: true, signal: new AbortController().signal, onProgress: () => undefined });
+    await assert.rejects(late, /offset 7/);
+    assert.ok(readAt(card.device, 0, CARD).equals(whole), 'the card was written');
+  });
+
+  it('a .gz of two members (its trailer gives the last one\'s size): its streamed cards fail asking for a new flash, which checks it whole and writes a good card; later processes never stream it', async () => {
+    fillWithGarbage(card);
+    const first = `${t.dir}/part1`;
+    const rest = `${t.dir}/part2`;
+    writeFileSync(first, image.subarray(0, MiB));
+    writeFileSync(rest, image.subarray(MiB));
+    execFileSync('gzip', ['-f', first, rest]);
+    const two = `${t.dir}/two-members.dd.gz`;
+    writeFileSync(two, Buffer.concat([readFileSync(`${first}.gz`), readFileSync(`${rest}.gz`)]));
+    const drives = await t.api.call('drives.list', {});
+    const d = drives.find((x) => x.device === card.device)!;
+    const id = { device: d.device, size: d.size, description: d.description, serial: d.serial };
+    let done = nextEvent(t.api, 'flash.done', undefined, 60000);
+    await t.api.call('flash.start', { image: two, drives: [id], verify: true });
+    let [r] = (await done).results;
+    if (r!.ok) {
+      // the inflation passed the trailer's size before the card started: the session was checked whole at once
+      assert.deepEqual(checkPcUsbCard(card.device, img), []);
+    } else {
+      assert.match(String(r!.error), /two-members\.dd\.gz inflates past the \d+ bytes its gzip trailer gives/);
+      assert.match(String(r!.error), /flash it again|several members/);
+      fillWithGarbage(card);
+      done = nextEvent(t.api, 'flash.done', undefined, 60000);
+      await t.api.call('flash.start', { image: two, drives: [id], verify: true });
+      [r] = (await done).results;
+      assert.equal(r!.ok, true, String(r!.error));
+      assert.deepEqual(checkPcUsbCard(card.device, img), []);
+    }
+    const marks = readdirSync(join(t.dir, 'home', 'cache')).filter((f) => f.startsWith('whole-only-'));
+    assert.equal(marks.length, 1, 'the file is marked to be checked whole in the cache folder');
   });
 });

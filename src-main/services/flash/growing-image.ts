@@ -79,6 +79,9 @@ export class GrowingImage {
   }
 }
 
+/** How long a source may deliver nothing before its image fails. */
+const STALL_MS = 30_000;
+
 /** A failure found while cards were already being written from the stream: what the technician reads on each card. */
 function streamedFailure(f: SourceFailure): ApiError {
   const left = 'the cards written from it were left without a partition table (nothing on them boots)';
@@ -90,7 +93,7 @@ function streamedFailure(f: SourceFailure): ApiError {
  * Inflates a whole .gz of `isize` bytes (its trailer's size) into a GrowingImage, in 1 MiB chunks. An output that
  * passes `isize`, a stream that ends early or fails its trailer, or a read error fails the image.
  */
-export function inflateGrowing(path: string, fileSize: number, isize: number): GrowingImage {
+export function inflateGrowing(path: string, fileSize: number, isize: number, stallMs = STALL_MS): GrowingImage {
   const name = basename(path);
   const image = new GrowingImage(Buffer.allocUnsafe(isize), isize, name);
   const input = createReadStream(path, { highWaterMark: 1 << 20 });
@@ -101,11 +104,29 @@ export function inflateGrowing(path: string, fileSize: number, isize: number): G
     input.destroy();
     gunzip.destroy();
   };
-  image.onStop(destroy);
+  // A source that stops delivering (a network share gone quiet) fails the image rather than holding every card.
+  let watchdog: NodeJS.Timeout | null = null;
+  const quiet = (): void => {
+    if (watchdog) clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      stop({
+        message: `${name} stopped delivering data: nothing arrived for ${stallMs / 1000} s at compressed offset ${gunzip.bytesWritten} of ${fileSize}`,
+        hint: 'check where the file lives (a network share, a removable disk) and flash it again; nothing was written to any card',
+      });
+    }, stallMs);
+    watchdog.unref();
+  };
+  image.onStop(() => {
+    if (watchdog) clearTimeout(watchdog);
+    destroy();
+  });
   const stop = (failure: SourceFailure): void => {
+    if (watchdog) clearTimeout(watchdog);
     destroy();
     image.fail(failure);
   };
+  quiet();
+  input.on('data', quiet);
   gunzip.on('data', (b: Buffer) => {
     if (out + b.length > isize) {
       image.oversize = true;
@@ -120,6 +141,7 @@ export function inflateGrowing(path: string, fileSize: number, isize: number): G
     image.grow(out);
   });
   gunzip.on('end', () => {
+    if (watchdog) clearTimeout(watchdog);
     // 'end' comes only after zlib checked the trailer (CRC-32 and ISIZE): the bytes are the image's.
     if (out !== isize) {
       const f = explainDecodeFailure(name, { kind: 'gz', message: 'incorrect length check', code: 'Z_DATA_ERROR', compressedRead: fileSize, fileSize, outBytes: out });
