@@ -14,7 +14,7 @@ import { formatBytes } from '../../core/util/format.js';
 import { lzmaNative } from '../natives.js';
 import { takeInflated } from './gzip-size.js';
 import { pidAlive } from '../journal/process-identity.js';
-import { GrowingImage } from './growing-image.js';
+import { GrowingImage, InflatedPastTrailer } from './growing-image.js';
 import { entryRequired, type ImageInfo } from './image-inspect.js';
 import { type OpenedZipMember, openZipMember, zipMemberCheck, ZipMemberError } from './zip-member.js';
 
@@ -200,6 +200,10 @@ export async function prepareRawImage(info: ImageInfo, cacheDir: string, options
     );
   }
   const bound = outputBound(options.largestCard, cacheDir, free);
+  if (inflated instanceof GrowingImage && inflated.oversize) {
+    // Its size was taken from the trailer, wrongly (several members): the session starts again with it checked whole.
+    throw new InflatedPastTrailer('source-error', inflated.cause!.message, inflated.cause!.hint);
+  }
   if (inflated instanceof GrowingImage && inflated.cause === null && inflated.size <= bound.bytes) {
     const growing = inflated;
     // A session cancelled (or the app closing) stops the inflation: nothing waits on a stalled source after that.

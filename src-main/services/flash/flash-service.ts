@@ -10,7 +10,7 @@ import type { Journal } from '../journal/journal.js';
 import type { DriveWatcher } from '../drives/drive-watcher.js';
 import type { CardJob, CardOutcome } from './card-device.js';
 import { prepareRawImage, type RawImage } from './decompress.js';
-import type { GrowingImage } from './growing-image.js';
+import { type GrowingImage, InflatedPastTrailer } from './growing-image.js';
 import { tablesInPrefix } from '../../core/image/prefix-tables.js';
 import { type PreparedCard, prepareCardSource } from '../card/card-source.js';
 import { imageSha256 } from './image-hash.js';
@@ -178,6 +178,8 @@ export class FlashService {
       // while decompressing goes on instead: each card ends (and is journaled) as cancelled, with nothing written.
       if (!abort.signal.aborted) {
         this.sessions.delete(session.id);
+        // A .gz found inflating past its trailer's size since it was checked: again, the image then checked whole.
+        if (!again && error instanceof InflatedPastTrailer) return this.start(input, true);
         throw error;
       }
     }

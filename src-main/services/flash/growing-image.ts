@@ -79,6 +79,9 @@ export class GrowingImage {
   }
 }
 
+/** A .gz found inflating past its trailer's size before its session's cards started: the session starts again. */
+export class InflatedPastTrailer extends ApiError {}
+
 /** How long a source may deliver nothing before its image fails. */
 const STALL_MS = 30_000;
 

@@ -49,6 +49,8 @@ export async function gzipSize(path: string, fileSize: number, mtimeMs: number, 
   if (hit) return hit;
   let pending = inflight.get(key);
   if (!pending) {
+    // A new check of the file supersedes what an earlier one left held (a stream that inflated past its trailer).
+    if (held?.key === file) held = null;
     const stream = !wholeOnly.has(file) && !wholeOnlyStore.has(file);
     const keep = (data: Buffer | GrowingImage): void => {
       held = { key: file, data };
@@ -70,7 +72,8 @@ export async function gzipSize(path: string, fileSize: number, mtimeMs: number, 
  * in later processes too. Stopped on purpose: checked afresh.
  */
 function streamEnded(growing: GrowingImage, key: string, file: string): void {
-  if (held?.data === growing) held = null;
+  // Kept when it inflated past its trailer: a session about to take it learns so (and starts again, checked whole).
+  if (held?.data === growing && !growing.oversize) held = null;
   if (growing.abandoned) {
     cache.delete(key);
   } else if (growing.oversize) {
