@@ -73,6 +73,8 @@ export async function runCommand(command: string, rest: string[], early: { listi
     backend ??= await createBackend({
       home: defaultHome(),
       watchDrives: WATCHING.has(command),
+      // a command that serves the app further gains from zod's compiled parsers; a one-shot one only pays for them
+      jitless: !WATCHING.has(command),
       ...(early.listing ? { lister: new DrivelistLister(early.listing) } : {}),
       // A flash loads etcher-sdk's writer while its .gz inflates in one thread-pool job (the main thread idle then);
       // loaded any earlier, it would delay the start of that inflation by as much.
