@@ -12,8 +12,11 @@ if (!existsSync(entry)) {
   process.stderr.write('walt-bench: not built yet: run `npm run build` in ' + join(__dirname, '..') + '\n');
   process.exit(1);
 }
-// The command bundle loads from its V8 code cache when there is one for it (bin/code-cache.js).
-require('./code-cache.js').useCodeCache(join(__dirname, '..', 'dist', 'bundle', 'run-command.cjs'));
+// The command bundle and etcher-sdk's writer parts load from their V8 code caches when there are ones for them
+// (bin/code-cache.js).
+const { useCodeCache } = require('./code-cache.js');
+useCodeCache(join(__dirname, '..', 'dist', 'bundle', 'run-command.cjs'));
+useCodeCache(join(__dirname, '..', 'dist', 'bundle', 'etcher-writer.cjs'));
 require(entry)
   .main(process.argv.slice(2))
   .then((status) => process.exit(status))

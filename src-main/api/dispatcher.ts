@@ -27,6 +27,12 @@ export interface DispatcherOptions {
    * keep it on, so an event that does not match the contract fails them.
    */
   checkEvents?: boolean;
+  /**
+   * Parse without zod's compiled fast path (false by default). zod compiles each object schema's parser with
+   * `new Function` on its first parse: that pays back over the many calls of a long-lived server, never in a one-shot
+   * CLI command, whose few calls each parse once (~10 ms of compiling before a flash's first byte).
+   */
+  jitless?: boolean;
 }
 
 /** Whether emitted events are checked: under `node --test` (NODE_TEST_CONTEXT) or with WALT_BENCH_CHECK_EVENTS=1. */
@@ -41,19 +47,21 @@ export function eventChecksWanted(env: Record<string, string | undefined>): bool
 export class Dispatcher {
   private readonly sinks = new Set<EventSink>();
   private readonly checkEvents: boolean;
+  private readonly parseContext: { jitless: true } | undefined;
 
   constructor(
     private readonly handlers: Handlers,
     options: DispatcherOptions = {},
   ) {
     this.checkEvents = options.checkEvents ?? true;
+    this.parseContext = options.jitless ? { jitless: true } : undefined;
   }
 
   /** Runs a command given as untrusted data (a name and an input from the wire). */
   async dispatch(name: string, rawInput: unknown): Promise<unknown> {
     if (!isCommandName(name)) throw new ApiError('unknown-command', `unknown command "${name}"`);
     const spec = commands[name];
-    const parsed = spec.input.safeParse(rawInput ?? {});
+    const parsed = spec.input.safeParse(rawInput ?? {}, this.parseContext);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? issue.path.join('.') : 'input';
@@ -61,12 +69,12 @@ export class Dispatcher {
     }
     const handler = this.handlers[name] as (input: unknown) => Promise<unknown>;
     const output = await handler(parsed.data);
-    return spec.output.parse(output);
+    return spec.output.parse(output, this.parseContext);
   }
 
   /** Publishes an event to every subscriber (checked against its schema first when checkEvents is on). */
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
-    if (this.checkEvents) checkEvent(event, payload);
+    if (this.checkEvents) checkEvent(event, payload, this.parseContext);
     const message = { event, payload } as EventMessage;
     for (const sink of this.sinks) {
       try {
@@ -88,8 +96,8 @@ export class Dispatcher {
  * Throws unless the payload is exactly what its schema gives back: valid, and with no key the schema would strip or
  * default. So an event delivered unparsed (checkEvents off) is the very message a check would have let through.
  */
-export function checkEvent<E extends EventName>(event: E, payload: EventPayload<E>): void {
-  const parsed = events[event].safeParse(payload);
+export function checkEvent<E extends EventName>(event: E, payload: EventPayload<E>, context?: { jitless: true }): void {
+  const parsed = events[event].safeParse(payload, context);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ApiError('internal', `event ${event} does not match the contract: ${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}`);

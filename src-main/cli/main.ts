@@ -1,3 +1,4 @@
+import { startEarlyListing } from '../services/drives/early-listing.js';
 import { defaultHome } from '../services/paths.js';
 import { APP_VERSION } from '../services/version.js';
 import { EXIT } from './args.js';
@@ -67,7 +68,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   // The commands, the backend (zod schemas, services) and the native modules load only now: `--help` stays at
   // Node's own start-up cost. In the bundle this is a second file, dist/bundle/run-command.cjs (scripts/bundle.mjs).
+  // A flash's drive list (lsblk) starts first and runs while that bundle loads (services/drives/early-listing.ts).
+  const listing = command === 'flash' ? startEarlyListing() : null;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runCommand } = require('./run-command.js') as typeof import('./run-command.js');
-  return runCommand(command, rest);
+  return runCommand(command, rest, { listing });
 }

@@ -1,5 +1,7 @@
 import type { ApiClient } from '../api/contract.js';
 import { type Backend, createBackend } from '../services/backend.js';
+import { DrivelistLister } from '../services/drives/drive-lister.js';
+import type { EarlyListing } from '../services/drives/early-listing.js';
 import { defaultHome } from '../services/paths.js';
 import { inProcessClient } from '../transports/in-process/client.js';
 import { describeError, EXIT, UsageError } from './args.js';
@@ -54,8 +56,8 @@ const COMMANDS: Record<string, (ctx: CommandContext, argv: string[]) => Promise<
  */
 const WATCHING = new Set(['station', 'station-job']);
 
-/** Runs one subcommand on an in-process backend; returns the exit status. */
-export async function runCommand(command: string, rest: string[]): Promise<number> {
+/** Runs one subcommand on an in-process backend; returns the exit status. `listing`: an lsblk started for it. */
+export async function runCommand(command: string, rest: string[], early: { listing?: EarlyListing | null } = {}): Promise<number> {
   const run = COMMANDS[command];
   if (!run) {
     process.stderr.write(describeError(new UsageError(`unknown command "${command}"`)).text + '\n');
@@ -71,6 +73,9 @@ export async function runCommand(command: string, rest: string[]): Promise<numbe
     backend ??= await createBackend({
       home: defaultHome(),
       watchDrives: WATCHING.has(command),
+      // a command that serves the app further gains from zod's compiled parsers; a one-shot one only pays for them
+      jitless: !WATCHING.has(command),
+      ...(early.listing ? { lister: new DrivelistLister(early.listing) } : {}),
       // A flash loads etcher-sdk's writer while its .gz inflates in one thread-pool job (the main thread idle then);
       // loaded any earlier, it would delay the start of that inflation by as much.
       preloadWriter: WATCHING.has(command) ? true : command === 'flash' ? 'while-inflating' : false,

@@ -67,6 +67,8 @@ export interface BackendOptions {
   helperRunning?: boolean;
   /** Check every emitted event against the contract (default: eventChecksWanted(env): in tests, or asked for). */
   checkEvents?: boolean;
+  /** Parse without zod's compiled parsers (Dispatcher's jitless): a one-shot CLI command. Default false. */
+  jitless?: boolean;
 }
 
 /**
@@ -191,7 +193,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     ...checkHandlers(bench, emit, openConsole),
     ...stationHandlers(station),
   };
-  dispatcher = new Dispatcher(handlers, { checkEvents: options.checkEvents ?? eventChecksWanted(env) });
+  dispatcher = new Dispatcher(handlers, { checkEvents: options.checkEvents ?? eventChecksWanted(env), jitless: options.jitless === true });
   if (options.watchDrives !== false) watcher.start();
   // A .gz an earlier session inflated and checked into the cache is not inflated again to be inspected.
   lookUpInflated((path, fileSize, mtimeMs) => cachedRawSize(path, fileSize, mtimeMs, paths.cache));

@@ -25,3 +25,6 @@ export const drivelistModule = onFirstUse((): Pick<typeof import('drivelist'), '
   const { lsblk } = require('drivelist/js/lsblk') as { lsblk: typeof import('drivelist').list };
   return { list: lsblk };
 });
+
+/** drivelist's lsblk JSON transform alone (the early lsblk of a CLI flash: services/drives/early-listing.ts). */
+export const lsblkJson = onFirstUse(() => require('drivelist/js/lsblk/json') as typeof import('drivelist/js/lsblk/json'));

@@ -48,13 +48,8 @@ export async function detectPacking(path: string): Promise<ArchivePacking | null
     await fh.close();
   }
   if (head[0] === 0x1f && head[1] === 0x8b) {
-    let out: Buffer;
-    try {
-      out = gunzipSync(head, { finishFlush: zc.Z_SYNC_FLUSH });
-    } catch {
-      return null;
-    }
-    return out.length >= 512 && isTarHeader(out.subarray(0, 512)) ? 'tar.gz' : null;
+    const out = inflatedStart(head, 512);
+    return out !== null && out.length >= 512 && isTarHeader(out.subarray(0, 512)) ? 'tar.gz' : null;
   }
   if (head.length >= 512 && isTarHeader(head.subarray(0, 512))) return 'tar';
   if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05)) {
@@ -63,6 +58,23 @@ export async function detectPacking(path: string): Promise<ArchivePacking | null
     return names && zipHoldsFiles(names) ? 'zip' : null;
   }
   return null;
+}
+
+/**
+ * The start of a gzip stream's inflated bytes (at least `bytes` of them when the stream holds that many), or null
+ * when it cannot be inflated. Inflated from growing prefixes of `gz`, never all of it at once: 64 KiB of a sparse
+ * image's zeros inflate to ~64 MiB (~20 ms and as many allocated), where the first KiB gives the 512 bytes needed.
+ */
+export function inflatedStart(gz: Buffer, bytes: number): Buffer | null {
+  for (let n = Math.min(256, gz.length); ; n = Math.min(n * 4, gz.length)) {
+    let out: Buffer;
+    try {
+      out = gunzipSync(gz.subarray(0, n), { finishFlush: zc.Z_SYNC_FLUSH });
+    } catch {
+      return null;
+    }
+    if (out.length >= bytes || n === gz.length) return out;
+  }
 }
 
 /** Reads an archive once, streaming, member by member; memory stays bounded whatever the archive holds. */

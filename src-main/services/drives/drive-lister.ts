@@ -1,9 +1,10 @@
-import { readFile, realpath } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readdir, readFile, readlink, realpath } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type * as drivelist from 'drivelist';
 import { driveDisplayName } from '../../core/drives/display-name.js';
 import type { Drive } from '../../core/drives/drive.js';
-import { drivelistModule } from '../natives.js';
+import { drivelistModule, lsblkJson } from '../natives.js';
+import type { EarlyListing } from './early-listing.js';
 
 /** Anything that can list the drives: drivelist on a real machine, a fake in unit tests. */
 export interface DriveLister {
@@ -13,6 +14,25 @@ export interface DriveLister {
    * lsblk): a list taken a moment ago is then still theirs. Without it a recent list is trusted as it is.
    */
   unchanged?(drives: Drive[]): Promise<boolean>;
+  /**
+   * When the kernel was asked for the list the last list() gave, if before that call (an lsblk started earlier,
+   * Date.now() ms); null when the list was taken by the call itself.
+   */
+  takenAt?(): number | null;
+}
+
+/** An early lsblk older than this is not used: the first list runs its own. */
+const EARLY_MAX_AGE_MS = 1000;
+
+/** Each drive's /dev/disk/by-path link, as drivelist's lsblk part adds them (none when the folder is missing). */
+async function withDevicePaths(drives: drivelist.Drive[]): Promise<drivelist.Drive[]> {
+  const dir = '/dev/disk/by-path/';
+  const links = new Map<string, string>();
+  for (const name of await readdir(dir).catch(() => [])) {
+    const target = await readlink(join(dir, name)).catch(() => null);
+    if (target !== null) links.set(resolve(dir, target), join(dir, name));
+  }
+  return drives.map((d) => ({ ...d, devicePath: links.get(d.device) ?? null }));
 }
 
 /** A block device's size (bytes) and read-only flag as the kernel gives them now (sysfs), or null off Linux. */
@@ -75,9 +95,14 @@ export function fromDrivelist(d: drivelist.Drive, serial: string | null): Drive 
 /** The real lister: drivelist plus serial numbers from sysfs (cached per device and size). */
 export class DrivelistLister implements DriveLister {
   private readonly serials = new Map<string, string | null>();
+  private taken: number | null = null;
+
+  /** `early`: an lsblk started before the first list (a CLI flash): that list takes its output. */
+  constructor(private early: EarlyListing | null = null) {}
 
   async list(): Promise<Drive[]> {
-    const raw = await drivelistModule().list();
+    this.taken = null;
+    const raw = (await this.takeEarly()) ?? (await drivelistModule().list());
     return Promise.all(
       raw.map(async (d) => {
         const key = `${d.device}:${d.size ?? 0}`;
@@ -85,6 +110,27 @@ export class DrivelistLister implements DriveLister {
         return fromDrivelist(d, this.serials.get(key) ?? null);
       }),
     );
+  }
+
+  takenAt(): number | null {
+    return this.taken;
+  }
+
+  /** The early lsblk's drives (once, while recent), else null: drivelist lists them. */
+  private async takeEarly(): Promise<drivelist.Drive[] | null> {
+    const early = this.early;
+    this.early = null;
+    if (!early || Date.now() - early.startedAt > EARLY_MAX_AGE_MS) return null;
+    const stdout = await early.output;
+    if (stdout === null) return null;
+    let drives: drivelist.Drive[];
+    try {
+      drives = lsblkJson().parse(stdout);
+    } catch {
+      return null;
+    }
+    this.taken = early.startedAt;
+    return withDevicePaths(drives);
   }
 
   async unchanged(drives: Drive[]): Promise<boolean> {

@@ -74,6 +74,8 @@ export class DriveWatcher extends EventEmitter {
 
   private async poll(): Promise<void> {
     let next: Drive[];
+    // the list's age counts from when the kernel was asked, not from when the answer came
+    const started = this.now();
     try {
       next = await this.options.lister.list();
     } catch (error) {
@@ -86,7 +88,7 @@ export class DriveWatcher extends EventEmitter {
     const detached = [...before.keys()].filter((k) => !after.has(k));
     const changed = [...after].some(([k, v]) => before.has(k) && before.get(k) !== v);
     this.current = next;
-    this.polledAt = this.now();
+    this.polledAt = Math.min(started, this.options.lister.takenAt?.() ?? started);
     if (attached.length || detached.length || changed) {
       const change: DriveChange = { drives: next, attached, detached, changed };
       this.emit('change', change);

@@ -16,7 +16,8 @@ function handlers(over: Partial<Handlers>): Handlers {
   return { ...(all as Handlers), ...over };
 }
 
-describe('dispatcher (validation at the edge)', () => {
+// The same checks with zod's compiled parsers (a server) and without them (jitless: a one-shot CLI command).
+for (const jitless of [false, true]) describe(`dispatcher (validation at the edge${jitless ? ', jitless' : ''})`, () => {
   const d = new Dispatcher(
     handlers({
       'settings.get': async () => ({ ...DEFAULT_SETTINGS }),
@@ -25,6 +26,7 @@ describe('dispatcher (validation at the edge)', () => {
       },
       'journal.list': async () => ({ records: [{ nonsense: true }], skippedLines: [] }) as never,
     }),
+    { jitless },
   );
 
   it('runs a valid command', async () => {
