@@ -20,7 +20,7 @@ import type { ByteRange } from '../../core/image/byte-ranges.js';
 import type { Bmap } from '../../core/image/bmap.js';
 import type { WriteMode } from '../../core/journal/record.js';
 import { bmapBeside, checkBmap, loadBmap } from './bmap-source.js';
-import { mapImageData, mapImageFile } from './image-map.js';
+import { mapImageData, mapImageFile, mapImageFileSaved } from './image-map.js';
 
 /** How a session's disk image goes to each card: the mode journaled, and the ranges written (null: every byte). */
 interface WritePlan {
@@ -279,7 +279,7 @@ export class FlashService {
       return { mode: 'bmap', ranges: (raw.data ? mapImageData(raw.data, ranges) : mapImageFile(raw.path, ranges)).ranges };
     }
     try {
-      const map = raw.data ? mapImageData(raw.data) : mapImageFile(raw.path);
+      const map = raw.data ? mapImageData(raw.data) : mapImageFileSaved(raw.path, this.deps.cacheDir);
       // Nothing to skip (no partition table nor filesystem it understands): the streamed writer writes it whole.
       return map.bytes < map.size ? { mode: 'sparse', ranges: map.ranges } : full;
     } catch {
