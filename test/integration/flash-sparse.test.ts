@@ -10,7 +10,7 @@ import { bufferReader } from '../../src-main/core/image/disk-reader.js';
 import { nextEvent, startTestBackend, type TestBackend } from '../support/backend.js';
 import { checkPcUsbCard, readAt } from '../support/media-check.js';
 import { makePcUsbImage } from '../support/pc-usb-image.js';
-import { createZramCard, type ZramCard, zramAvailable } from '../support/zram.js';
+import { createZramCard, fillWithGarbage, sectorsRead, type ZramCard, zramAvailable } from '../support/zram.js';
 
 const MiB = 1 << 20;
 const CARD = 32 * MiB;
@@ -25,20 +25,7 @@ function hasBmaptool(): boolean {
   }
 }
 
-/** Fills a card with stale random bytes, as a card that held something else does. */
-function fillWithGarbage(card: ZramCard): void {
-  const fd = openSync(card.device, 'w');
-  try {
-    for (let at = 0; at < card.size; at += 4 * MiB) writeSync(fd, randomBytes(4 * MiB), 0, 4 * MiB, at);
-  } finally {
-    closeSync(fd);
-  }
-}
 
-/** Sectors the card has served to readers so far (/sys/block/zramN/stat, field 3). */
-function sectorsRead(card: ZramCard): number {
-  return Number(readFileSync(`/sys/block/zram${card.index}/stat`, 'utf8').trim().split(/\s+/)[2]);
-}
 
 describe('sparse writes of a pc-usb-shaped disk image to zram cards', { skip }, () => {
   let t: TestBackend;

@@ -6,8 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Drive } from '../../src-main/core/drives/drive.js';
@@ -16,25 +15,13 @@ import { GrowingImage } from '../../src-main/services/flash/growing-image.js';
 import { nextEvent, startTestBackend, type TestBackend } from '../support/backend.js';
 import { checkPcUsbCard, PC_USB_PARTS, readAt } from '../support/media-check.js';
 import { makePcUsbImage } from '../support/pc-usb-image.js';
-import { createZramCard, type ZramCard, zramAvailable } from '../support/zram.js';
+import { createZramCard, fillWithGarbage, sectorsWritten, type ZramCard, zramAvailable } from '../support/zram.js';
 
 const MiB = 1 << 20;
 const CARD = 32 * MiB;
 const skip = zramAvailable() ? false : 'needs root and zram';
 
-/** Sectors the card has written so far (/sys/block/zramN/stat, field 7). */
-function sectorsWritten(card: ZramCard): number {
-  return Number(readFileSync(`/sys/block/zram${card.index}/stat`, 'utf8').trim().split(/\s+/)[6]);
-}
 
-function fillWithGarbage(card: ZramCard): void {
-  const fd = openSync(card.device, 'w');
-  try {
-    for (let at = 0; at < card.size; at += 4 * MiB) writeSync(fd, randomBytes(4 * MiB), 0, 4 * MiB, at);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Resolves once `test` holds, checking every few milliseconds (a failure after `ms`). */
 async function until(test: () => boolean, what: string, ms = 10000): Promise<void> {

@@ -8,12 +8,12 @@
  * Needs root and zram.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { nextEvent, startTestBackend } from '../support/backend.js';
 import { makePcUsbImage } from '../support/pc-usb-image.js';
-import { createZramCard, zramAvailable, type ZramCard } from '../support/zram.js';
+import { createZramCard, resetCard, zramAvailable, type ZramCard } from '../support/zram.js';
 
 const MiB = 1 << 20;
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -42,10 +42,6 @@ function firstWrite(card: ZramCard): Promise<{ at: Promise<number> }> {
   });
 }
 
-function resetCard(card: ZramCard): void {
-  writeFileSync(`/sys/block/zram${card.index}/reset`, '1');
-  writeFileSync(`/sys/block/zram${card.index}/disksize`, String(card.size));
-}
 
 void (async () => {
   if (!zramAvailable()) {

@@ -11,12 +11,12 @@
  * Needs the built CLI (npm run build); the flash part needs root and zram.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/cli.js';
 import { makePcUsbImage } from '../support/pc-usb-image.js';
-import { createZramCard, type ZramCard, zramAvailable } from '../support/zram.js';
+import { createZramCard, resetCard, sectorsWritten, type ZramCard, zramAvailable } from '../support/zram.js';
 
 const MiB = 1 << 20;
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -25,15 +25,7 @@ const CLI = join(ROOT, 'bin', 'walt-bench.js');
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
-/** Sectors the card has written so far (the kernel's count, field 7 of its stat file). */
-function sectorsWritten(card: ZramCard): number {
-  return Number(readFileSync(`/sys/block/zram${card.index}/stat`, 'utf8').trim().split(/\s+/)[6]);
-}
 
-function resetCard(card: ZramCard): void {
-  writeFileSync(`/sys/block/zram${card.index}/reset`, '1');
-  writeFileSync(`/sys/block/zram${card.index}/disksize`, String(card.size));
-}
 
 /** One process run from spawn: its wall time, and (with a card) when the card saw its first written sector. */
 function timedRun(

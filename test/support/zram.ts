@@ -1,4 +1,5 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 
 /** A zram block device created by a test: a removable "card" that is ours to write and to remove. */
 export interface ZramCard {
@@ -63,4 +64,36 @@ export function readHead(path: string, length: number): Buffer {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Fills a card with stale random bytes, as a card that held something else does. */
+export function fillWithGarbage(card: ZramCard): void {
+  const chunk = 4 << 20;
+  const fd = openSync(card.device, 'w');
+  try {
+    for (let at = 0; at < card.size; at += chunk) writeSync(fd, randomBytes(chunk), 0, Math.min(chunk, card.size - at), at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A field of the card's own I/O counters (/sys/block/zramN/stat). */
+function statField(card: ZramCard, field: number): number {
+  return Number(readFileSync(`/sys/block/zram${card.index}/stat`, 'utf8').trim().split(/\s+/)[field]);
+}
+
+/** Sectors the card has served to readers so far (field 3). */
+export function sectorsRead(card: ZramCard): number {
+  return statField(card, 2);
+}
+
+/** Sectors the card has written so far (field 7). */
+export function sectorsWritten(card: ZramCard): number {
+  return statField(card, 6);
+}
+
+/** Empties a card and gives it its size again (zeros, the kernel's counters back to 0): a new card in the same slot. */
+export function resetCard(card: ZramCard): void {
+  writeFileSync(`/sys/block/zram${card.index}/reset`, '1');
+  writeFileSync(`/sys/block/zram${card.index}/disksize`, String(card.size));
 }

@@ -8,6 +8,7 @@ import { isSystemMountpoint } from '../../core/drives/drive.js';
 import type { ByteRange } from '../../core/image/byte-ranges.js';
 import { formatBytes } from '../../core/util/format.js';
 import { etcher } from './etcher.js';
+import { CancelledError, explainCardError } from './errors.js';
 import { openExclusive } from './exclusive-open.js';
 import type { GrowingImage } from './growing-image.js';
 
@@ -145,4 +146,17 @@ export async function cardDevice(job: CardJob): Promise<InstanceType<ReturnType<
 export async function syncDevice(dest: object): Promise<void> {
   const handle = (dest as { fileHandle?: FileHandle }).fileHandle;
   if (handle) await handle.datasync();
+}
+
+/** cardDevice, opened; a failure to open closes it and is explained (file, cause, fix), a cancellation stays itself. */
+export async function openCardDevice(job: CardJob): Promise<Awaited<ReturnType<typeof cardDevice>>> {
+  const dest = await cardDevice(job);
+  try {
+    await dest.open();
+    return dest;
+  } catch (error) {
+    await dest.close().catch(() => undefined);
+    if (error instanceof CancelledError) throw error;
+    throw explainCardError(job.drive.device, null, error);
+  }
 }

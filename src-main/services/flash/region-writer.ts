@@ -1,5 +1,5 @@
 import { BACKUP_GPT_SECTORS, SECTOR } from '../../core/card/layout.js';
-import { type CardJob, type CardOutcome, cardDevice, type CardRegion, syncDevice } from './card-device.js';
+import { type CardJob, type CardOutcome, openCardDevice, type CardRegion, syncDevice } from './card-device.js';
 import { CancelledError, explainCardError, verificationFailed } from './errors.js';
 import { etcher } from './etcher.js';
 
@@ -18,14 +18,7 @@ export function backupGptClear(cardBytes: number, alignment: number): CardRegion
 export async function writeRegions(job: CardJob, regions: CardRegion[]): Promise<CardOutcome> {
   const { createAlignedBuffer } = etcher();
   const { drive, signal } = job;
-  const dest = await cardDevice(job);
-  try {
-    await dest.open();
-  } catch (error) {
-    await dest.close().catch(() => undefined);
-    if (error instanceof CancelledError) throw error;
-    throw explainCardError(drive.device, null, error);
-  }
+  const dest = await openCardDevice(job);
   let offset: number | null = null;
   try {
     const alignment = dest.getAlignment() ?? 4096;

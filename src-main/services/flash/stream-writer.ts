@@ -5,7 +5,7 @@ import { alignRanges, type ByteRange, intersectRanges } from '../../core/image/b
 import { complement, MAP_ALIGNMENT } from '../../core/image/allocation-map.js';
 import { tablesInPrefix } from '../../core/image/prefix-tables.js';
 import { type DecisionMemo, decidePrefix, type PrefixDecision } from '../../core/image/prefix-decision.js';
-import { type CardJob, type CardOutcome, CHUNK_BYTES, cardDevice, syncDevice } from './card-device.js';
+import { type CardJob, type CardOutcome, CHUNK_BYTES, openCardDevice, syncDevice } from './card-device.js';
 import { CancelledError, explainCardError, verificationFailed } from './errors.js';
 import { etcher } from './etcher.js';
 import type { GrowingImage } from './growing-image.js';
@@ -85,14 +85,7 @@ function decide(image: GrowingImage, available: number, all: boolean, memo: Deci
 export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<CardOutcome> {
   const { createAlignedBuffer } = etcher();
   const { drive, signal } = job;
-  const dest = await cardDevice(job);
-  try {
-    await dest.open();
-  } catch (error) {
-    await dest.close().catch(() => undefined);
-    if (error instanceof CancelledError) throw error;
-    throw explainCardError(drive.device, null, error);
-  }
+  const dest = await openCardDevice(job);
   let offset: number | null = null;
   try {
     const alignment = dest.getAlignment() ?? 4096;
