@@ -39,7 +39,7 @@ function heldOf(image: GrowingImage, alignment: number): { held: ByteRange[]; cl
 }
 
 /** Bytes that must arrive between two decisions while the frontier waits for them. */
-const DECIDE_STEP = 2 << 20;
+const DECIDE_STEP = 1 << 20;
 
 /** Splits ranges into writes of at most CHUNK_BYTES. */
 function piecesOf(ranges: ByteRange[]): Piece[] {
@@ -132,6 +132,10 @@ export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<C
     let decision: PrefixDecision = { decidedTo: 0, ranges: [] };
     let decidedAt = 0;
     const memo: DecisionMemo = new Map();
+    /** The prefix the next decision reads: at least doubling each time, and a step past the frontier. */
+    const nextPrefix = (available: number): number => Math.min(available, Math.max(2 * decidedAt, decision.decidedTo + DECIDE_STEP));
+    /** Whether a decision on `prefix` can move the frontier (its bytes reach it, and a step more than last time). */
+    const decisionDue = (prefix: number): boolean => prefix >= decision.decidedTo && prefix - decidedAt >= DECIDE_STEP;
     for (;;) {
       if (signal.aborted) throw new CancelledError();
       if (image.failure) throw image.failure;
@@ -139,8 +143,8 @@ export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<C
       const available = image.available;
       // Deciding reads the prefix's metadata again: on a prefix at least doubling each time and a step past the frontier
       // (the first pieces are decided, and written, before the metadata of the rest is read).
-      const prefix = all ? image.size : Math.min(available, Math.max(2 * decidedAt, decision.decidedTo + DECIDE_STEP));
-      if (all ? decidedAt < image.size : prefix >= decision.decidedTo && prefix - decidedAt >= DECIDE_STEP) {
+      const prefix = all ? image.size : nextPrefix(available);
+      if (all ? decidedAt < image.size : decisionDue(prefix)) {
         decision = decide(image, prefix, all, memo);
         decidedAt = prefix;
         ranges = alignRanges(decision.ranges, alignment, image.size);
@@ -152,7 +156,8 @@ export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<C
       for (const p of piecesOf(todo)) await put(p);
       cursor = Math.max(cursor, limit);
       if (all) break;
-      if (todo.length === 0) await changedOrAborted(image, signal);
+      // Nothing to write: wait for more bytes, unless those arrived already decide more of the card.
+      if (todo.length === 0 && !decisionDue(nextPrefix(image.available))) await changedOrAborted(image, signal);
     }
     // The whole stream was checked: now the partition tables and what lies before the first partition.
     await image.done;
