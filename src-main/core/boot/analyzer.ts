@@ -126,7 +126,7 @@ export class BootAnalyzer {
 
   /** Feeds bytes that arrived at `now` (ms). */
   push(chunk: Uint8Array, now: number): AnalyzerUpdate {
-    return this.consume(this.decoder.push(chunk, now));
+    return this.consume(this.decoder.push(chunk, now), chunk);
   }
 
   /** Ends the stream (a captured log's end): the unfinished last line counts. */
@@ -216,10 +216,13 @@ export class BootAnalyzer {
     return now - this.lastLineAt >= this.settleMs;
   }
 
-  private consume(lines: ConsoleLine[]): AnalyzerUpdate {
+  /** `chunk`: the bytes the lines were decoded from (the decoder's spans of its fast lines point into it). */
+  private consume(lines: ConsoleLine[], chunk?: Uint8Array): AnalyzerUpdate {
     const events: BootEvent[] = [];
     let changed = false;
-    for (const line of lines) {
+    const spans = chunk === undefined ? null : this.decoder.spans;
+    for (let i = 0; i < lines.length; i += 1) {
+      const line = lines[i]!;
       this.lineCount = line.n;
       this.lastLineAt = line.t;
       this.pendingPromptLine = '';
@@ -227,7 +230,8 @@ export class BootAnalyzer {
         this.stages = new StageTracker(line.t);
         changed = this.stages.power(line.t, { line: line.n, t: line.t, text: line.text }) || changed;
       }
-      const bodies = this.classifier.classify(line.text);
+      const from = spans === null ? -1 : spans[2 * i]!;
+      const bodies = from >= 0 ? this.classifier.classify(line.text, chunk, from, spans![2 * i + 1]!) : this.classifier.classify(line.text);
       if (bodies.length === 0) this.noteUnread(line.text);
       for (let i = 0; i < bodies.length; i += 1) changed = this.record(bodies[i]!, line, events) || changed;
     }

@@ -52,29 +52,33 @@ export class LineClassifier {
     this.ctx = newContext();
   }
 
-  /** The events one console line carries (usually none), in a list that is valid until the next call. */
-  classify(text: string): readonly BootEventBody[] {
+  /**
+   * The events one console line carries (usually none), in a list that is valid until the next call. `bytes`: the
+   * chunk the line is a plain ASCII slice of, at [from, end) (the decoder's fast lines), when known: the gate then
+   * reads the bytes instead of the string.
+   */
+  classify(text: string, bytes?: Uint8Array, from = 0, end = 0): readonly BootEventBody[] {
     const out = this.found;
     if (out.length !== 0) out.length = 0; // setting the length is a runtime call even on an empty list
     const s = trimmed(text);
     if (s.length < 3) return out;
     if (s.length >= COLLAPSED) {
-      for (const piece of this.pieces(s)) this.matchPiece(piece, out);
+      for (const piece of this.pieces(s)) this.matchPiece(piece, out, this.set.maskOf(piece));
       return out;
     }
-    this.matchPiece(s, out);
+    // the mask of the untrimmed line holds every key of the trimmed one
+    this.matchPiece(s, out, bytes !== undefined && this.set.bytesGate ? this.set.maskOfBytes(bytes, from, end) : this.set.maskOf(s));
     return out;
   }
 
-  /** The line as it is, then (when nothing took it) without its capture prefixes. */
-  private matchPiece(s: string, out: BootEventBody[]): string | null {
-    this.set.lastGate = true;
-    const id = this.set.match(s, this.ctx, out);
+  /** The line as it is, then (when nothing took it) without its capture prefixes; `mask`: the gate's mask of `s`. */
+  private matchPiece(s: string, out: BootEventBody[], mask: number): string | null {
+    const id = this.set.match(s, this.ctx, out, mask);
     if (id !== null) return id;
     const n = normalize(s);
     if (n === s) return null;
-    // a normalized line cut from the raw one holds no key the raw line lacked: its anywhere patterns can be skipped
-    return this.set.match(n, this.ctx, out, this.set.lastGate || !s.endsWith(n));
+    // a normalized line cut from the raw one (no entity decoded) holds no key the raw line lacked: s's mask holds n's
+    return this.set.match(n, this.ctx, out, s.endsWith(n) ? mask : this.set.maskOf(n));
   }
 
   /** A login prompt still waiting on an unfinished line (`host login: ` has no newline), or null. */

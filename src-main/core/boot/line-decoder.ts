@@ -77,6 +77,11 @@ export class LineDecoder {
   private textEnd = 0;
   /** The bytes of the chunk before this offset were checked ASCII (lines and the gaps between them). */
   private asciiUntil = 0;
+  /**
+   * For the k-th line the last push() returned: [spans[2k], spans[2k+1]) is where its text lies in that chunk, when
+   * the line is those bytes as they are (printable ASCII, the fast path); spans[2k] is -1 otherwise.
+   */
+  spans = new Int32Array(128);
 
   constructor(
     private readonly maxLine = DEFAULT_MAX_LINE,
@@ -114,7 +119,7 @@ export class LineDecoder {
       switch (b) {
         case LF:
           if (this.lineStart === null) this.lineStart = now;
-          out.push(this.take(false));
+          this.emit(out, this.take(false), -1, 0);
           break;
         case CR:
           this.cursor = 0;
@@ -166,7 +171,7 @@ export class LineDecoder {
     while (lf < chunk.length && chunk[lf] === CR) lf += 1;
     if (lf >= chunk.length || chunk[lf] !== LF) return from;
     this.count += 1;
-    out.push({ n: this.count, t: now, text: this.sliceAscii(chunk, from, end), continued: false });
+    this.emit(out, { n: this.count, t: now, text: this.sliceAscii(chunk, from, end), continued: false }, from, end);
     this.cursor = 0;
     this.high = false;
     return lf + 1;
@@ -200,10 +205,23 @@ export class LineDecoder {
     return this.chunkText.slice(from - this.textBase, end - this.textBase);
   }
 
+  /** Adds a line to `out` with its span in the chunk (`from` -1: none). */
+  private emit(out: ConsoleLine[], line: ConsoleLine, from: number, end: number): void {
+    const k = out.length;
+    if (2 * k + 2 > this.spans.length) {
+      const next = new Int32Array(2 * this.spans.length);
+      next.set(this.spans);
+      this.spans = next;
+    }
+    this.spans[2 * k] = from;
+    this.spans[2 * k + 1] = end;
+    out.push(line);
+  }
+
   private put(b: number, now: number, out: ConsoleLine[]): void {
     if (this.lineStart === null) this.lineStart = now;
     if (this.cursor >= this.maxLine) {
-      out.push(this.take(true));
+      this.emit(out, this.take(true), -1, 0);
       this.lineStart = now;
     }
     if (this.cursor >= this.buf.length) this.grow();
@@ -228,7 +246,7 @@ export class LineDecoder {
     while (i < end) {
       if (this.lineStart === null) this.lineStart = now;
       if (this.cursor >= this.maxLine) {
-        out.push(this.take(true));
+        this.emit(out, this.take(true), -1, 0);
         this.lineStart = now;
         if (high) this.high = true;
       }

@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import type { BootEventBody } from '../../../../src-main/core/boot/boot-event.js';
 import { newContext } from '../../../../src-main/core/boot/classifier-context.js';
 import { type Pattern, PatternSet } from '../../../../src-main/core/boot/pattern.js';
+import { PATTERN_TABLES } from '../../../../src-main/core/boot/patterns.js';
+import { loadCorpus } from '../../../support/bootlog-corpus.js';
 
 /** A pattern that pushes a boot-error naming it, or declines (returns false) when `declines`. */
 function pattern(id: string, where: { start?: string; has?: string }, declines = false): Pattern {
@@ -24,9 +26,40 @@ test('an anywhere pattern keyed on a pair that overlaps the key found before it 
   const set = new PatternSet([{ family: 'other', patterns: [pattern('first', { has: 'QZ' }, true), pattern('second', { has: 'ZQ' })] }]);
   assert.equal(matchOf(set, 'a QZQ b').id, 'second');
   assert.equal(matchOf(set, 'a QZ b').id, null);
-  assert.equal(set.lastGate, true);
+  assert.notEqual(set.maskOf('a QZ b'), 0);
   assert.equal(matchOf(set, 'nothing here').id, null);
-  assert.equal(set.lastGate, false);
+  assert.equal(set.maskOf('nothing here'), 0);
+});
+
+test('a mask given to match() decides which anywhere patterns are tried (0: none)', () => {
+  const set = new PatternSet([{ family: 'other', patterns: [pattern('jx', { has: 'JX' })] }]);
+  const out: BootEventBody[] = [];
+  assert.equal(set.match('a JX b', newContext(), out, 0), null);
+  assert.equal(set.match('a JX b', newContext(), out, set.maskOf('a JX b')), 'jx');
+});
+
+test('the gate read from the bytes gives the mask read from the text, on every corpus line', () => {
+  const set = new PatternSet(PATTERN_TABLES);
+  assert.equal(set.bytesGate, true);
+  let lines = 0;
+  let gated = 0;
+  for (const t of loadCorpus()) {
+    const bytes = t.bytes;
+    for (let from = 0, lf = bytes.indexOf(10); lf >= 0; from = lf + 1, lf = bytes.indexOf(10, from)) {
+      let end = from;
+      while (end < lf && bytes[end]! >= 0x20 && bytes[end]! < 0x7f) end += 1;
+      if (end !== lf) continue; // the decoder slices only printable ASCII lines from the bytes
+      const text = bytes.toString('latin1', from, end);
+      const mask = set.maskOf(text);
+      assert.equal(set.maskOfBytes(bytes, from, end), mask, text);
+      // shifted inside a larger buffer: the odd positions are counted from the line's start
+      const shifted = Buffer.concat([Buffer.from('x'), bytes.subarray(from, end)]);
+      assert.equal(set.maskOfBytes(shifted, 1, shifted.length), mask, text);
+      lines += 1;
+      if (mask !== 0) gated += 1;
+    }
+  }
+  assert.ok(lines > 3000 && gated > 300, `${lines} lines, ${gated} gated`);
 });
 
 test('only the anywhere patterns whose key a line holds are tried, in table order', () => {
