@@ -41,7 +41,7 @@ const TAB = 0x09;
 const ESC = 0x1b;
 const BEL = 0x07;
 
-import { plainRunEnd } from './plain-run.js';
+import { PlainRun } from './plain-run.js';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -58,13 +58,14 @@ export class LineDecoder {
   private count = 0;
   /**
    * The plain run of the current chunk being cut into lines: bytes [runStart, runEnd) are plain (runEnd -1: none yet
-   * in this chunk), `runText` is them decoded and `runLastLf` the index of its last `\n` (-1 without one). Runs never
-   * overlap, so each byte of a chunk is checked and decoded at most once.
+   * in this chunk), `run` has its `\n`s (the next line's at `nextLine`), and `runText` is the run decoded up to its
+   * last `\n`. Runs never overlap, so each byte of a chunk is checked and decoded at most once.
    */
+  private readonly run = new PlainRun();
   private runStart = 0;
   private runEnd = -1;
   private runText = '';
-  private runLastLf = -1;
+  private nextLine = 0;
 
   constructor(
     private readonly maxLine = DEFAULT_MAX_LINE,
@@ -147,33 +148,42 @@ export class LineDecoder {
    * the index after the last one's `\n`, where the byte machine takes over.
    */
   private plainLines(chunk: Uint8Array, from: number, now: number, out: ConsoleLine[]): number {
+    const run = this.run;
     if (from >= this.runEnd) {
       // past the last run (or at the chunk's first line start): check on from here
       this.runStart = from;
-      this.runEnd = plainRunEnd(chunk, from);
-      this.runText = this.runEnd > from ? this.decodeText(chunk.subarray(from, this.runEnd)) : '';
-      this.runLastLf = this.runText.lastIndexOf('\n');
+      this.runEnd = run.scan(chunk, from);
+      this.nextLine = 0;
+      this.runText = run.newlines === 0 ? '' : this.decodeText(chunk.subarray(from, run.newlineAt[run.newlines - 1]! + 1));
+    }
+    const newlineAt = run.newlineAt;
+    const newlines = run.newlines;
+    let next = this.nextLine;
+    // the machine may have taken lines of this run (too long ones): skip their \n's
+    while (next < newlines && newlineAt[next]! < from) next += 1;
+    if (next === newlines) {
+      this.nextLine = next;
+      return from;
     }
     const text = this.runText;
     const base = this.runStart;
-    const last = this.runLastLf;
     const maxLine = this.maxLine;
-    let start = from - base;
-    if (start > last) return from;
+    let start = from;
     let count = this.count;
-    while (start <= last) {
-      const lf = text.indexOf('\n', start);
+    for (; next < newlines; next += 1) {
+      const lf = newlineAt[next]!;
       let end = lf;
-      while (end > start && text.charCodeAt(end - 1) === CR) end -= 1;
+      while (end > start && chunk[end - 1] === CR) end -= 1;
       if (end - start > maxLine) break;
       count += 1;
-      out.push({ n: count, t: now, text: text.slice(start, end), continued: false });
+      out.push({ n: count, t: now, text: text.slice(start - base, end - base), continued: false });
       start = lf + 1;
     }
+    this.nextLine = next;
     this.count = count;
     this.cursor = 0;
     this.high = false;
-    return base + start;
+    return start;
   }
 
   private put(b: number, now: number, out: ConsoleLine[]): void {
