@@ -123,6 +123,7 @@ export class LineDecoder {
       }
       i += 1;
     }
+    this.run.forget();
     return out;
   }
 

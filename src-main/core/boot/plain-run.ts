@@ -21,6 +21,8 @@ KIND[0x09] = KEPT;
 KIND[LF] = NEWLINE;
 KIND[CR] = RETURN;
 
+/** Bytes of a run looked at one by one before its words. */
+const HEAD_BYTES = 16;
 /** Below this many bytes, the words view costs more than it saves. */
 const MIN_WORDS_RUN = 64;
 /** `\n`s noted per run at most (a run ends after that many lines; the next one goes on from there). */
@@ -34,6 +36,9 @@ export class PlainRun {
   /** Indices of the last scanned run's `\n`s, in order: the first `newlines` entries. */
   readonly newlineAt = new Int32Array(MAX_RUN_LINES);
   newlines = 0;
+  private words: Int32Array | null = null;
+  private wordsFor: Uint8Array | null = null;
+  private wordsStart = 0;
 
   /**
    * Scans the plain run of `bytes` from `from`; returns its end: the index of its first byte that is not plain (a
@@ -44,40 +49,55 @@ export class PlainRun {
   scan(bytes: Uint8Array, from: number): number {
     this.newlines = 0;
     const length = bytes.length;
+    // the first bytes one by one: noise (a NUL flood, binary) mostly ends a run there, where words would cost more
+    const head = Math.min(length, from + HEAD_BYTES);
     let i = from;
-    if (length - from >= MIN_WORDS_RUN) {
-      // bytes up to the first 4-aligned address, then whole words (two at a time), then the tail byte by byte
-      const first = from + ((4 - ((bytes.byteOffset + from) & 3)) & 3);
-      const count = (length - first) >> 2;
-      const words = new Int32Array(bytes.buffer, bytes.byteOffset + first, count);
+    for (; i < head; i += 1) {
+      const end = this.byteAt(bytes, i);
+      if (end >= 0) return end;
+    }
+    if (length - i >= MIN_WORDS_RUN) {
+      // bytes up to a 4-aligned address, then whole words, then the tail byte by byte
+      const words = this.wordsOf(bytes);
+      const skip = i - this.wordsStart;
+      const w0 = (skip + 3) >> 2;
+      const first = this.wordsStart + 4 * w0;
       for (; i < first; i += 1) {
         const end = this.byteAt(bytes, i);
         if (end >= 0) return end;
       }
-      let w = 0;
-      for (; w + 1 < count; w += 2) {
+      const count = words.length;
+      for (let w = w0; w < count; w += 1) {
         const x = words[w]!;
-        const y = words[w + 1]!;
         // a high bit for a byte >= 0x80 (x), 0x7f (x + 1) or < 0x20 (x - 0x20): borrows and carries can add false
-        // marks above a true one, never hide the lowest, so this tells exactly whether the pair holds such a byte
-        const quick = x | y | ((x + 0x01010101) | 0) | ((y + 0x01010101) | 0) | ((x - 0x20202020) | 0) | ((y - 0x20202020) | 0);
-        if ((quick & 0x80808080) === 0) continue;
-        const end = this.wordAt(bytes, first + 4 * w, x);
-        if (end >= 0) return end;
-        const endToo = this.wordAt(bytes, first + 4 * w + 4, y);
-        if (endToo >= 0) return endToo;
-      }
-      for (; w < count; w += 1) {
-        const end = this.wordAt(bytes, first + 4 * w, words[w]!);
+        // marks above a true one, never hide the lowest, so this tells exactly whether the word holds such a byte
+        if (((x | ((x + 0x01010101) | 0) | ((x - 0x20202020) | 0)) & 0x80808080) === 0) continue;
+        const end = this.wordAt(bytes, this.wordsStart + 4 * w, x);
         if (end >= 0) return end;
       }
-      i = first + 4 * count;
+      i = this.wordsStart + 4 * count;
     }
     for (; i < length; i += 1) {
       const end = this.byteAt(bytes, i);
       if (end >= 0) return end;
     }
     return length;
+  }
+
+  /** Lets go of the chunk the words view was made for. */
+  forget(): void {
+    this.words = null;
+    this.wordsFor = null;
+  }
+
+  /** The 4-aligned words of `bytes` (from index `wordsStart`), made once per chunk (the decoder forgets it after each). */
+  private wordsOf(bytes: Uint8Array): Int32Array {
+    if (this.wordsFor === bytes && this.words !== null) return this.words;
+    const start = (4 - (bytes.byteOffset & 3)) & 3;
+    this.words = new Int32Array(bytes.buffer, bytes.byteOffset + start, Math.max(0, (bytes.length - start) >> 2));
+    this.wordsFor = bytes;
+    this.wordsStart = start;
+    return this.words;
   }
 
   /** Looks at the bytes of word `x` (at index `at`) that are not printable ASCII; returns where the run ends, or -1. */
