@@ -9,11 +9,13 @@
  * The result depends only on the bytes, never on how they were split into chunks.
  *
  * Speed: most console lines are plain ASCII ended by `\n` or `\r\n` inside one chunk. Those skip the machine: a
- * word-at-a-time check finds how far the chunk stays plain (see plain-run.ts), that run is decoded to a string once,
- * and its lines are cut with string searches and slices (see `plainLines`), which gives the text the machine would.
+ * word-at-a-time check finds how far the chunk stays plain and where its `\n`s are (see plain-run.ts), that run is
+ * decoded to a string once, and its lines are slices of it (see `plainLines`), which gives the text the machine would.
  * Everything else (redraws, escapes, UTF-8, lines split across chunks) goes byte by byte, and the check resumes
  * after it.
  */
+
+import { PlainRun } from './plain-run.js';
 
 /** One decoded console line. */
 export interface ConsoleLine {
@@ -40,8 +42,6 @@ const BS = 0x08;
 const TAB = 0x09;
 const ESC = 0x1b;
 const BEL = 0x07;
-
-import { PlainRun } from './plain-run.js';
 
 const utf8 = new TextDecoder('utf-8');
 
