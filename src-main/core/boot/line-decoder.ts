@@ -15,7 +15,7 @@
  * after it.
  */
 
-import { PlainRun } from './plain-run.js';
+import { mayStartRun, PlainRun } from './plain-run.js';
 
 /** One decoded console line. */
 export interface ConsoleLine {
@@ -152,8 +152,12 @@ export class LineDecoder {
     const run = this.run;
     if (from >= this.runEnd) {
       // past the last run (or at the chunk's first line start): check on from here
+      // no run here (noise, an escape): nothing to keep, the next line start checks on
+      if (!mayStartRun(chunk[from]!)) return from;
+      const end = run.scan(chunk, from);
+      if (end === from) return from;
       this.runStart = from;
-      this.runEnd = run.scan(chunk, from);
+      this.runEnd = end;
       this.nextLine = 0;
       this.runText = run.newlines === 0 ? '' : this.decodeText(chunk.subarray(from, run.newlineAt[run.newlines - 1]! + 1));
     }

@@ -31,6 +31,11 @@ const MAX_RUN_LINES = 1024;
 /** On a little-endian machine a word's lowest byte is its first in memory, so its marks are read lowest bit first. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+/** Whether a run can start with byte `b` (a quick test for the caller, before a scan that noise would end at once). */
+export function mayStartRun(b: number): boolean {
+  return KIND[b] !== 0;
+}
+
 /** Finds plain runs and the `\n`s in them. */
 export class PlainRun {
   /** Indices of the last scanned run's `\n`s, in order: the first `newlines` entries. */
