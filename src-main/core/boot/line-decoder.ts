@@ -8,10 +8,14 @@
  * - Each line carries the time its first byte arrived (from the caller's clock) and its number.
  * The result depends only on the bytes, never on how they were split into chunks.
  *
- * Speed: most console lines are plain ASCII ended by `\n` or `\r\n` inside one chunk. Those skip the machine: the
- * chunk is decoded to a string once and each such line is a slice of it (see `wholeLine`), which gives the same text
- * the machine would. Everything else (redraws, escapes, UTF-8, lines split across chunks) goes byte by byte.
+ * Speed: most console lines are plain ASCII ended by `\n` or `\r\n` inside one chunk. Those skip the machine: a
+ * word-at-a-time check finds how far the chunk stays plain and where its `\n`s are (see plain-run.ts), that run is
+ * decoded to a string once, and its lines are slices of it (see `plainLines`), which gives the text the machine would.
+ * Everything else (redraws, escapes, UTF-8, lines split across chunks) goes byte by byte, and the check resumes
+ * after it.
  */
+
+import { mayStartRun, PlainRun } from './plain-run.js';
 
 /** One decoded console line. */
 export interface ConsoleLine {
@@ -30,8 +34,6 @@ type EscapeState = 'text' | 'esc' | 'csi' | 'osc' | 'osc-esc';
 /** Longest line kept whole, in bytes (longer lines are cut into pieces of this size). */
 export const DEFAULT_MAX_LINE = 4096;
 const MAX_CSI = 32;
-/** Bytes looked at after a chunk's first fast line before decoding the rest of the chunk in one go. */
-const PEEK = 256;
 const MAX_OSC = 512;
 
 const LF = 0x0a;
@@ -42,17 +44,6 @@ const ESC = 0x1b;
 const BEL = 0x07;
 
 const utf8 = new TextDecoder('utf-8');
-
-/** By byte: 1 for a byte kept as is in a line, printable ASCII or a tab (a table look-up is cheaper than comparisons in the byte loop). */
-const PLAIN = new Uint8Array(256);
-for (let b = 0x20; b < 0x7f; b += 1) PLAIN[b] = 1;
-PLAIN[TAB] = 1;
-
-/** Whether bytes [from, to) are all ASCII (below 0x80). */
-function allAscii(bytes: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i += 1) if (bytes[i]! >= 0x80) return false;
-  return true;
-}
 
 /** Decodes console bytes into lines; feed it chunks with push(), finish with end(). */
 export class LineDecoder {
@@ -66,20 +57,18 @@ export class LineDecoder {
   private lineStart: number | null = null;
   private count = 0;
   /**
-   * The current chunk decoded from byte `textBase` on (null until a fast line needs it): fast lines are slices of it
-   * while the bytes since `textBase` are ASCII (string offsets equal byte offsets). The rest of the chunk is decoded
-   * once at its first fast line; after a non-ASCII byte, only the ASCII run of the line ([textBase, textEnd)), so each
-   * byte is decoded at most twice per chunk whatever the mix (re-decoding the rest of the chunk at every such line
-   * made random bytes quadratic).
+   * The plain run of the current chunk being cut into lines: bytes [runStart, runEnd) are plain (runEnd -1: none yet
+   * in this chunk), `run` has its `\n`s (the next line's at `nextLine`), and `runText` is the run decoded up to its
+   * last `\n`. Runs never overlap, so each byte of a chunk is checked and decoded at most once.
    */
-  private chunkText: string | null = null;
-  private textBase = 0;
-  private textEnd = 0;
-  /** The bytes of the chunk before this offset were checked ASCII (lines and the gaps between them). */
-  private asciiUntil = 0;
+  private readonly run = new PlainRun();
+  private runStart = 0;
+  private runEnd = -1;
+  private runText = '';
+  private nextLine = 0;
   /**
    * For the k-th line the last push() returned: [spans[2k], spans[2k+1]) is where its text lies in that chunk, when
-   * the line is those bytes as they are (printable ASCII, the fast path); spans[2k] is -1 otherwise.
+   * the line is those bytes as they are (a plain run's line); spans[2k] is -1 otherwise.
    */
   spans = new Int32Array(128);
 
@@ -98,22 +87,21 @@ export class LineDecoder {
   /** Decodes one chunk that arrived at time `now`; returns the lines it completed. */
   push(chunk: Uint8Array, now: number): ConsoleLine[] {
     const out: ConsoleLine[] = [];
-    this.chunkText = null;
-    for (let i = 0; i < chunk.length; i += 1) {
+    this.runEnd = -1;
+    let i = 0;
+    while (i < chunk.length) {
       if (this.state !== 'text') {
         this.escape(chunk[i]!);
+        i += 1;
         continue;
       }
       if (this.len === 0 && this.lineStart === null) {
-        const next = this.wholeLine(chunk, i, now, out);
-        if (next > i) {
-          i = next - 1;
-          continue;
-        }
+        i = this.plainLines(chunk, i, now, out);
+        if (i === chunk.length) break;
       }
       const b = chunk[i]!;
       if (b >= 0x20 && b !== 0x7f) {
-        i = this.putRun(chunk, i, now, out) - 1;
+        i = this.putRun(chunk, i, now, out);
         continue;
       }
       switch (b) {
@@ -138,7 +126,9 @@ export class LineDecoder {
           // other control bytes (NUL, BEL, XON/XOFF, DEL...) carry no text
           break;
       }
+      i += 1;
     }
+    this.run.forget();
     return out;
   }
 
@@ -159,50 +149,51 @@ export class LineDecoder {
   }
 
   /**
-   * The fast path, at the start of a line: when the bytes from `from` are printable ASCII (tabs allowed), at most
-   * `maxLine` of them, ended by `\n` (after any `\r`s, which only move the cursor) inside this chunk, emits that line
-   * and returns the index after its `\n`. Otherwise returns `from` and the byte machine takes the line.
+   * The fast path, at the start of a line: emits the lines from `from` that are whole in this chunk's plain run (plain
+   * ASCII and tabs, at most `maxLine` of them, ended by `\n` after any `\r`s, which only move the cursor) and returns
+   * the index after the last one's `\n`, where the byte machine takes over.
    */
-  private wholeLine(chunk: Uint8Array, from: number, now: number, out: ConsoleLine[]): number {
-    const limit = Math.min(chunk.length, from + this.maxLine);
-    let end = from;
-    while (end < limit && PLAIN[chunk[end]!] === 1) end += 1;
-    let lf = end;
-    while (lf < chunk.length && chunk[lf] === CR) lf += 1;
-    if (lf >= chunk.length || chunk[lf] !== LF) return from;
-    this.count += 1;
-    this.emit(out, { n: this.count, t: now, text: this.sliceAscii(chunk, from, end), continued: false }, from, end);
+  private plainLines(chunk: Uint8Array, from: number, now: number, out: ConsoleLine[]): number {
+    const run = this.run;
+    if (from >= this.runEnd) {
+      // past the last run (or at the chunk's first line start): check on from here
+      // no run here (noise, an escape): nothing to keep, the next line start checks on
+      if (!mayStartRun(chunk[from]!)) return from;
+      const end = run.scan(chunk, from);
+      if (end === from) return from;
+      this.runStart = from;
+      this.runEnd = end;
+      this.nextLine = 0;
+      this.runText = run.newlines === 0 ? '' : this.decodeText(chunk.subarray(from, run.newlineAt[run.newlines - 1]! + 1));
+    }
+    const newlineAt = run.newlineAt;
+    const newlines = run.newlines;
+    let next = this.nextLine;
+    // the machine may have taken lines of this run (too long ones): skip their \n's
+    while (next < newlines && newlineAt[next]! < from) next += 1;
+    if (next === newlines) {
+      this.nextLine = next;
+      return from;
+    }
+    const text = this.runText;
+    const base = this.runStart;
+    const maxLine = this.maxLine;
+    let start = from;
+    let count = this.count;
+    for (; next < newlines; next += 1) {
+      const lf = newlineAt[next]!;
+      let end = lf;
+      while (end > start && chunk[end - 1] === CR) end -= 1;
+      if (end - start > maxLine) break;
+      count += 1;
+      this.emit(out, { n: count, t: now, text: text.slice(start - base, end - base), continued: false }, start, end);
+      start = lf + 1;
+    }
+    this.nextLine = next;
+    this.count = count;
     this.cursor = 0;
     this.high = false;
-    return lf + 1;
-  }
-
-  /** The text of bytes [from, end) of the chunk, all ASCII: a slice of the chunk decoded once. */
-  private sliceAscii(chunk: Uint8Array, from: number, end: number): string {
-    if (end === from) return '';
-    if (this.chunkText === null) {
-      // the first fast line of the chunk: the rest of the chunk decoded once, valid while the bytes stay ASCII,
-      // unless a non-ASCII byte follows soon (binary noise: the run alone is decoded below)
-      let peek = end;
-      const limit = Math.min(chunk.length, end + PEEK);
-      while (peek < limit && chunk[peek]! < 0x80) peek += 1;
-      this.chunkText = this.decodeText(chunk.subarray(from, peek < limit ? peek : chunk.length));
-      this.textBase = from;
-      this.textEnd = peek < limit ? peek : chunk.length;
-    } else if (this.asciiUntil < from && !allAscii(chunk, this.asciiUntil, from)) {
-      // a non-ASCII byte since the last fast line shifts the string's offsets: decode a run for this line
-      this.textEnd = 0;
-    }
-    if (end > this.textEnd) {
-      // the ASCII run that starts with this line, alone (it ends at the chunk's next non-ASCII byte)
-      let stop = end;
-      while (stop < chunk.length && chunk[stop]! < 0x80) stop += 1;
-      this.chunkText = this.decodeText(chunk.subarray(from, stop));
-      this.textBase = from;
-      this.textEnd = stop;
-    }
-    this.asciiUntil = end;
-    return this.chunkText.slice(from - this.textBase, end - this.textBase);
+    return start;
   }
 
   /** Adds a line to `out` with its span in the chunk (`from` -1: none). */
