@@ -42,6 +42,18 @@ const LOADER_LEVEL: Record<Loader, number> = {
   pxelinux: 2.5,
 };
 const KERNEL_LEVEL = 3;
+/** One bit per loader, for the loaders of the current attempt (a number: a new attempt costs no allocation). */
+const LOADER_BIT: Record<Loader, number> = {
+  'rpi-eeprom': 1,
+  'pi3-bootcode': 2,
+  'uefi-pxe': 4,
+  'u-boot-spl': 8,
+  'u-boot': 16,
+  ipxe: 32,
+  other: 64,
+  grub: 128,
+  pxelinux: 256,
+};
 const KERNEL_STAGE = stageRank('kernel');
 /** Words of a failure in a line no pattern read: after a success that did not reach a kernel, the verdict is unsure. */
 const UNREAD_ERROR = /\berror\b|\bfail(?:s|ed|ure)?\b|\brescue\b/i;
@@ -108,7 +120,10 @@ export class BootAnalyzer {
   private probe: Extract<BootEvent, { kind: 'probe' }> | null = null;
   private lastWaltStep: string | null = null;
   private login: string | null = null;
-  private cycleLoaders = new Set<Loader>();
+  /** The loaders of the current attempt, as LOADER_BIT bits. */
+  private cycleLoaders = 0;
+  /** The loaders of the session, as LOADER_BIT bits (the `loaders` set keeps their order). */
+  private sessionLoaders = 0;
   /** A line no pattern read that holds failure words, after the latest success and before any kernel; or null. */
   private unreadError: string | null = null;
   /** Bumped by every event recorded: the cached summary is valid while it and the line count stay the same. */
@@ -228,16 +243,23 @@ export class BootAnalyzer {
         changed = this.stages.power(line.t, { line: line.n, t: line.t, text: line.text }) || changed;
       }
       const bodies = this.classifier.classify(line.text);
-      if (bodies.length === 0) this.noteUnread(line.text);
-      for (let i = 0; i < bodies.length; i += 1) changed = this.record(bodies[i]!, line, events) || changed;
+      const n = bodies.length;
+      if (n === 0) {
+        if (this.watchUnread()) this.noteUnread(line.text);
+        continue;
+      }
+      for (let i = 0; i < n; i += 1) changed = this.record(bodies[i]!, line, events) || changed;
     }
     return { lines, events, stagesChanged: changed };
   }
 
+  /** Whether an unread line could be the unread error: none kept yet, after a success and before any kernel. */
+  private watchUnread(): boolean {
+    return this.unreadError === null && this.lastMark !== null && this.lastMark.type === 'success' && this.furthestRank < KERNEL_STAGE;
+  }
+
   /** Keeps the first line holding failure words that no pattern read, after a success and before any kernel. */
   private noteUnread(text: string): void {
-    if (this.unreadError !== null || this.lastMark?.type !== 'success') return;
-    if (this.furthestRank >= KERNEL_STAGE) return;
     if (UNREAD_ERROR.test(text)) this.unreadError = text.trim();
   }
 
@@ -246,18 +268,34 @@ export class BootAnalyzer {
     this.changes += 1;
     this.unreadError = null;
     let changed = false;
-    if (body.kind === 'banner') changed = this.onBanner(body.loader, line, events) || changed;
-    if (body.kind === 'kernel-start' || body.kind === 'linux-start') this.level = Math.max(this.level, KERNEL_LEVEL);
-    if (body.kind === 'kernel-load') this.level = Math.max(this.level, LOADER_LEVEL['u-boot']);
-    if (body.kind === 'tftp-done' && this.cycleLoaders.has('ipxe')) this.chained = true;
+    // events come in many shapes (a property read on one is slow): the kind is read once and passed along
+    const kind = body.kind;
+    switch (kind) {
+      case 'banner':
+        changed = this.onBanner(body.loader, line, events);
+        break;
+      case 'kernel-start':
+      case 'linux-start':
+        this.level = Math.max(this.level, KERNEL_LEVEL);
+        break;
+      case 'kernel-load':
+        this.level = Math.max(this.level, LOADER_LEVEL['u-boot']);
+        break;
+      case 'tftp-done':
+        if ((this.cycleLoaders & LOADER_BIT.ipxe) !== 0) this.chained = true;
+        break;
+      default:
+        break;
+    }
     const e = this.place(body, line);
     events.push(e);
     this.facts(e);
-    const mark = this.addMark(e, e.kind === 'tftp-file' && this.cycleLoaders.has('rpi-eeprom') && !this.cycleLoaders.has('u-boot'));
-    if ((mark?.type === 'failure' && mark.strength === 'weak') || e.kind === 'kernel-panic') pushBounded(this.notes, e, MAX_NOTES);
-    changed = this.stages!.apply(e) || changed;
+    const fromEeprom = kind === 'tftp-file' && (this.cycleLoaders & (LOADER_BIT['rpi-eeprom'] | LOADER_BIT['u-boot'])) === LOADER_BIT['rpi-eeprom'];
+    const mark = this.addMark(e, kind, fromEeprom);
+    if ((mark !== null && mark.strength === 'weak' && mark.type === 'failure') || kind === 'kernel-panic') pushBounded(this.notes, e, MAX_NOTES);
+    changed = this.stages!.apply(e, kind) || changed;
     this.noteFurthest();
-    if (e.kind === 'reset') changed = this.newCycle(line, events, e.reason === 'reset-command') || changed;
+    if (kind === 'reset') changed = this.newCycle(line, events, (e as Extract<BootEvent, { kind: 'reset' }>).reason === 'reset-command') || changed;
     return changed;
   }
 
@@ -274,8 +312,12 @@ export class BootAnalyzer {
     this.afterResetCommand = false;
     this.chained = false;
     this.level = Math.max(this.level, level);
-    this.cycleLoaders.add(loader);
-    this.loaders.add(loader);
+    const bit = LOADER_BIT[loader];
+    this.cycleLoaders |= bit;
+    if ((this.sessionLoaders & bit) === 0) {
+      this.sessionLoaders |= bit;
+      this.loaders.add(loader);
+    }
     return changed;
   }
 
@@ -286,10 +328,10 @@ export class BootAnalyzer {
     this.level = -1;
     this.chained = false;
     this.afterResetCommand = byCommand;
-    this.cycleLoaders = new Set();
+    this.cycleLoaders = 0;
     this.classifier.newCycle();
-    this.stages = new StageTracker(line.t);
-    this.stages.power(line.t, { line: line.n, t: line.t, text: line.text });
+    this.stages!.restart(line.t); // a new attempt's rows: the old ones were only ever handed out as copies
+    this.stages!.power(line.t, { line: line.n, t: line.t, text: line.text });
     if (this.resets >= this.loopResets && !this.loopAnnounced) {
       this.loopAnnounced = true;
       events.push(this.place({ kind: 'reset-loop', resets: this.resets }, line));
@@ -303,12 +345,12 @@ export class BootAnalyzer {
     if (!last || last.type !== 'success' || last.event.kind !== 'kernel-load' || last.event.cycle !== this.cycle) return;
     const e = this.place({ kind: 'boot-error', message: `the board reset while booting the image (${last.event.how}), before "Starting kernel"` }, line);
     events.push(e);
-    this.addMark(e, false);
+    this.addMark(e, 'boot-error', false);
   }
 
   /** The mark an event makes (if any), kept for the outcome. */
-  private addMark(e: BootEvent, fromEeprom: boolean): Mark | null {
-    const mark = markOf(e, (this.seq += 1), fromEeprom);
+  private addMark(e: BootEvent, kind: BootEvent['kind'], fromEeprom: boolean): Mark | null {
+    const mark = markOf(e, kind, (this.seq += 1), fromEeprom);
     if (mark) {
       this.marks.add(mark);
       this.lastMark = mark;
@@ -344,7 +386,7 @@ export class BootAnalyzer {
         return;
       }
       case 'tftp-done': {
-        const f = this.findFile(e.file, ['requested', 'ok']);
+        const f = this.findFile(e.file, false);
         if (f) {
           f.status = 'ok';
           if (e.bytes !== null) f.size = e.bytes;
@@ -354,7 +396,7 @@ export class BootAnalyzer {
         return;
       }
       case 'tftp-error': {
-        const f = this.findFile(null, ['requested']);
+        const f = this.findFile(null, true);
         if (f) {
           f.status = e.notFound ? 'not-found' : 'error';
           f.error = e.message;
@@ -364,7 +406,7 @@ export class BootAnalyzer {
       case 'tftp-timeout':
       case 'arp-failed': {
         if (e.kind === 'tftp-timeout' && e.tentative) return; // a guess: the file may still come or fail otherwise
-        const f = this.findFile(null, ['requested']);
+        const f = this.findFile(null, true);
         if (f) {
           f.status = e.kind === 'arp-failed' ? 'error' : 'timeout';
           f.error = e.kind === 'arp-failed' ? 'ARP Retry count exceeded' : 'Retry count exceeded';
@@ -402,10 +444,11 @@ export class BootAnalyzer {
     }
   }
 
-  private findFile(name: string | null, statuses: FileRequest['status'][]): FileRequest | null {
+  /** The latest file named `name` (any name for null) still requested, or also done when not `requestedOnly`. */
+  private findFile(name: string | null, requestedOnly: boolean): FileRequest | null {
     for (let i = this.files.length - 1; i >= 0; i -= 1) {
       const f = this.files[i]!;
-      if ((name === null || f.name === name) && statuses.includes(f.status)) return f;
+      if ((name === null || f.name === name) && (f.status === 'requested' || (!requestedOnly && f.status === 'ok'))) return f;
     }
     return null;
   }

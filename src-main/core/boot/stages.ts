@@ -58,7 +58,7 @@ export function stageRank(id: StageId): number {
  */
 export class StageTracker {
   private readonly rows: Stage[];
-  private readonly origin: number;
+  private origin: number;
   /** The rank of the furthest row reached (rows never go back to pending), or -1. */
   private reached = -1;
   /** The event being applied (its line goes to the rows it moves). */
@@ -67,6 +67,20 @@ export class StageTracker {
   constructor(origin: number) {
     this.origin = origin;
     this.rows = STAGE_IDS.map((id) => ({ id, label: STAGE_LABELS[id], state: 'pending', at: null, detail: null, opened: null, last: null }));
+  }
+
+  /** Starts over for a new boot attempt whose first line came at `origin`: every row pending again. */
+  restart(origin: number): void {
+    this.origin = origin;
+    this.reached = -1;
+    this.by = null;
+    for (const r of this.rows) {
+      r.state = 'pending';
+      r.at = null;
+      r.detail = null;
+      r.opened = null;
+      r.last = null;
+    }
   }
 
   /** A copy of the rows. */
@@ -89,8 +103,9 @@ export class StageTracker {
     return this.move('power', 'done', t, null, line);
   }
 
-  /** Applies one event; returns true when a row changed. */
-  apply(e: BootEvent): boolean {
+  /** Applies one event (`kind`: its kind, when the caller read it already); returns true when a row changed. */
+  apply(e: BootEvent, kind: BootEvent['kind'] = e.kind): boolean {
+    if (kind === 'tftp-progress' || kind === 'boot-error' || kind === 'reset' || kind === 'reset-loop' || kind === 'probe') return false;
     this.by = e;
     switch (e.kind) {
       case 'banner':
