@@ -2,6 +2,7 @@ import type { BootEvent, BootEventBody, Loader } from './boot-event.js';
 import { diagnose } from './diagnosis.js';
 import { EventLog, MAX_LISTED_EVENTS } from './event-log.js';
 import { type ConsoleLine, LineDecoder } from './line-decoder.js';
+import { LatestItems } from './latest-items.js';
 import { LineClassifier } from './line-classifier.js';
 import type { Pattern } from './pattern.js';
 import { STAGE_IDS, type Stage, type StageId, StageTracker, stageRank } from './stages.js';
@@ -66,12 +67,6 @@ const UNREAD_ERROR = /\berror\b|\bfail(?:s|ed|ure)?\b|\brescue\b/i;
 export const MAX_FILES = 64;
 export const MAX_NOTES = 16;
 
-/** Appends to a list that keeps only its `max` latest items. */
-function pushBounded<T>(list: T[], item: T, max: number): void {
-  list.push(item);
-  if (list.length > max) list.shift();
-}
-
 /** What verdict() computes from the session's facts, kept until the session changes. */
 interface Summary {
   /** The session's change count and line count it was computed at. */
@@ -107,9 +102,9 @@ export class BootAnalyzer {
   private pendingPromptLine = '';
   private readonly marks = new DecidingMarks();
   private lastMark: Mark | null = null;
-  private readonly files: FileRequest[] = [];
+  private readonly files = new LatestItems<FileRequest>(MAX_FILES);
   private readonly loaders = new Set<Loader>();
-  private readonly notes: BootEvent[] = [];
+  private readonly notes = new LatestItems<BootEvent>(MAX_NOTES);
   private furthest: StageId | null = null;
   /** The rank of `furthest` (-1 for none). */
   private furthestRank = -1;
@@ -179,7 +174,7 @@ export class BootAnalyzer {
       final: this.isFinal(outcome, deciding, now),
       furthestStage: this.furthest,
       stages,
-      files: this.files.map((f) => ({ ...f })),
+      files: this.files.list().map((f) => ({ ...f })),
       ip: this.ip,
       server: this.server,
       mac: this.mac,
@@ -204,7 +199,7 @@ export class BootAnalyzer {
     const { diagnosis, hints } = diagnose({
       outcome,
       deciding,
-      files: this.files,
+      files: this.files.list(),
       ip: this.ip,
       server: this.server,
       loaders: [...this.loaders],
@@ -216,7 +211,7 @@ export class BootAnalyzer {
       lastWaltStep: this.lastWaltStep,
       login: this.login,
       lines: this.lineCount,
-      notes: this.notes,
+      notes: this.notes.list(),
     });
     this.summary = { changes: this.changes, lines: this.lineCount, outcome, deciding, diagnosis, hints };
     return this.summary;
@@ -292,7 +287,7 @@ export class BootAnalyzer {
     this.facts(e);
     const fromEeprom = kind === 'tftp-file' && (this.cycleLoaders & (LOADER_BIT['rpi-eeprom'] | LOADER_BIT['u-boot'])) === LOADER_BIT['rpi-eeprom'];
     const mark = this.addMark(e, kind, fromEeprom);
-    if ((mark !== null && mark.strength === 'weak' && mark.type === 'failure') || kind === 'kernel-panic') pushBounded(this.notes, e, MAX_NOTES);
+    if ((mark !== null && mark.strength === 'weak' && mark.type === 'failure') || kind === 'kernel-panic') this.notes.push(e);
     changed = this.stages!.apply(e, kind) || changed;
     this.noteFurthest();
     if (kind === 'reset') changed = this.newCycle(line, events, (e as Extract<BootEvent, { kind: 'reset' }>).reason === 'reset-command') || changed;
@@ -379,9 +374,9 @@ export class BootAnalyzer {
   private facts(e: BootEvent): void {
     switch (e.kind) {
       case 'tftp-file': {
-        const last = this.files[this.files.length - 1];
+        const last = this.files.fromEnd(0);
         if (last && last.name === e.file && last.status === 'requested' && last.cycle === e.cycle) return;
-        pushBounded(this.files, { name: e.file, server: e.server, size: null, status: 'requested', error: null, cycle: e.cycle }, MAX_FILES);
+        this.files.push({ name: e.file, server: e.server, size: null, status: 'requested', error: null, cycle: e.cycle });
         if (e.server) this.server = e.server;
         return;
       }
@@ -391,7 +386,7 @@ export class BootAnalyzer {
           f.status = 'ok';
           if (e.bytes !== null) f.size = e.bytes;
         } else if (e.file) {
-          pushBounded(this.files, { name: e.file, server: this.server, size: e.bytes, status: 'ok', error: null, cycle: e.cycle }, MAX_FILES);
+          this.files.push({ name: e.file, server: this.server, size: e.bytes, status: 'ok', error: null, cycle: e.cycle });
         }
         return;
       }
@@ -446,8 +441,8 @@ export class BootAnalyzer {
 
   /** The latest file named `name` (any name for null) still requested, or also done when not `requestedOnly`. */
   private findFile(name: string | null, requestedOnly: boolean): FileRequest | null {
-    for (let i = this.files.length - 1; i >= 0; i -= 1) {
-      const f = this.files[i]!;
+    for (let back = 0; back < this.files.length; back += 1) {
+      const f = this.files.fromEnd(back)!;
       if ((name === null || f.name === name) && (f.status === 'requested' || (!requestedOnly && f.status === 'ok'))) return f;
     }
     return null;
