@@ -4,6 +4,7 @@ import { EventLog, MAX_LISTED_EVENTS } from './event-log.js';
 import { type ConsoleLine, LineDecoder } from './line-decoder.js';
 import { LatestItems } from './latest-items.js';
 import { LineClassifier } from './line-classifier.js';
+import { placedEvent } from './placed-event.js';
 import type { Pattern } from './pattern.js';
 import { STAGE_IDS, type Stage, type StageId, StageTracker, stageRank } from './stages.js';
 import { type BootVerdict, confidenceOf, decideOutcome, DecidingMarks, type EvidenceLine, type FileRequest, type Mark, markOf } from './verdict.js';
@@ -121,6 +122,8 @@ export class BootAnalyzer {
   private sessionLoaders = 0;
   /** A line no pattern read that holds failure words, after the latest success and before any kernel; or null. */
   private unreadError: string | null = null;
+  /** Whether an unread line may become `unreadError` (none kept, after a success, before any kernel): kept per event, read per line. */
+  private watchingUnread = false;
   /** Bumped by every event recorded: the cached summary is valid while it and the line count stay the same. */
   private changes = 0;
   private summary: Summary | null = null;
@@ -240,7 +243,7 @@ export class BootAnalyzer {
       const bodies = this.classifier.classify(line.text);
       const n = bodies.length;
       if (n === 0) {
-        if (this.watchUnread()) this.noteUnread(line.text);
+        if (this.watchingUnread) this.noteUnread(line.text);
         continue;
       }
       for (let i = 0; i < n; i += 1) changed = this.record(bodies[i]!, line, events) || changed;
@@ -248,14 +251,11 @@ export class BootAnalyzer {
     return { lines, events, stagesChanged: changed };
   }
 
-  /** Whether an unread line could be the unread error: none kept yet, after a success and before any kernel. */
-  private watchUnread(): boolean {
-    return this.unreadError === null && this.lastMark !== null && this.lastMark.type === 'success' && this.furthestRank < KERNEL_STAGE;
-  }
-
   /** Keeps the first line holding failure words that no pattern read, after a success and before any kernel. */
   private noteUnread(text: string): void {
-    if (UNREAD_ERROR.test(text)) this.unreadError = text.trim();
+    if (!UNREAD_ERROR.test(text)) return;
+    this.unreadError = text.trim();
+    this.watchingUnread = false;
   }
 
   /** Places one event: resets first, then files, facts, marks and stages. */
@@ -291,6 +291,7 @@ export class BootAnalyzer {
     changed = this.stages!.apply(e, kind) || changed;
     this.noteFurthest();
     if (kind === 'reset') changed = this.newCycle(line, events, (e as Extract<BootEvent, { kind: 'reset' }>).reason === 'reset-command') || changed;
+    this.watchingUnread = this.lastMark !== null && this.lastMark.type === 'success' && this.furthestRank < KERNEL_STAGE;
     return changed;
   }
 
@@ -354,12 +355,7 @@ export class BootAnalyzer {
   }
 
   private place(body: BootEventBody, line: ConsoleLine): BootEvent {
-    const e = body as BootEvent;
-    e.t = line.t;
-    e.line = line.n;
-    e.cycle = this.cycle;
-    e.text = line.text;
-    return e;
+    return placedEvent(body, line.t, line.n, this.cycle, line.text);
   }
 
   private noteFurthest(): void {
