@@ -1,4 +1,4 @@
-import type { BootEvent, BootEventBody, Loader } from './boot-event.js';
+import type { BootEvent, BootEventBody, BootEventKind, EventOf, Loader } from './boot-event.js';
 import { diagnose } from './diagnosis.js';
 import { EventLog, MAX_LISTED_EVENTS } from './event-log.js';
 import { type ConsoleLine, LineDecoder } from './line-decoder.js';
@@ -284,7 +284,7 @@ export class BootAnalyzer {
     }
     const e = this.place(body, line);
     events.push(e);
-    this.facts(e);
+    this.facts(e, kind);
     const fromEeprom = kind === 'tftp-file' && (this.cycleLoaders & (LOADER_BIT['rpi-eeprom'] | LOADER_BIT['u-boot'])) === LOADER_BIT['rpi-eeprom'];
     const mark = this.addMark(e, kind, fromEeprom);
     if ((mark !== null && mark.strength === 'weak' && mark.type === 'failure') || kind === 'kernel-panic') this.notes.push(e);
@@ -366,10 +366,14 @@ export class BootAnalyzer {
     }
   }
 
-  /** Keeps the session facts: files, address, server, MAC, board, probe, walt-init step, login. */
-  private facts(e: BootEvent): void {
-    switch (e.kind) {
+  /**
+   * Keeps the session facts: files, address, server, MAC, board, probe, walt-init step, login. Switches on the kind
+   * record() read (events come in many shapes: each read of a field common to all of them is a slow look-up).
+   */
+  private facts(event: BootEvent, kind: BootEventKind): void {
+    switch (kind) {
       case 'tftp-file': {
+        const e = event as EventOf<'tftp-file'>;
         const last = this.files.fromEnd(0);
         if (last && last.name === e.file && last.status === 'requested' && last.cycle === e.cycle) return;
         this.files.push({ name: e.file, server: e.server, size: null, status: 'requested', error: null, cycle: e.cycle });
@@ -377,6 +381,7 @@ export class BootAnalyzer {
         return;
       }
       case 'tftp-done': {
+        const e = event as EventOf<'tftp-done'>;
         const f = this.findFile(e.file, false);
         if (f) {
           f.status = 'ok';
@@ -387,6 +392,7 @@ export class BootAnalyzer {
         return;
       }
       case 'tftp-error': {
+        const e = event as EventOf<'tftp-error'>;
         const f = this.findFile(null, true);
         if (f) {
           f.status = e.notFound ? 'not-found' : 'error';
@@ -396,39 +402,47 @@ export class BootAnalyzer {
       }
       case 'tftp-timeout':
       case 'arp-failed': {
-        if (e.kind === 'tftp-timeout' && e.tentative) return; // a guess: the file may still come or fail otherwise
+        if (kind === 'tftp-timeout' && (event as EventOf<'tftp-timeout'>).tentative) return; // a guess: the file may still come or fail otherwise
         const f = this.findFile(null, true);
         if (f) {
-          f.status = e.kind === 'arp-failed' ? 'error' : 'timeout';
-          f.error = e.kind === 'arp-failed' ? 'ARP Retry count exceeded' : 'Retry count exceeded';
+          f.status = kind === 'arp-failed' ? 'error' : 'timeout';
+          f.error = kind === 'arp-failed' ? 'ARP Retry count exceeded' : 'Retry count exceeded';
         }
         return;
       }
-      case 'dhcp-bound':
+      case 'dhcp-bound': {
+        const e = event as EventOf<'dhcp-bound'>;
         if (e.ip) this.ip = e.ip;
         if (e.server) this.server = e.server;
         return;
-      case 'tftp-start':
+      }
+      case 'tftp-start': {
+        const e = event as EventOf<'tftp-start'>;
         this.server = e.server;
         if (e.ip) this.ip = e.ip;
         return;
+      }
       case 'link-wait':
-      case 'dhcp-request':
-        if (e.mac) this.mac = e.mac;
+      case 'dhcp-request': {
+        const mac = (event as EventOf<'link-wait' | 'dhcp-request'>).mac;
+        if (mac) this.mac = mac;
         return;
+      }
       case 'board':
-        this.board = e.name;
+        this.board = (event as EventOf<'board'>).name;
         return;
-      case 'probe':
+      case 'probe': {
+        const e = event as EventOf<'probe'>;
         this.probe = e;
         if (e.mac) this.mac = e.mac;
         if (e.ip) this.ip = e.ip;
         return;
+      }
       case 'walt-init':
-        this.lastWaltStep = e.step;
+        this.lastWaltStep = (event as EventOf<'walt-init'>).step;
         return;
       case 'login-prompt':
-        this.login = `${e.host} login:`;
+        this.login = `${(event as EventOf<'login-prompt'>).host} login:`;
         return;
       default:
         return;

@@ -1,5 +1,5 @@
 import { assertNever } from '../util/assert-never.js';
-import type { BootEvent } from './boot-event.js';
+import type { BootEvent, BootEventKind, EventOf } from './boot-event.js';
 import { formatBytes } from '../util/format.js';
 
 /** The rows of the boot timeline, in boot order. */
@@ -127,72 +127,124 @@ export class StageTracker {
     return this.move(POWER, 'done', t, null, line);
   }
 
-  /** Applies one event (`kind`: its kind, when the caller read it already); returns true when a row changed. */
-  apply(e: BootEvent, kind: BootEvent['kind'] = e.kind): boolean {
-    if (kind === 'tftp-progress' || kind === 'boot-error' || kind === 'reset' || kind === 'reset-loop' || kind === 'probe') return false;
-    this.by = e;
-    switch (e.kind) {
-      case 'banner':
+  /**
+   * Applies one event of `kind` (the caller read it already: events come in many shapes, and a field common to all
+   * of them is a slow read); returns true when a row changed.
+   */
+  apply(event: BootEvent, kind: BootEventKind = event.kind): boolean {
+    this.by = event;
+    switch (kind) {
+      case 'banner': {
+        const e = event as EventOf<'banner'>;
         return this.move(FIRMWARE, 'done', e.t, e.version ? `${e.loader} ${e.version}` : e.loader);
-      case 'board':
+      }
+      case 'board': {
+        const e = event as EventOf<'board'>;
         return this.move(FIRMWARE, 'done', e.t, e.name);
-      case 'autoboot':
+      }
+      case 'autoboot': {
+        const e = event as EventOf<'autoboot'>;
         return this.move(FIRMWARE, 'done', e.t, null);
-      case 'net-device':
+      }
+      case 'net-device': {
+        const e = event as EventOf<'net-device'>;
         return this.move(LINK, this.state(LINK) === 'done' ? 'done' : 'active', e.t, e.device);
-      case 'no-net-device':
+      }
+      case 'no-net-device': {
+        const e = event as EventOf<'no-net-device'>;
         return this.move(LINK, 'active', e.t, 'no network device yet');
-      case 'link-wait':
+      }
+      case 'link-wait': {
+        const e = event as EventOf<'link-wait'>;
         return this.move(LINK, 'active', e.t, e.mac ? `waiting for link (${e.mac})` : 'waiting for link');
-      case 'link-up':
+      }
+      case 'link-up': {
+        const e = event as EventOf<'link-up'>;
         return this.move(LINK, 'done', e.t, e.detail ? `up, ${e.detail}` : 'up');
-      case 'link-down':
+      }
+      case 'link-down': {
+        const e = event as EventOf<'link-down'>;
         return this.move(LINK, 'failed', e.t, e.reason);
-      case 'dhcp-request':
+      }
+      case 'dhcp-request': {
+        const e = event as EventOf<'dhcp-request'>;
         return this.move(DHCP, this.state(DHCP) === 'done' ? 'done' : 'active', e.t, e.attempt ? `BOOTP broadcast ${e.attempt}` : e.iface ? `${e.iface} ${e.mac ?? ''}`.trim() : 'requesting');
-      case 'dhcp-bound':
+      }
+      case 'dhcp-bound': {
+        const e = event as EventOf<'dhcp-bound'>;
         return this.move(DHCP, 'done', e.t, e.ip ? `${e.ip}${e.server ? ` from ${e.server}` : ''}` : 'bound');
-      case 'dhcp-failed':
+      }
+      case 'dhcp-failed': {
+        const e = event as EventOf<'dhcp-failed'>;
         return this.move(DHCP, 'failed', e.t, e.reason);
-      case 'dhcp-no-server':
+      }
+      case 'dhcp-no-server': {
+        const e = event as EventOf<'dhcp-no-server'>;
         return this.move(DHCP, 'done', e.t, 'bound, but the answer named no TFTP server');
-      case 'tftp-start':
+      }
+      case 'tftp-start': {
+        const e = event as EventOf<'tftp-start'>;
         return this.move(TRANSFER, 'active', e.t, `from ${e.server}`);
-      case 'tftp-file':
+      }
+      case 'tftp-file': {
+        const e = event as EventOf<'tftp-file'>;
         return this.move(TRANSFER, 'active', e.t, e.file);
+      }
       case 'tftp-progress':
         return false;
-      case 'tftp-done':
+      case 'tftp-done': {
+        const e = event as EventOf<'tftp-done'>;
         return this.move(TRANSFER, 'done', e.t, `${e.file ?? 'file'}${e.bytes === null ? '' : ` (${formatBytes(e.bytes)})`}`);
-      case 'tftp-error':
+      }
+      case 'tftp-error': {
+        const e = event as EventOf<'tftp-error'>;
         return this.move(TRANSFER, 'failed', e.t, `${e.message}${e.code === null ? '' : ` (${e.code})`}`);
-      case 'tftp-timeout':
+      }
+      case 'tftp-timeout': {
+        const e = event as EventOf<'tftp-timeout'>;
         return this.move(TRANSFER, 'failed', e.t, 'timed out (Retry count exceeded)');
-      case 'arp-failed':
+      }
+      case 'arp-failed': {
+        const e = event as EventOf<'arp-failed'>;
         return this.move(TRANSFER, 'failed', e.t, 'ARP: the server never answered');
-      case 'script-exec':
+      }
+      case 'script-exec': {
+        const e = event as EventOf<'script-exec'>;
         return this.move(SCRIPT, 'done', e.t, e.address ? `at ${e.address}` : null);
-      case 'script-error':
+      }
+      case 'script-error': {
+        const e = event as EventOf<'script-error'>;
         return this.move(SCRIPT, 'failed', e.t, e.message);
+      }
       case 'boot-error':
         return false;
       case 'kernel-load':
-      case 'kernel-start':
+      case 'kernel-start': {
+        const e = event as EventOf<'kernel-load' | 'kernel-start'>;
         return this.move(KERNEL, 'active', e.t, e.how);
-      case 'linux-start':
+      }
+      case 'linux-start': {
+        const e = event as EventOf<'linux-start'>;
         return this.move(KERNEL, 'done', e.t, e.version ? `Linux ${e.version}` : 'Linux');
-      case 'kernel-panic':
+      }
+      case 'kernel-panic': {
+        const e = event as EventOf<'kernel-panic'>;
         return this.move(KERNEL, 'failed', e.t, `panic: ${e.message}`);
-      case 'walt-init':
+      }
+      case 'walt-init': {
+        const e = event as EventOf<'walt-init'>;
         return this.move(INIT, 'active', e.t, e.step);
-      case 'login-prompt':
+      }
+      case 'login-prompt': {
+        const e = event as EventOf<'login-prompt'>;
         return this.move(LOGIN, 'done', e.t, `${e.host} login:`);
+      }
       case 'reset':
       case 'reset-loop':
       case 'probe':
         return false;
       default:
-        return assertNever(e, 'boot event');
+        return assertNever(kind, 'boot event kind');
     }
   }
 

@@ -1,4 +1,4 @@
-import type { BootEvent, Loader } from './boot-event.js';
+import type { BootEvent, EventOf, Loader } from './boot-event.js';
 import type { Stage, StageId } from './stages.js';
 
 /** Where a boot ended up: exactly this vocabulary (shared with the fixtures' labels and issue 5's boot check). */
@@ -144,7 +144,7 @@ export function markOf(e: BootEvent, kind: BootEvent['kind'], seq: number, fromE
   if (outcome === null) return null;
   if (outcome === 'success') return { type: 'success', strength: 'firm', outcome, seq, event: e };
   const tentative = (e as { tentative?: boolean }).tentative === true;
-  const weak = isWeak(kind) || (e.kind === 'tftp-error' && !e.notFound && e.code === null && !tentative);
+  const weak = isWeak(kind) || (kind === 'tftp-error' && !(e as EventOf<'tftp-error'>).notFound && (e as EventOf<'tftp-error'>).code === null && !tentative);
   return { type: 'failure', strength: tentative ? 'tentative' : weak ? 'weak' : 'firm', outcome, seq, event: e };
 }
 
@@ -171,7 +171,7 @@ function outcomeOf(e: BootEvent, kind: BootEvent['kind'], fromEeprom: boolean): 
     case 'dhcp-failed':
       return 'dhcp-failure';
     case 'tftp-error':
-      return (e as Extract<BootEvent, { kind: 'tftp-error' }>).notFound ? 'tftp-not-found' : 'other';
+      return (e as EventOf<'tftp-error'>).notFound ? 'tftp-not-found' : 'other';
     case 'tftp-timeout':
       return 'tftp-timeout';
     case 'arp-failed':
