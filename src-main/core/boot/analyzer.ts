@@ -31,19 +31,22 @@ export interface AnalyzerUpdate {
   stagesChanged: boolean;
 }
 
-/** How far each loader sits in the boot chain: a banner at or below the level already reached is a reset. */
+/**
+ * How far each loader sits in the boot chain: a banner at or below the level already reached is a reset. In half
+ * steps (`other` sits between U-Boot SPL and U-Boot): whole numbers keep the analyzer's level a small integer.
+ */
 const LOADER_LEVEL: Record<Loader, number> = {
   'rpi-eeprom': 0,
   'pi3-bootcode': 0,
   'uefi-pxe': 0,
-  'u-boot-spl': 1,
-  'u-boot': 2,
-  ipxe: 2,
-  other: 1.5,
-  grub: 2.5,
-  pxelinux: 2.5,
+  'u-boot-spl': 2,
+  'u-boot': 4,
+  ipxe: 4,
+  other: 3,
+  grub: 5,
+  pxelinux: 5,
 };
-const KERNEL_LEVEL = 3;
+const KERNEL_LEVEL = 6;
 /** One bit per loader, for the loaders of the current attempt (a number: a new attempt costs no allocation). */
 const LOADER_BIT: Record<Loader, number> = {
   'rpi-eeprom': 1,
