@@ -1,8 +1,10 @@
-import type { BootEvent, BootEventBody, Loader } from './boot-event.js';
+import type { BootEvent, BootEventBody, BootEventKind, EventOf, Loader } from './boot-event.js';
 import { diagnose } from './diagnosis.js';
 import { EventLog, MAX_LISTED_EVENTS } from './event-log.js';
 import { type ConsoleLine, LineDecoder } from './line-decoder.js';
+import { LatestItems } from './latest-items.js';
 import { LineClassifier } from './line-classifier.js';
+import { placedEvent } from './placed-event.js';
 import type { Pattern } from './pattern.js';
 import { STAGE_IDS, type Stage, type StageId, StageTracker, stageRank } from './stages.js';
 import { type BootVerdict, confidenceOf, decideOutcome, DecidingMarks, type EvidenceLine, type FileRequest, type Mark, markOf } from './verdict.js';
@@ -29,19 +31,34 @@ export interface AnalyzerUpdate {
   stagesChanged: boolean;
 }
 
-/** How far each loader sits in the boot chain: a banner at or below the level already reached is a reset. */
+/**
+ * How far each loader sits in the boot chain: a banner at or below the level already reached is a reset. In half
+ * steps (`other` sits between U-Boot SPL and U-Boot): whole numbers keep the analyzer's level a small integer.
+ */
 const LOADER_LEVEL: Record<Loader, number> = {
   'rpi-eeprom': 0,
   'pi3-bootcode': 0,
   'uefi-pxe': 0,
-  'u-boot-spl': 1,
-  'u-boot': 2,
-  ipxe: 2,
-  other: 1.5,
-  grub: 2.5,
-  pxelinux: 2.5,
+  'u-boot-spl': 2,
+  'u-boot': 4,
+  ipxe: 4,
+  other: 3,
+  grub: 5,
+  pxelinux: 5,
 };
-const KERNEL_LEVEL = 3;
+const KERNEL_LEVEL = 6;
+/** One bit per loader, for the loaders of the current attempt (a number: a new attempt costs no allocation). */
+const LOADER_BIT: Record<Loader, number> = {
+  'rpi-eeprom': 1,
+  'pi3-bootcode': 2,
+  'uefi-pxe': 4,
+  'u-boot-spl': 8,
+  'u-boot': 16,
+  ipxe: 32,
+  other: 64,
+  grub: 128,
+  pxelinux: 256,
+};
 const KERNEL_STAGE = stageRank('kernel');
 /** Words of a failure in a line no pattern read: after a success that did not reach a kernel, the verdict is unsure. */
 const UNREAD_ERROR = /\berror\b|\bfail(?:s|ed|ure)?\b|\brescue\b/i;
@@ -53,12 +70,6 @@ const UNREAD_ERROR = /\berror\b|\bfail(?:s|ed|ure)?\b|\brescue\b/i;
  */
 export const MAX_FILES = 64;
 export const MAX_NOTES = 16;
-
-/** Appends to a list that keeps only its `max` latest items. */
-function pushBounded<T>(list: T[], item: T, max: number): void {
-  list.push(item);
-  if (list.length > max) list.shift();
-}
 
 /** What verdict() computes from the session's facts, kept until the session changes. */
 interface Summary {
@@ -95,9 +106,9 @@ export class BootAnalyzer {
   private pendingPromptLine = '';
   private readonly marks = new DecidingMarks();
   private lastMark: Mark | null = null;
-  private readonly files: FileRequest[] = [];
+  private readonly files = new LatestItems<FileRequest>(MAX_FILES);
   private readonly loaders = new Set<Loader>();
-  private readonly notes: BootEvent[] = [];
+  private readonly notes = new LatestItems<BootEvent>(MAX_NOTES);
   private furthest: StageId | null = null;
   /** The rank of `furthest` (-1 for none). */
   private furthestRank = -1;
@@ -108,9 +119,14 @@ export class BootAnalyzer {
   private probe: Extract<BootEvent, { kind: 'probe' }> | null = null;
   private lastWaltStep: string | null = null;
   private login: string | null = null;
-  private cycleLoaders = new Set<Loader>();
+  /** The loaders of the current attempt, as LOADER_BIT bits. */
+  private cycleLoaders = 0;
+  /** The loaders of the session, as LOADER_BIT bits (the `loaders` set keeps their order). */
+  private sessionLoaders = 0;
   /** A line no pattern read that holds failure words, after the latest success and before any kernel; or null. */
   private unreadError: string | null = null;
+  /** Whether an unread line may become `unreadError` (none kept, after a success, before any kernel): kept per event, read per line. */
+  private watchingUnread = false;
   /** Bumped by every event recorded: the cached summary is valid while it and the line count stay the same. */
   private changes = 0;
   private summary: Summary | null = null;
@@ -164,7 +180,7 @@ export class BootAnalyzer {
       final: this.isFinal(outcome, deciding, now),
       furthestStage: this.furthest,
       stages,
-      files: this.files.map((f) => ({ ...f })),
+      files: this.files.list().map((f) => ({ ...f })),
       ip: this.ip,
       server: this.server,
       mac: this.mac,
@@ -189,7 +205,7 @@ export class BootAnalyzer {
     const { diagnosis, hints } = diagnose({
       outcome,
       deciding,
-      files: this.files,
+      files: this.files.list(),
       ip: this.ip,
       server: this.server,
       loaders: [...this.loaders],
@@ -201,7 +217,7 @@ export class BootAnalyzer {
       lastWaltStep: this.lastWaltStep,
       login: this.login,
       lines: this.lineCount,
-      notes: this.notes,
+      notes: this.notes.list(),
     });
     this.summary = { changes: this.changes, lines: this.lineCount, outcome, deciding, diagnosis, hints };
     return this.summary;
@@ -232,17 +248,21 @@ export class BootAnalyzer {
       }
       const from = spans === null ? -1 : spans[2 * i]!;
       const bodies = from >= 0 ? this.classifier.classify(line.text, chunk, from, spans![2 * i + 1]!) : this.classifier.classify(line.text);
-      if (bodies.length === 0) this.noteUnread(line.text);
-      for (let i = 0; i < bodies.length; i += 1) changed = this.record(bodies[i]!, line, events) || changed;
+      const n = bodies.length;
+      if (n === 0) {
+        if (this.watchingUnread) this.noteUnread(line.text);
+        continue;
+      }
+      for (let k = 0; k < n; k += 1) changed = this.record(bodies[k]!, line, events) || changed;
     }
     return { lines, events, stagesChanged: changed };
   }
 
   /** Keeps the first line holding failure words that no pattern read, after a success and before any kernel. */
   private noteUnread(text: string): void {
-    if (this.unreadError !== null || this.lastMark?.type !== 'success') return;
-    if (this.furthestRank >= KERNEL_STAGE) return;
-    if (UNREAD_ERROR.test(text)) this.unreadError = text.trim();
+    if (!UNREAD_ERROR.test(text)) return;
+    this.unreadError = text.trim();
+    this.watchingUnread = false;
   }
 
   /** Places one event: resets first, then files, facts, marks and stages. */
@@ -250,18 +270,35 @@ export class BootAnalyzer {
     this.changes += 1;
     this.unreadError = null;
     let changed = false;
-    if (body.kind === 'banner') changed = this.onBanner(body.loader, line, events) || changed;
-    if (body.kind === 'kernel-start' || body.kind === 'linux-start') this.level = Math.max(this.level, KERNEL_LEVEL);
-    if (body.kind === 'kernel-load') this.level = Math.max(this.level, LOADER_LEVEL['u-boot']);
-    if (body.kind === 'tftp-done' && this.cycleLoaders.has('ipxe')) this.chained = true;
+    // events come in many shapes (a property read on one is slow): the kind is read once and passed along
+    const kind = body.kind;
+    switch (kind) {
+      case 'banner':
+        changed = this.onBanner(body.loader, line, events);
+        break;
+      case 'kernel-start':
+      case 'linux-start':
+        this.level = Math.max(this.level, KERNEL_LEVEL);
+        break;
+      case 'kernel-load':
+        this.level = Math.max(this.level, LOADER_LEVEL['u-boot']);
+        break;
+      case 'tftp-done':
+        if ((this.cycleLoaders & LOADER_BIT.ipxe) !== 0) this.chained = true;
+        break;
+      default:
+        break;
+    }
     const e = this.place(body, line);
     events.push(e);
-    this.facts(e);
-    const mark = this.addMark(e, e.kind === 'tftp-file' && this.cycleLoaders.has('rpi-eeprom') && !this.cycleLoaders.has('u-boot'));
-    if ((mark?.type === 'failure' && mark.strength === 'weak') || e.kind === 'kernel-panic') pushBounded(this.notes, e, MAX_NOTES);
-    changed = this.stages!.apply(e) || changed;
+    this.facts(e, kind);
+    const fromEeprom = kind === 'tftp-file' && (this.cycleLoaders & (LOADER_BIT['rpi-eeprom'] | LOADER_BIT['u-boot'])) === LOADER_BIT['rpi-eeprom'];
+    const mark = this.addMark(e, kind, fromEeprom);
+    if ((mark !== null && mark.strength === 'weak' && mark.type === 'failure') || kind === 'kernel-panic') this.notes.push(e);
+    changed = this.stages!.apply(e, kind) || changed;
     this.noteFurthest();
-    if (e.kind === 'reset') changed = this.newCycle(line, events, e.reason === 'reset-command') || changed;
+    if (kind === 'reset') changed = this.newCycle(line, events, (e as Extract<BootEvent, { kind: 'reset' }>).reason === 'reset-command') || changed;
+    this.watchingUnread = this.lastMark !== null && this.lastMark.type === 'success' && this.furthestRank < KERNEL_STAGE;
     return changed;
   }
 
@@ -278,8 +315,12 @@ export class BootAnalyzer {
     this.afterResetCommand = false;
     this.chained = false;
     this.level = Math.max(this.level, level);
-    this.cycleLoaders.add(loader);
-    this.loaders.add(loader);
+    const bit = LOADER_BIT[loader];
+    this.cycleLoaders |= bit;
+    if ((this.sessionLoaders & bit) === 0) {
+      this.sessionLoaders |= bit;
+      this.loaders.add(loader);
+    }
     return changed;
   }
 
@@ -290,10 +331,10 @@ export class BootAnalyzer {
     this.level = -1;
     this.chained = false;
     this.afterResetCommand = byCommand;
-    this.cycleLoaders = new Set();
+    this.cycleLoaders = 0;
     this.classifier.newCycle();
-    this.stages = new StageTracker(line.t);
-    this.stages.power(line.t, { line: line.n, t: line.t, text: line.text });
+    this.stages!.restart(line.t); // a new attempt's rows: the old ones were only ever handed out as copies
+    this.stages!.power(line.t, { line: line.n, t: line.t, text: line.text });
     if (this.resets >= this.loopResets && !this.loopAnnounced) {
       this.loopAnnounced = true;
       events.push(this.place({ kind: 'reset-loop', resets: this.resets }, line));
@@ -307,12 +348,12 @@ export class BootAnalyzer {
     if (!last || last.type !== 'success' || last.event.kind !== 'kernel-load' || last.event.cycle !== this.cycle) return;
     const e = this.place({ kind: 'boot-error', message: `the board reset while booting the image (${last.event.how}), before "Starting kernel"` }, line);
     events.push(e);
-    this.addMark(e, false);
+    this.addMark(e, 'boot-error', false);
   }
 
   /** The mark an event makes (if any), kept for the outcome. */
-  private addMark(e: BootEvent, fromEeprom: boolean): Mark | null {
-    const mark = markOf(e, (this.seq += 1), fromEeprom);
+  private addMark(e: BootEvent, kind: BootEvent['kind'], fromEeprom: boolean): Mark | null {
+    const mark = markOf(e, kind, (this.seq += 1), fromEeprom);
     if (mark) {
       this.marks.add(mark);
       this.lastMark = mark;
@@ -321,12 +362,7 @@ export class BootAnalyzer {
   }
 
   private place(body: BootEventBody, line: ConsoleLine): BootEvent {
-    const e = body as BootEvent;
-    e.t = line.t;
-    e.line = line.n;
-    e.cycle = this.cycle;
-    e.text = line.text;
-    return e;
+    return placedEvent(body, line.t, line.n, this.cycle, line.text);
   }
 
   private noteFurthest(): void {
@@ -337,28 +373,34 @@ export class BootAnalyzer {
     }
   }
 
-  /** Keeps the session facts: files, address, server, MAC, board, probe, walt-init step, login. */
-  private facts(e: BootEvent): void {
-    switch (e.kind) {
+  /**
+   * Keeps the session facts: files, address, server, MAC, board, probe, walt-init step, login. Switches on the kind
+   * record() read (events come in many shapes: each read of a field common to all of them is a slow look-up).
+   */
+  private facts(event: BootEvent, kind: BootEventKind): void {
+    switch (kind) {
       case 'tftp-file': {
-        const last = this.files[this.files.length - 1];
+        const e = event as EventOf<'tftp-file'>;
+        const last = this.files.fromEnd(0);
         if (last && last.name === e.file && last.status === 'requested' && last.cycle === e.cycle) return;
-        pushBounded(this.files, { name: e.file, server: e.server, size: null, status: 'requested', error: null, cycle: e.cycle }, MAX_FILES);
+        this.files.push({ name: e.file, server: e.server, size: null, status: 'requested', error: null, cycle: e.cycle });
         if (e.server) this.server = e.server;
         return;
       }
       case 'tftp-done': {
-        const f = this.findFile(e.file, ['requested', 'ok']);
+        const e = event as EventOf<'tftp-done'>;
+        const f = this.findFile(e.file, false);
         if (f) {
           f.status = 'ok';
           if (e.bytes !== null) f.size = e.bytes;
         } else if (e.file) {
-          pushBounded(this.files, { name: e.file, server: this.server, size: e.bytes, status: 'ok', error: null, cycle: e.cycle }, MAX_FILES);
+          this.files.push({ name: e.file, server: this.server, size: e.bytes, status: 'ok', error: null, cycle: e.cycle });
         }
         return;
       }
       case 'tftp-error': {
-        const f = this.findFile(null, ['requested']);
+        const e = event as EventOf<'tftp-error'>;
+        const f = this.findFile(null, true);
         if (f) {
           f.status = e.notFound ? 'not-found' : 'error';
           f.error = e.message;
@@ -367,49 +409,58 @@ export class BootAnalyzer {
       }
       case 'tftp-timeout':
       case 'arp-failed': {
-        if (e.kind === 'tftp-timeout' && e.tentative) return; // a guess: the file may still come or fail otherwise
-        const f = this.findFile(null, ['requested']);
+        if (kind === 'tftp-timeout' && (event as EventOf<'tftp-timeout'>).tentative) return; // a guess: the file may still come or fail otherwise
+        const f = this.findFile(null, true);
         if (f) {
-          f.status = e.kind === 'arp-failed' ? 'error' : 'timeout';
-          f.error = e.kind === 'arp-failed' ? 'ARP Retry count exceeded' : 'Retry count exceeded';
+          f.status = kind === 'arp-failed' ? 'error' : 'timeout';
+          f.error = kind === 'arp-failed' ? 'ARP Retry count exceeded' : 'Retry count exceeded';
         }
         return;
       }
-      case 'dhcp-bound':
+      case 'dhcp-bound': {
+        const e = event as EventOf<'dhcp-bound'>;
         if (e.ip) this.ip = e.ip;
         if (e.server) this.server = e.server;
         return;
-      case 'tftp-start':
+      }
+      case 'tftp-start': {
+        const e = event as EventOf<'tftp-start'>;
         this.server = e.server;
         if (e.ip) this.ip = e.ip;
         return;
+      }
       case 'link-wait':
-      case 'dhcp-request':
-        if (e.mac) this.mac = e.mac;
+      case 'dhcp-request': {
+        const mac = (event as EventOf<'link-wait' | 'dhcp-request'>).mac;
+        if (mac) this.mac = mac;
         return;
+      }
       case 'board':
-        this.board = e.name;
+        this.board = (event as EventOf<'board'>).name;
         return;
-      case 'probe':
+      case 'probe': {
+        const e = event as EventOf<'probe'>;
         this.probe = e;
         if (e.mac) this.mac = e.mac;
         if (e.ip) this.ip = e.ip;
         return;
+      }
       case 'walt-init':
-        this.lastWaltStep = e.step;
+        this.lastWaltStep = (event as EventOf<'walt-init'>).step;
         return;
       case 'login-prompt':
-        this.login = `${e.host} login:`;
+        this.login = `${(event as EventOf<'login-prompt'>).host} login:`;
         return;
       default:
         return;
     }
   }
 
-  private findFile(name: string | null, statuses: FileRequest['status'][]): FileRequest | null {
-    for (let i = this.files.length - 1; i >= 0; i -= 1) {
-      const f = this.files[i]!;
-      if ((name === null || f.name === name) && statuses.includes(f.status)) return f;
+  /** The latest file named `name` (any name for null) still requested, or also done when not `requestedOnly`. */
+  private findFile(name: string | null, requestedOnly: boolean): FileRequest | null {
+    for (let back = 0; back < this.files.length; back += 1) {
+      const f = this.files.fromEnd(back)!;
+      if ((name === null || f.name === name) && (f.status === 'requested' || (!requestedOnly && f.status === 'ok'))) return f;
     }
     return null;
   }

@@ -75,3 +75,6 @@ export const BOOT_EVENT_KINDS: readonly BootEventKind[] = [
   'tftp-done', 'tftp-error', 'tftp-timeout', 'arp-failed', 'script-exec', 'script-error', 'boot-error',
   'kernel-load', 'kernel-start', 'linux-start', 'kernel-panic', 'walt-init', 'login-prompt', 'reset', 'reset-loop', 'probe',
 ];
+
+/** The event of one kind (or of a few). */
+export type EventOf<K extends BootEventKind> = Extract<BootEvent, { kind: K }>;

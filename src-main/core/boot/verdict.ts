@@ -1,4 +1,4 @@
-import type { BootEvent, Loader } from './boot-event.js';
+import type { BootEvent, EventOf, Loader } from './boot-event.js';
 import type { Stage, StageId } from './stages.js';
 
 /** Where a boot ended up: exactly this vocabulary (shared with the fixtures' labels and issue 5's boot check). */
@@ -138,22 +138,24 @@ export class DecidingMarks {
   }
 }
 
-/** The mark an event makes, or null when it does not count toward the outcome. */
-export function markOf(e: BootEvent, seq: number, fromEeprom: boolean): Mark | null {
-  const outcome = outcomeOf(e, fromEeprom);
+/** The mark an event makes, or null when it does not count toward the outcome (`kind`: the event's, read once). */
+export function markOf(e: BootEvent, kind: BootEvent['kind'], seq: number, fromEeprom: boolean): Mark | null {
+  const outcome = outcomeOf(e, kind, fromEeprom);
   if (outcome === null) return null;
   if (outcome === 'success') return { type: 'success', strength: 'firm', outcome, seq, event: e };
-  const tentative = 'tentative' in e && e.tentative === true;
-  const weak = WEAK.has(e.kind) || (e.kind === 'tftp-error' && !e.notFound && e.code === null && !tentative);
+  const tentative = (e as { tentative?: boolean }).tentative === true;
+  const weak = isWeak(kind) || (kind === 'tftp-error' && !(e as EventOf<'tftp-error'>).notFound && (e as EventOf<'tftp-error'>).code === null && !tentative);
   return { type: 'failure', strength: tentative ? 'tentative' : weak ? 'weak' : 'firm', outcome, seq, event: e };
 }
 
 /** Failures that decide only when nothing stronger happened. */
-const WEAK = new Set<BootEvent['kind']>(['no-net-device', 'script-error', 'boot-error', 'dhcp-no-server']);
+function isWeak(kind: BootEvent['kind']): boolean {
+  return kind === 'no-net-device' || kind === 'script-error' || kind === 'boot-error' || kind === 'dhcp-no-server';
+}
 
-/** The outcome an event points to, or null when it does not count. */
-function outcomeOf(e: BootEvent, fromEeprom: boolean): Outcome | null {
-  switch (e.kind) {
+/** The outcome an event of `kind` points to, or null when it does not count. */
+function outcomeOf(e: BootEvent, kind: BootEvent['kind'], fromEeprom: boolean): Outcome | null {
+  switch (kind) {
     case 'tftp-done':
     case 'kernel-load':
     case 'kernel-start':
@@ -169,7 +171,7 @@ function outcomeOf(e: BootEvent, fromEeprom: boolean): Outcome | null {
     case 'dhcp-failed':
       return 'dhcp-failure';
     case 'tftp-error':
-      return e.notFound ? 'tftp-not-found' : 'other';
+      return (e as EventOf<'tftp-error'>).notFound ? 'tftp-not-found' : 'other';
     case 'tftp-timeout':
       return 'tftp-timeout';
     case 'arp-failed':
