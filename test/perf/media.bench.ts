@@ -45,7 +45,7 @@ function staleCard(card: ZramCard): void {
 }
 
 /** Runs a whole process; its wall time, and for walt-bench --json the card's own time (open, write, verify). */
-function timedProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ wall: number; card: number | null }> {
+function timedProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ wall: number; card: number | null; bytes?: number }> {
   const t = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
@@ -55,8 +55,8 @@ function timedProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}):
     p.stderr.on('data', (d: Buffer) => (err += d.toString()));
     p.on('close', (code) => {
       if (code !== 0) return reject(new Error(`${cmd} exited ${code}: ${err}`));
-      const done = out.split('\n').filter((l) => l.includes('"card-done"')).map((l) => JSON.parse(l) as { result: { durationMs: number } })[0];
-      resolve({ wall: Number(process.hrtime.bigint() - t) / 1e6, card: done ? done.result.durationMs : null });
+      const done = out.split('\n').filter((l) => l.includes('"card-done"')).map((l) => JSON.parse(l) as { result: { durationMs: number; bytes: number } })[0];
+      resolve({ wall: Number(process.hrtime.bigint() - t) / 1e6, card: done ? done.result.durationMs : null, ...(done ? { bytes: done.result.bytes } : {}) });
     });
   });
 }
@@ -75,6 +75,14 @@ interface Medium {
   check: (device: string) => string[];
   /** The same card as a technician who does it right images it for bmaptool (`.gz`, `.bmap` beside), and its check. */
   correct: { image: string; check: (device: string) => string[] };
+}
+
+/** How many MB a bmap maps (its mapped blocks times its block size). */
+function mappedMB(bmap: string): string {
+  const xml = readFileSync(bmap, 'utf8');
+  const count = Number(/<MappedBlocksCount>\s*(\d+)/.exec(xml)?.[1]);
+  const size = Number(/<BlockSize>\s*(\d+)/.exec(xml)?.[1]);
+  return ((count * size) / 1e6).toFixed(1);
 }
 
 /** A bmap of the image as it is (no hole dug), and its .gz. */
@@ -136,6 +144,8 @@ interface Result {
   best: number;
   runs: number[];
   card: number | null;
+  /** What walt-bench wrote (its --json result). */
+  bytes?: number;
   check: string;
 }
 
@@ -148,7 +158,7 @@ async function benchMedium(dir: string, m: Medium): Promise<Result[]> {
       WALT_BENCH_VIRTUAL_DRIVES: '1',
     });
   const bmap = `${m.image}.bmap`;
-  const peers: { name: string; run: (home: string) => Promise<{ wall: number; card: number | null }>; check?: (device: string) => string[] }[] = [
+  const peers: { name: string; run: (home: string) => Promise<{ wall: number; card: number | null; bytes?: number }>; check?: (device: string) => string[] }[] = [
     { name: 'walt-bench flash (sparse)', run: walt([]) },
     ...(m.full ? [{ name: 'walt-bench flash --full', run: walt(['--full']) }] : []),
     // BENCH_BASELINE=DIR: a built checkout of another commit, in the same run (figures on a shared machine drift).
@@ -168,28 +178,32 @@ async function benchMedium(dir: string, m: Medium): Promise<Result[]> {
         ]),
     },
   ];
-  const results: Result[] = [];
+  const tally = peers.map(() => ({ runs: [] as number[], cardTimes: [] as number[], check: '', bytes: undefined as number | undefined }));
   try {
-    for (const peer of peers) {
-      const runs: number[] = [];
-      const cardTimes: number[] = [];
-      let check = '';
-      for (let i = 0; i < RUNS; i += 1) {
+    // Round by round, every writer once per round: on this shared machine the load drifts, and each writer (this
+    // build and BENCH_BASELINE's alike) meets the same drift.
+    for (let i = 0; i < RUNS; i += 1) {
+      for (const [k, peer] of peers.entries()) {
+        const t = tally[k]!;
         staleCard(card);
         const home = mkdtempSync(join(dir, 'home-'));
-        const { wall, card: cardMs } = await peer.run(home);
-        runs.push(wall);
-        if (cardMs !== null) cardTimes.push(cardMs);
+        const { wall, card: cardMs, bytes } = await peer.run(home);
+        t.bytes = bytes;
+        t.runs.push(wall);
+        if (cardMs !== null) t.cardTimes.push(cardMs);
         const problems = (peer.check ?? m.check)(card.device);
-        check = problems.length === 0 ? 'card checks clean' : `CARD BROKEN: ${problems.map((p) => short(p.split('\n')[0]!)).join('; ')}`;
+        // A card broken on any run stays reported broken.
+        if (!t.check.startsWith('CARD BROKEN')) t.check = problems.length === 0 ? 'card checks clean' : `CARD BROKEN: ${problems.map((p) => short(p.split('\n')[0]!)).join('; ')}`;
       }
-      results.push({ name: peer.name, best: Math.min(...runs), runs, card: cardTimes.length ? Math.min(...cardTimes) : null, check });
     }
   } finally {
     untrottle();
     card.remove();
   }
-  return results;
+  return peers.map((peer, k) => {
+    const { runs, cardTimes, check, bytes } = tally[k]!;
+    return { name: peer.name, best: Math.min(...runs), runs, card: cardTimes.length ? Math.min(...cardTimes) : null, bytes, check };
+  });
 }
 
 async function main(): Promise<void> {
@@ -205,8 +219,9 @@ async function main(): Promise<void> {
       const correct = results.find((r) => r.name === 'bmaptool copy, correct bmap')!.best;
       const load = loadavg().map((x) => x.toFixed(2)).join(' ');
       console.log(`${m.name} (${(m.imageBytes / MiB).toFixed(1)} MiB) to a zram card at ${RATE / 1e6} MB/s with stale data, verified, process start included, best of ${RUNS} (load average ${load} at its end):`);
+      console.log(`  bytes a bmap maps: bmaptool's ${mappedMB(`${m.image}.bmap`)} MB, the correct one's ${mappedMB(`${m.correct.image}.bmap`)} MB`);
       for (const r of results) {
-        const card = r.card === null ? '' : `, the card itself ${(r.card / 1000).toFixed(2)} s`;
+        const card = r.card === null ? '' : `, the card itself ${(r.card / 1000).toFixed(2)} s, ${((r.bytes ?? 0) / 1e6).toFixed(1)} MB written`;
         console.log(`  ${r.name.padEnd(28)} ${(r.best / 1000).toFixed(2)} s  (${(r.best / bmap).toFixed(2)}x bmaptool, ${(r.best / correct).toFixed(2)}x correct; runs ${r.runs.map((x) => (x / 1000).toFixed(2)).join(' ')}${card})  ${r.check}`);
       }
     }
