@@ -33,6 +33,7 @@ import { join } from 'node:path';
 import { stationHandlers } from './station/station-handlers.js';
 import { StationService } from './station/station-service.js';
 import { StationState } from './station/station-state.js';
+import { rereadsDone } from './flash/partition-reread.js';
 
 /** Everything the API runs on, assembled. */
 export interface Backend {
@@ -215,6 +216,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       watcher.stop();
       await serial.closeAll();
       await bench.stop();
+      // The last cards' partition-table rereads end before the process may exit (none outlives it).
+      await rereadsDone();
     },
   };
 }

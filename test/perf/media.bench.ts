@@ -7,19 +7,23 @@
  * - an rpi-sd-files-shaped .tar.gz: walt-bench writes the archive (the FAT32 card built from it, sparse); the peers
  *   write the same card as an image (`walt-bench card build`, made sparse, .gz + .bmap). The card is then checked
  *   independently (fsck.fat -n, every file read back with mtools).
+ * A second bmaptool peer writes each card as a technician who does it right makes it (test/support/technician-images.ts:
+ * every filesystem built in place by its own tools, so its bmap skips only what no tool wrote); its card must pass the
+ * same checks, and walt-bench's ratio against it is printed too.
  * Needs root, zram, blkio throttling, bmaptool, the built CLI. BENCH_BASELINE=DIR also runs the CLI of another built
  * checkout in the same run.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/cli.js';
 import { makeArchive, rpiSdFiles } from '../support/card-archives.js';
 import { fsckPartition, mcopyAll } from '../support/card-tools.js';
 import { checkPcUsbCard } from '../support/media-check.js';
 import { makePcUsbImage } from '../support/pc-usb-image.js';
+import { makePcUsbImageInPlace, makeRpiImageInPlace } from '../support/technician-images.js';
 import { throttleAvailable, throttleWrites } from '../support/throttle.js';
 import { createZramCard, type ZramCard, zramAvailable } from '../support/zram.js';
 
@@ -41,7 +45,7 @@ function staleCard(card: ZramCard): void {
 }
 
 /** Runs a whole process; its wall time, and for walt-bench --json the card's own time (open, write, verify). */
-function timedProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ wall: number; card: number | null }> {
+function timedProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ wall: number; card: number | null; bytes?: number }> {
   const t = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
@@ -51,8 +55,8 @@ function timedProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}):
     p.stderr.on('data', (d: Buffer) => (err += d.toString()));
     p.on('close', (code) => {
       if (code !== 0) return reject(new Error(`${cmd} exited ${code}: ${err}`));
-      const done = out.split('\n').filter((l) => l.includes('"card-done"')).map((l) => JSON.parse(l) as { result: { durationMs: number } })[0];
-      resolve({ wall: Number(process.hrtime.bigint() - t) / 1e6, card: done ? done.result.durationMs : null });
+      const done = out.split('\n').filter((l) => l.includes('"card-done"')).map((l) => JSON.parse(l) as { result: { durationMs: number; bytes: number } })[0];
+      resolve({ wall: Number(process.hrtime.bigint() - t) / 1e6, card: done ? done.result.durationMs : null, ...(done ? { bytes: done.result.bytes } : {}) });
     });
   });
 }
@@ -69,20 +73,46 @@ interface Medium {
   /** Walt-bench runs: `--full` applies to disk images only. */
   full: boolean;
   check: (device: string) => string[];
+  /** The same card as a technician who does it right images it for bmaptool (`.gz`, `.bmap` beside), and its check. */
+  correct: { image: string; check: (device: string) => string[] };
+}
+
+/** How many MB a bmap maps (its mapped blocks times its block size). */
+function mappedMB(bmap: string): string {
+  const xml = readFileSync(bmap, 'utf8');
+  const count = Number(/<MappedBlocksCount>\s*(\d+)/.exec(xml)?.[1]);
+  const size = Number(/<BlockSize>\s*(\d+)/.exec(xml)?.[1]);
+  return ((count * size) / 1e6).toFixed(1);
+}
+
+/** A bmap of the image as it is (no hole dug), and its .gz. */
+function bmapAndGz(img: string): void {
+  execFileSync('bmaptool', ['create', '-o', `${img}.bmap`, img], { stdio: 'ignore' });
+  execFileSync('gzip', ['-k', '-n', img]);
 }
 
 /** The image sparse as its builder leaves it (zero blocks as holes), its bmap, and its .gz. */
 function peerImage(img: string, holes: { offset: number; length: number }): void {
   execFileSync('fallocate', ['--dig-holes', '--offset', String(holes.offset), '--length', String(holes.length), img]);
-  execFileSync('bmaptool', ['create', '-o', `${img}.bmap`, img], { stdio: 'ignore' });
-  execFileSync('gzip', ['-k', '-n', img]);
+  bmapAndGz(img);
 }
 
 function pcUsb(dir: string): Medium {
   const img = makePcUsbImage(dir);
   // As walt-node-boot copies its ext4 in: `dd conv=notrunc,sparse` (the all-zero blocks left as holes).
   peerImage(img, { offset: 16 * MiB, length: 8 * MiB });
-  return { name: 'pc-usb-shaped .dd.gz', source: `${img}.gz`, image: img, imageBytes: statSync(img).size, cardBytes: 32 * MiB, full: true, check: (d) => checkPcUsbCard(d, img) };
+  const inPlace = makePcUsbImageInPlace(dir);
+  bmapAndGz(inPlace);
+  return {
+    name: 'pc-usb-shaped .dd.gz',
+    source: `${img}.gz`,
+    image: img,
+    imageBytes: statSync(img).size,
+    cardBytes: 32 * MiB,
+    full: true,
+    check: (d) => checkPcUsbCard(d, img),
+    correct: { image: inPlace, check: (d) => checkPcUsbCard(d, inPlace) },
+  };
 }
 
 function rpiSd(dir: string): Medium {
@@ -104,7 +134,9 @@ function rpiSd(dir: string): Medium {
     rmSync(copy, { force: true });
     return problems;
   };
-  return { name: 'rpi-sd-files-shaped .tar.gz', source: archive, image: img, imageBytes: size, cardBytes: Math.ceil(size / MiB + 8) * MiB, full: false, check };
+  const inPlace = makeRpiImageInPlace(dir, files, size);
+  bmapAndGz(inPlace);
+  return { name: 'rpi-sd-files-shaped .tar.gz', source: archive, image: img, imageBytes: size, cardBytes: Math.ceil(size / MiB + 8) * MiB, full: false, check, correct: { image: inPlace, check } };
 }
 
 interface Result {
@@ -112,6 +144,8 @@ interface Result {
   best: number;
   runs: number[];
   card: number | null;
+  /** What walt-bench wrote (its --json result). */
+  bytes?: number;
   check: string;
 }
 
@@ -124,12 +158,17 @@ async function benchMedium(dir: string, m: Medium): Promise<Result[]> {
       WALT_BENCH_VIRTUAL_DRIVES: '1',
     });
   const bmap = `${m.image}.bmap`;
-  const peers: { name: string; run: (home: string) => Promise<{ wall: number; card: number | null }> }[] = [
+  const peers: { name: string; run: (home: string) => Promise<{ wall: number; card: number | null; bytes?: number }>; check?: (device: string) => string[] }[] = [
     { name: 'walt-bench flash (sparse)', run: walt([]) },
     ...(m.full ? [{ name: 'walt-bench flash --full', run: walt(['--full']) }] : []),
     // BENCH_BASELINE=DIR: a built checkout of another commit, in the same run (figures on a shared machine drift).
     ...(process.env.BENCH_BASELINE ? [{ name: 'baseline walt-bench (sparse)', run: walt([], process.env.BENCH_BASELINE) }] : []),
     { name: 'bmaptool copy', run: () => timedProcess('bmaptool', ['-q', 'copy', '--bmap', bmap, `${m.image}.gz`, card.device]) },
+    {
+      name: 'bmaptool copy, correct bmap',
+      run: () => timedProcess('bmaptool', ['-q', 'copy', '--bmap', `${m.correct.image}.bmap`, `${m.correct.image}.gz`, card.device]),
+      check: m.correct.check,
+    },
     {
       name: 'gunzip | dd + cmp',
       run: () =>
@@ -139,28 +178,32 @@ async function benchMedium(dir: string, m: Medium): Promise<Result[]> {
         ]),
     },
   ];
-  const results: Result[] = [];
+  const tally = peers.map(() => ({ runs: [] as number[], cardTimes: [] as number[], check: '', bytes: undefined as number | undefined }));
   try {
-    for (const peer of peers) {
-      const runs: number[] = [];
-      const cardTimes: number[] = [];
-      let check = '';
-      for (let i = 0; i < RUNS; i += 1) {
+    // Round by round, every writer once per round: on this shared machine the load drifts, and each writer (this
+    // build and BENCH_BASELINE's alike) meets the same drift.
+    for (let i = 0; i < RUNS; i += 1) {
+      for (const [k, peer] of peers.entries()) {
+        const t = tally[k]!;
         staleCard(card);
         const home = mkdtempSync(join(dir, 'home-'));
-        const { wall, card: cardMs } = await peer.run(home);
-        runs.push(wall);
-        if (cardMs !== null) cardTimes.push(cardMs);
-        const problems = m.check(card.device);
-        check = problems.length === 0 ? 'card checks clean' : `CARD BROKEN: ${problems.map((p) => short(p.split('\n')[0]!)).join('; ')}`;
+        const { wall, card: cardMs, bytes } = await peer.run(home);
+        t.bytes = bytes;
+        t.runs.push(wall);
+        if (cardMs !== null) t.cardTimes.push(cardMs);
+        const problems = (peer.check ?? m.check)(card.device);
+        // A card broken on any run stays reported broken.
+        if (!t.check.startsWith('CARD BROKEN')) t.check = problems.length === 0 ? 'card checks clean' : `CARD BROKEN: ${problems.map((p) => short(p.split('\n')[0]!)).join('; ')}`;
       }
-      results.push({ name: peer.name, best: Math.min(...runs), runs, card: cardTimes.length ? Math.min(...cardTimes) : null, check });
     }
   } finally {
     untrottle();
     card.remove();
   }
-  return results;
+  return peers.map((peer, k) => {
+    const { runs, cardTimes, check, bytes } = tally[k]!;
+    return { name: peer.name, best: Math.min(...runs), runs, card: cardTimes.length ? Math.min(...cardTimes) : null, bytes, check };
+  });
 }
 
 async function main(): Promise<void> {
@@ -173,10 +216,13 @@ async function main(): Promise<void> {
     for (const m of [pcUsb(dir), rpiSd(dir)]) {
       const results = await benchMedium(dir, m);
       const bmap = results.find((r) => r.name === 'bmaptool copy')!.best;
-      console.log(`${m.name} (${(m.imageBytes / MiB).toFixed(1)} MiB) to a zram card at ${RATE / 1e6} MB/s with stale data, verified, process start included, best of ${RUNS}:`);
+      const correct = results.find((r) => r.name === 'bmaptool copy, correct bmap')!.best;
+      const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+      console.log(`${m.name} (${(m.imageBytes / MiB).toFixed(1)} MiB) to a zram card at ${RATE / 1e6} MB/s with stale data, verified, process start included, best of ${RUNS} (load average ${load} at its end):`);
+      console.log(`  bytes a bmap maps: bmaptool's ${mappedMB(`${m.image}.bmap`)} MB, the correct one's ${mappedMB(`${m.correct.image}.bmap`)} MB`);
       for (const r of results) {
-        const card = r.card === null ? '' : `, the card itself ${(r.card / 1000).toFixed(2)} s`;
-        console.log(`  ${r.name.padEnd(28)} ${(r.best / 1000).toFixed(2)} s  (${(r.best / bmap).toFixed(2)}x bmaptool; runs ${r.runs.map((x) => (x / 1000).toFixed(2)).join(' ')}${card})  ${r.check}`);
+        const card = r.card === null ? '' : `, the card itself ${(r.card / 1000).toFixed(2)} s, ${((r.bytes ?? 0) / 1e6).toFixed(1)} MB written`;
+        console.log(`  ${r.name.padEnd(28)} ${(r.best / 1000).toFixed(2)} s  (${(r.best / bmap).toFixed(2)}x bmaptool, ${(r.best / correct).toFixed(2)}x correct; runs ${r.runs.map((x) => (x / 1000).toFixed(2)).join(' ')}${card})  ${r.check}`);
       }
     }
   } finally {

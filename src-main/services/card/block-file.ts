@@ -2,6 +2,7 @@ import { constants, type Stats } from 'node:fs';
 import { open, realpath, readFile, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ApiError } from '../../api/errors.js';
+import { rereadDone } from '../flash/partition-reread.js';
 
 /** A device or image file opened for positioned reads (and writes when asked). */
 export interface BlockFile {
@@ -52,6 +53,8 @@ export function openHint(path: string, code: string | undefined, writable: boole
  */
 export async function openBlockFile(path: string, writable = false, expect?: Stats): Promise<BlockFile> {
   let fh: FileHandle;
+  // Never while a flash of this card has its partition table reread (the reread runs after the flash is announced).
+  await rereadDone(path);
   const exclusive = writable && expect?.isBlockDevice() ? constants.O_EXCL : 0;
   const flags = (writable ? constants.O_RDWR : constants.O_RDONLY) | (expect ? constants.O_NOFOLLOW : 0) | exclusive;
   try {

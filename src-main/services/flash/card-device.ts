@@ -10,6 +10,7 @@ import { formatBytes } from '../../core/util/format.js';
 import { etcher } from './etcher.js';
 import { CancelledError, explainCardError } from './errors.js';
 import { openExclusive } from './exclusive-open.js';
+import { rereadDone } from './partition-reread.js';
 import type { GrowingImage } from './growing-image.js';
 
 /*
@@ -113,6 +114,8 @@ async function unmountCard(drive: Drive): Promise<void> {
  */
 export async function cardDevice(job: CardJob): Promise<InstanceType<ReturnType<typeof etcher>['sdk']['sourceDestination']['BlockDevice']>> {
   const { drive } = job;
+  // A reread of this card's partition table left running by its last write ends before the card is opened again.
+  await rereadDone(drive.device);
   if (drive.size !== null && drive.size < job.size) {
     throw new ApiError(
       'refused',

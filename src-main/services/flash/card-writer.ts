@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
 import { XXHash64 } from 'xxhash-addon';
 import { ApiError } from '../../api/errors.js';
 import { CancelledError, explainCardError, verificationFailed } from './errors.js';
@@ -8,9 +6,8 @@ import { etcher } from './etcher.js';
 import { writeRanges } from './range-writer.js';
 import { writeGrowing } from './stream-writer.js';
 import { type CardJob, type CardOutcome, cardDevice, CHUNK_BYTES, syncDevice } from './card-device.js';
+import { rereadPartitions } from './partition-reread.js';
 import { writeRegions } from './region-writer.js';
-
-const run = promisify(execFile);
 
 /** Buffers in flight per card (memory per card = CHUNK_BYTES x this). */
 const NUM_BUFFERS = 4;
@@ -86,7 +83,7 @@ export async function writeCard(job: CardJob): Promise<CardOutcome> {
     throw explainCardError(drive.device, lastOffset, error);
   } finally {
     await Promise.allSettled([source.close(), dest.close()]);
-    await run('blockdev', ['--rereadpt', drive.device]).catch(() => undefined);
+    rereadPartitions(drive.device);
   }
 }
 

@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
 import { open } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { XXHash64 } from 'xxhash-addon';
 import { ApiError } from '../../api/errors.js';
 import { alignRanges, type ByteRange } from '../../core/image/byte-ranges.js';
 import { type CardJob, type CardOutcome, CHUNK_BYTES, cardDevice, syncDevice } from './card-device.js';
+import { rereadPartitions } from './partition-reread.js';
 import { CancelledError, explainCardError, verificationFailed } from './errors.js';
 import { etcher } from './etcher.js';
 import { backupGptClear } from './region-writer.js';
-
-const run = promisify(execFile);
 
 /** One write of the plan: `length` bytes at `offset`, from the image or (past its end) zeros. */
 interface Piece {
@@ -114,7 +111,7 @@ export async function writeRanges(job: CardJob, ranges: ByteRange[]): Promise<Ca
     throw explainCardError(drive.device, offset, error);
   } finally {
     await Promise.allSettled([source?.close(), dest.close()]);
-    await run('blockdev', ['--rereadpt', drive.device]).catch(() => undefined);
+    rereadPartitions(drive.device);
   }
 }
 

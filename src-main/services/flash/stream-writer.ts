@@ -1,18 +1,15 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { XXHash64 } from 'xxhash-addon';
 import { alignRanges, type ByteRange, intersectRanges } from '../../core/image/byte-ranges.js';
 import { complement, MAP_ALIGNMENT } from '../../core/image/allocation-map.js';
 import { tablesInPrefix } from '../../core/image/prefix-tables.js';
 import { type DecisionMemo, decidePrefix, type PrefixDecision } from '../../core/image/prefix-decision.js';
 import { type CardJob, type CardOutcome, CHUNK_BYTES, openCardDevice, syncDevice } from './card-device.js';
+import { rereadPartitions } from './partition-reread.js';
 import { CancelledError, explainCardError, verificationFailed } from './errors.js';
 import { etcher } from './etcher.js';
 import type { GrowingImage } from './growing-image.js';
 import { firstDifference } from './range-writer.js';
 import { backupGptClear } from './region-writer.js';
-
-const run = promisify(execFile);
 
 /** One write: `length` bytes at `offset`, from the image (zeros past its end) or zeros. */
 interface Piece {
@@ -185,6 +182,6 @@ export async function writeGrowing(job: CardJob, image: GrowingImage): Promise<C
     throw explainCardError(drive.device, offset, error);
   } finally {
     await dest.close().catch(() => undefined);
-    await run('blockdev', ['--rereadpt', drive.device]).catch(() => undefined);
+    rereadPartitions(drive.device);
   }
 }
