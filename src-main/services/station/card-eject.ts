@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Drive, DriveIdentity } from '../../core/drives/drive.js';
 import { identityChanges } from '../../core/drives/identity.js';
+import { rereadDone } from '../flash/partition-reread.js';
 
 /** Ejects a written card where the platform allows (best effort, 5 s at most). */
 export function ejectDevice(device: string): Promise<boolean> {
@@ -14,7 +15,6 @@ export function ejectDevice(device: string): Promise<boolean> {
     }
   });
 }
-
 
 /**
  * Ejects the written card only if the device path still names it (same identity as before the open): a card
@@ -36,5 +36,8 @@ export async function ejectIfSame(
   if (!now) return { ejected: false, skipped: `${card.device} is gone from the drive list` };
   const changes = identityChanges(card, now);
   if (changes.length > 0) return { ejected: false, skipped: `${card.device} holds another card than the one written (${changes.join(', ')})` };
+  // the kernel's reread of the written partition table may still run (the writer does not wait for it): an eject
+  // meanwhile would find the device busy, or cut the reread short
+  await rereadDone(card.device);
   return { ejected: await eject(card.device), skipped: null };
 }
