@@ -26,6 +26,7 @@ export interface AnalyzerOptions {
 /** What one push() produced. */
 export interface AnalyzerUpdate {
   lines: ConsoleLine[];
+  /** The events, read-only: the timeline's rows keep these objects (their snapshots copy them). */
   events: BootEvent[];
   /** True when a timeline row changed. */
   stagesChanged: boolean;

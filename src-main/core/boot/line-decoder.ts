@@ -35,6 +35,8 @@ type EscapeState = 'text' | 'esc' | 'csi' | 'osc' | 'osc-esc';
 export const DEFAULT_MAX_LINE = 4096;
 const MAX_CSI = 32;
 const MAX_OSC = 512;
+/** Span entries kept between pushes (two per line: 64 KiB chunks of the shortest lines fit). */
+const MAX_KEPT_SPANS = 1 << 16;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -88,6 +90,8 @@ export class LineDecoder {
   push(chunk: Uint8Array, now: number): ConsoleLine[] {
     const out: ConsoleLine[] = [];
     this.runEnd = -1;
+    // one huge chunk of short lines grew the spans: they are not kept at that size for the session's life
+    if (this.spans.length > MAX_KEPT_SPANS) this.spans = new Int32Array(128);
     let i = 0;
     while (i < chunk.length) {
       if (this.state !== 'text') {
@@ -129,6 +133,8 @@ export class LineDecoder {
       i += 1;
     }
     this.run.forget();
+    // the run's text is not needed after this chunk (lines kept elsewhere are slices of it and keep it themselves)
+    this.runText = '';
     return out;
   }
 
